@@ -1,0 +1,50 @@
+"""Ingesting article files into the store: one file, or every file in the seeds folder."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from content.models import IngestResult
+from content.parser import DEFAULT_MAX_BYTES, ArticleFormatError, parse_file
+from content.store import Store
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What ingesting a folder did: the articles stored and the files rejected."""
+
+    results: tuple[IngestResult, ...]
+    errors: tuple[ArticleFormatError, ...]
+
+
+async def ingest_file(store: Store, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
+    """Parse ``path`` and store it; a malformed file raises and leaves the store as it was."""
+    article = parse_file(path, max_bytes)
+    return await store.ingest(article, source=path.name)
+
+
+async def ingest_directory(
+    store: Store, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestReport:
+    """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped."""
+    if not directory.is_dir():
+        error = ArticleFormatError(directory, None, "the seeds folder does not exist")
+        return IngestReport((), (error,))
+    results: list[IngestResult] = []
+    errors: list[ArticleFormatError] = []
+    for path in sorted(directory.glob(f"*{ARTICLE_SUFFIX}")):
+        try:
+            result = await ingest_file(store, path, max_bytes)
+        except ArticleFormatError as error:
+            logger.warning("Skipped an article: %s", error)
+            errors.append(error)
+        else:
+            logger.info("Article %s: %s", result.slug, result.outcome)
+            results.append(result)
+    return IngestReport(tuple(results), tuple(errors))

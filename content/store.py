@@ -1,0 +1,336 @@
+"""The SQLite store: the only module that speaks SQL."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from content.arabic import base_form, tokens
+from content.models import (
+    Article,
+    ArticleInfo,
+    IngestResult,
+    SearchHit,
+    SectionView,
+    StoredBullet,
+    StoredParagraph,
+    Summary,
+    TopicBriefing,
+)
+from content.schema import MIGRATIONS
+from content.topics import Lexicon
+
+_ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
+_PARAGRAPH_COLUMNS = """
+    p.id, p.section, COALESCE(s.heading, ''), p.position, p.text,
+    (SELECT group_concat(topic) FROM paragraph_topics WHERE paragraph_id = p.id)
+"""
+_PARAGRAPH_FROM = """
+    FROM paragraphs p
+    LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section
+"""
+
+
+class Store:
+    """Articles, their sections, paragraphs, bullets and topic tags, in one SQLite file."""
+
+    def __init__(self, db: aiosqlite.Connection, lexicon: Lexicon) -> None:
+        self._db = db
+        self._lexicon = lexicon
+
+    @classmethod
+    async def open(cls, path: Path | str, lexicon: Lexicon) -> Store:
+        """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA busy_timeout = 5000")
+            await _migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, lexicon)
+
+    async def close(self) -> None:
+        """Close the database connection."""
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        return await _user_version(self._db)
+
+    # --- ingest ---------------------------------------------------------------------------
+
+    async def ingest(self, article: Article, source: str) -> IngestResult:
+        """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
+
+        The fingerprint covers the article and the lexicon, so the same file twice changes
+        nothing, while a new lexicon re-tags the article the next time it is ingested.
+        """
+        fingerprint = self._fingerprint(article)
+        existing = await self._fetchone(
+            "SELECT id, fingerprint FROM articles WHERE slug = ?", (article.slug,)
+        )
+        if existing and existing[1] == fingerprint:
+            return IngestResult(existing[0], article.slug, "unchanged")
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            article_id = await self._upsert_article(article, source, fingerprint, existing)
+            await self._write_content(article_id, article)
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+        await self._db.execute("COMMIT")
+        return IngestResult(article_id, article.slug, "replaced" if existing else "added")
+
+    def _fingerprint(self, article: Article) -> str:
+        digest = hashlib.sha256(repr(article).encode())
+        digest.update(self._lexicon.fingerprint.encode())
+        return digest.hexdigest()
+
+    async def _upsert_article(
+        self, article: Article, source: str, fingerprint: str, existing: tuple[int, str] | None
+    ) -> int:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        if existing:
+            article_id = existing[0]
+            await self._db.execute(
+                "UPDATE articles SET source = ?, title = ?, summary_title = ?, fingerprint = ?,"
+                " updated_at = ? WHERE id = ?",
+                (source, article.title, article.summary_title, fingerprint, now, article_id),
+            )
+            await self._delete_content(article_id)
+            return article_id
+        cursor = await self._db.execute(
+            "INSERT INTO articles (slug, source, title, summary_title, fingerprint, added_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article.slug, source, article.title, article.summary_title, fingerprint, now, now),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
+
+    async def _delete_content(self, article_id: int) -> None:
+        await self._db.execute(
+            "DELETE FROM paragraph_terms WHERE rowid IN"
+            " (SELECT id FROM paragraphs WHERE article_id = ?)",
+            (article_id,),
+        )
+        for table in ("sections", "paragraphs", "bullets"):
+            await self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608
+
+    async def _write_content(self, article_id: int, article: Article) -> None:
+        blocks = [("", article.lead)] if article.lead else []
+        blocks += [(section.heading, section.paragraphs) for section in article.sections]
+        first = 0 if article.lead else 1
+        for number, (heading, paragraphs) in enumerate(blocks, first):
+            await self._db.execute(
+                "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
+                (article_id, number, heading),
+            )
+            for position, text in enumerate(paragraphs, 1):
+                await self._write_paragraph(article_id, number, position, text)
+        for number, text in enumerate(article.bullets, 1):
+            cursor = await self._db.execute(
+                "INSERT INTO bullets (article_id, number, text) VALUES (?, ?, ?)",
+                (article_id, number, text),
+            )
+            await self._tag("bullet_topics", "bullet_id", cursor.lastrowid, text)
+
+    async def _write_paragraph(self, article_id: int, section: int, position: int, text: str) -> None:
+        cursor = await self._db.execute(
+            "INSERT INTO paragraphs (article_id, section, position, text) VALUES (?, ?, ?, ?)",
+            (article_id, section, position, text),
+        )
+        await self._db.execute(
+            "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
+            (cursor.lastrowid, " ".join(self._terms(text))),
+        )
+        await self._tag("paragraph_topics", "paragraph_id", cursor.lastrowid, text)
+
+    async def _tag(self, table: str, key: str, row_id: int | None, text: str) -> None:
+        await self._db.executemany(
+            f"INSERT INTO {table} ({key}, topic) VALUES (?, ?)",  # noqa: S608 - fixed names
+            [(row_id, topic) for topic in sorted(self._lexicon.topics_in(text))],
+        )
+
+    def _terms(self, text: str) -> list[str]:
+        protected = self._lexicon.protected_words
+        return [base_form(token, protected) for token in tokens(text)]
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def current_article(self) -> ArticleInfo | None:
+        """The newest article: the one added last."""
+        row = await self._fetchone(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.added_at DESC, a.id DESC"  # noqa: S608
+            " LIMIT 1"
+        )
+        return ArticleInfo(*row) if row else None
+
+    async def article(self, article_id: int) -> ArticleInfo | None:
+        """The article with this id, if it is stored."""
+        row = await self._fetchone(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?",  # noqa: S608
+            (article_id,),
+        )
+        return ArticleInfo(*row) if row else None
+
+    async def article_count(self) -> int:
+        """How many articles are stored."""
+        row = await self._fetchone("SELECT count(*) FROM articles")
+        return int(row[0]) if row else 0
+
+    async def summary(self, article: ArticleInfo) -> Summary:
+        """The article's closing summary."""
+        rows = await self._fetchall(
+            "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article.id,)
+        )
+        return Summary(article, article.summary_title, tuple(row[0] for row in rows))
+
+    async def headings(self, article: ArticleInfo) -> list[tuple[int, str]]:
+        """(number, heading) of every section, the lead (0, '') first when there is one."""
+        rows = await self._fetchall(
+            "SELECT number, heading FROM sections WHERE article_id = ? ORDER BY number",
+            (article.id,),
+        )
+        return [(int(number), str(heading)) for number, heading in rows]
+
+    async def section(self, article: ArticleInfo, number: int) -> SectionView | None:
+        """One section of the article (0 is the lead), or None when it has no such section."""
+        heading = await self._fetchone(
+            "SELECT heading FROM sections WHERE article_id = ? AND number = ?",
+            (article.id, number),
+        )
+        if heading is None:
+            return None
+        rows = await self._fetchall(
+            "SELECT text FROM paragraphs WHERE article_id = ? AND section = ? ORDER BY position",
+            (article.id, number),
+        )
+        count = await self._fetchone(
+            "SELECT count(*) FROM sections WHERE article_id = ?", (article.id,)
+        )
+        assert count is not None  # count(*) always returns a row
+        return SectionView(article, number, heading[0], tuple(r[0] for r in rows), count[0])
+
+    async def topics_of(self, article: ArticleInfo) -> list[str]:
+        """Commands of the topics the article names, most mentioned first."""
+        rows = await self._fetchall(
+            "SELECT topic FROM ("
+            " SELECT pt.topic AS topic FROM paragraph_topics pt"
+            " JOIN paragraphs p ON p.id = pt.paragraph_id WHERE p.article_id = ?"
+            " UNION ALL"
+            " SELECT bt.topic FROM bullet_topics bt"
+            " JOIN bullets b ON b.id = bt.bullet_id WHERE b.article_id = ?"
+            ") GROUP BY topic ORDER BY count(*) DESC, topic",
+            (article.id, article.id),
+        )
+        return [row[0] for row in rows]
+
+    async def topic_briefing(self, article: ArticleInfo, topic: str) -> TopicBriefing:
+        """The article's paragraphs and bullets that name ``topic``, in reading order."""
+        paragraph_rows = await self._fetchall(
+            f"SELECT {_PARAGRAPH_COLUMNS} {_PARAGRAPH_FROM}"  # noqa: S608
+            " JOIN paragraph_topics t ON t.paragraph_id = p.id"
+            " WHERE p.article_id = ? AND t.topic = ? ORDER BY p.section, p.position",
+            (article.id, topic),
+        )
+        bullet_rows = await self._fetchall(
+            "SELECT b.number, b.text,"
+            " (SELECT group_concat(topic) FROM bullet_topics WHERE bullet_id = b.id)"
+            " FROM bullets b JOIN bullet_topics t ON t.bullet_id = b.id"
+            " WHERE b.article_id = ? AND t.topic = ? ORDER BY b.number",
+            (article.id, topic),
+        )
+        return TopicBriefing(
+            article,
+            topic,
+            tuple(_paragraph(row) for row in paragraph_rows),
+            tuple(StoredBullet(row[0], row[1], _topic_set(row[2])) for row in bullet_rows),
+        )
+
+    async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Paragraphs that contain the query's words, best first (BM25 over normalised terms)."""
+        terms = sorted(set(self._terms(query)))
+        if not terms:
+            return []
+        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        rows = await self._fetchall(
+            f"SELECT {_ARTICLE_COLUMNS}, {_PARAGRAPH_COLUMNS}, bm25(paragraph_terms) AS rank"  # noqa: S608
+            f" FROM paragraph_terms JOIN paragraphs p ON p.id = paragraph_terms.rowid"
+            f" JOIN articles a ON a.id = p.article_id"
+            f" LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section"
+            " WHERE paragraph_terms MATCH ? ORDER BY rank, p.article_id, p.section, p.position"
+            " LIMIT ?",
+            (match, limit),
+        )
+        return [SearchHit(ArticleInfo(*row[:4]), _paragraph(row[4:10]), row[10]) for row in rows]
+
+    async def _fetchone(
+        self, sql: str, parameters: Iterable[object] = ()
+    ) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, tuple(parameters)) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetchall(self, sql: str, parameters: Iterable[object] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, tuple(parameters)) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
+    paragraph_id, section, heading, position, text, topics = tuple(row)
+    return StoredParagraph(
+        id=int(str(paragraph_id)),
+        section=int(str(section)),
+        heading=str(heading),
+        position=int(str(position)),
+        text=str(text),
+        topics=_topic_set(topics),
+    )
+
+
+def _topic_set(value: object) -> frozenset[str]:
+    return frozenset(str(value).split(",")) if value else frozenset()
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Apply every migration newer than the database, each in its own transaction."""
+    current = await _user_version(db)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database has schema version {current}, newer than this program's "
+            f"{len(MIGRATIONS)}: upgrade Mojaz"
+        )
+    for version, script in enumerate(MIGRATIONS[current:], current + 1):
+        try:
+            await db.executescript(f"BEGIN; {script}; PRAGMA user_version = {version}; COMMIT;")
+        except sqlite3.Error:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
