@@ -75,8 +75,7 @@ def _strip_all(token: str) -> Iterator[str]:
     yield token
     for after_conj in _strip(token, _CONJUNCTIONS):
         for after_prep in _strip(after_conj, _PREPOSITIONS):
-            for after_article in _strip(after_prep, _ARTICLES):
-                yield after_article
+            yield from _strip(after_prep, _ARTICLES)
 
 
 def _strip(token: str, prefixes: tuple[str, ...]) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,12 @@ class IngestReport:
     errors: tuple[ArticleFormatError, ...]
 
 
-async def ingest_file(store: Store, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
+async def ingest_file(
+    store: Store, path: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestResult:
     """Parse ``path`` and store it; a malformed file raises and leaves the store as it was."""
-    article = parse_file(path, max_bytes)
+    # Reading and parsing up to a megabyte is blocking work: keep it off the event loop.
+    article = await asyncio.to_thread(parse_file, path, max_bytes)
     return await store.ingest(article, source=path.name)
 
 
@@ -33,12 +37,14 @@ async def ingest_directory(
     store: Store, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestReport:
     """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped."""
-    if not directory.is_dir():
+    paths = await asyncio.to_thread(_article_files, directory)
+    if paths is None:
         error = ArticleFormatError(directory, None, "the seeds folder does not exist")
+        logger.warning("Skipped the seeds: %s", error)
         return IngestReport((), (error,))
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
-    for path in sorted(directory.glob(f"*{ARTICLE_SUFFIX}")):
+    for path in paths:
         try:
             result = await ingest_file(store, path, max_bytes)
         except ArticleFormatError as error:
@@ -48,3 +54,10 @@ async def ingest_directory(
             logger.info("Article %s: %s", result.slug, result.outcome)
             results.append(result)
     return IngestReport(tuple(results), tuple(errors))
+
+
+def _article_files(directory: Path) -> list[Path] | None:
+    """The article files in ``directory`` in name order, or None when it is no folder."""
+    if not directory.is_dir():
+        return None
+    return sorted(directory.glob(f"*{ARTICLE_SUFFIX}"))

@@ -62,13 +62,21 @@ class StoredBullet:
 
 @dataclass(frozen=True, slots=True)
 class SectionView:
-    """One section of a stored article, ready to show: 0 is the lead."""
+    """One section of a stored article, ready to show.
+
+    ``number`` is 0 for the lead, then 1, 2 …; ``index`` is its place in the list of
+    sections as a reader counts it (from 1), out of ``count``; ``previous`` and ``next`` are
+    the numbers of its neighbours, when it has them.
+    """
 
     article: ArticleInfo
     number: int
     heading: str
     paragraphs: tuple[str, ...]
+    index: int
     count: int
+    previous: int | None
+    next: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +100,15 @@ class TopicBriefing:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A paragraph that matched a search, with its rank (lower is better)."""
+    """A paragraph that matched a search: its rank (lower is better) and the matched words.
+
+    ``spans`` are (start, end) offsets of the matching words in the paragraph's text.
+    """
 
     article: ArticleInfo
     paragraph: StoredParagraph
     rank: float
+    spans: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX bullet_topics_by_topic ON bullet_topics (topic);
     -- Normalised, clitic-stripped terms of each paragraph; rowid is the paragraph id.
-    CREATE VIRTUAL TABLE paragraph_terms USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 0');
+    CREATE VIRTUAL TABLE paragraph_terms
+        USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 0');
     """,
 )

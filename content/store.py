@@ -11,7 +11,6 @@ from types import TracebackType
 
 import aiosqlite
 
-from content.arabic import base_form, tokens
 from content.models import (
     Article,
     ArticleInfo,
@@ -24,6 +23,7 @@ from content.models import (
     TopicBriefing,
 )
 from content.schema import MIGRATIONS
+from content.search import match_spans, terms
 from content.topics import Lexicon
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
@@ -88,17 +88,22 @@ class Store:
         nothing, while a new lexicon re-tags the article the next time it is ingested.
         """
         fingerprint = self._fingerprint(article)
-        existing = await self._fetchone(
-            "SELECT id, fingerprint FROM articles WHERE slug = ?", (article.slug,)
-        )
-        if existing and existing[1] == fingerprint:
-            return IngestResult(existing[0], article.slug, "unchanged")
+        # IMMEDIATE takes the write lock before reading, so another process ingesting the
+        # same file at the same moment cannot slip in between the check and the write.
         await self._db.execute("BEGIN IMMEDIATE")
         try:
+            row = await self._fetchone(
+                "SELECT id, fingerprint FROM articles WHERE slug = ?", (article.slug,)
+            )
+            existing = (int(row[0]), str(row[1])) if row else None
+            if existing and existing[1] == fingerprint:
+                await self._db.execute("ROLLBACK")
+                return IngestResult(existing[0], article.slug, "unchanged")
             article_id = await self._upsert_article(article, source, fingerprint, existing)
             await self._write_content(article_id, article)
         except BaseException:
-            await self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                await self._db.execute("ROLLBACK")
             raise
         await self._db.execute("COMMIT")
         return IngestResult(article_id, article.slug, "replaced" if existing else "added")
@@ -126,8 +131,7 @@ class Store:
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (article.slug, source, article.title, article.summary_title, fingerprint, now, now),
         )
-        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-        return cursor.lastrowid
+        return _inserted_id(cursor.lastrowid)
 
     async def _delete_content(self, article_id: int) -> None:
         await self._db.execute(
@@ -156,7 +160,9 @@ class Store:
             )
             await self._tag("bullet_topics", "bullet_id", cursor.lastrowid, text)
 
-    async def _write_paragraph(self, article_id: int, section: int, position: int, text: str) -> None:
+    async def _write_paragraph(
+        self, article_id: int, section: int, position: int, text: str
+    ) -> None:
         cursor = await self._db.execute(
             "INSERT INTO paragraphs (article_id, section, position, text) VALUES (?, ?, ?, ?)",
             (article_id, section, position, text),
@@ -174,8 +180,7 @@ class Store:
         )
 
     def _terms(self, text: str) -> list[str]:
-        protected = self._lexicon.protected_words
-        return [base_form(token, protected) for token in tokens(text)]
+        return terms(text, self._lexicon.protected_words)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -217,21 +222,28 @@ class Store:
 
     async def section(self, article: ArticleInfo, number: int) -> SectionView | None:
         """One section of the article (0 is the lead), or None when it has no such section."""
+        numbers = [entry for entry, _ in await self.headings(article)]
+        if number not in numbers:
+            return None
         heading = await self._fetchone(
             "SELECT heading FROM sections WHERE article_id = ? AND number = ?",
             (article.id, number),
         )
-        if heading is None:
-            return None
         rows = await self._fetchall(
             "SELECT text FROM paragraphs WHERE article_id = ? AND section = ? ORDER BY position",
             (article.id, number),
         )
-        count = await self._fetchone(
-            "SELECT count(*) FROM sections WHERE article_id = ?", (article.id,)
+        index = numbers.index(number)
+        return SectionView(
+            article=article,
+            number=number,
+            heading=heading[0] if heading else "",
+            paragraphs=tuple(row[0] for row in rows),
+            index=index + 1,
+            count=len(numbers),
+            previous=numbers[index - 1] if index > 0 else None,
+            next=numbers[index + 1] if index + 1 < len(numbers) else None,
         )
-        assert count is not None  # count(*) always returns a row
-        return SectionView(article, number, heading[0], tuple(r[0] for r in rows), count[0])
 
     async def topics_of(self, article: ArticleInfo) -> list[str]:
         """Commands of the topics the article names, most mentioned first."""
@@ -250,7 +262,7 @@ class Store:
     async def topic_briefing(self, article: ArticleInfo, topic: str) -> TopicBriefing:
         """The article's paragraphs and bullets that name ``topic``, in reading order."""
         paragraph_rows = await self._fetchall(
-            f"SELECT {_PARAGRAPH_COLUMNS} {_PARAGRAPH_FROM}"  # noqa: S608
+            f"SELECT {_PARAGRAPH_COLUMNS} {_PARAGRAPH_FROM}"
             " JOIN paragraph_topics t ON t.paragraph_id = p.id"
             " WHERE p.article_id = ? AND t.topic = ? ORDER BY p.section, p.position",
             (article.id, topic),
@@ -271,10 +283,10 @@ class Store:
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Paragraphs that contain the query's words, best first (BM25 over normalised terms)."""
-        terms = sorted(set(self._terms(query)))
-        if not terms:
+        query_terms = sorted(set(self._terms(query)))
+        if not query_terms:
             return []
-        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in query_terms)
         rows = await self._fetchall(
             f"SELECT {_ARTICLE_COLUMNS}, {_PARAGRAPH_COLUMNS}, bm25(paragraph_terms) AS rank"  # noqa: S608
             f" FROM paragraph_terms JOIN paragraphs p ON p.id = paragraph_terms.rowid"
@@ -284,11 +296,14 @@ class Store:
             " LIMIT ?",
             (match, limit),
         )
-        return [SearchHit(ArticleInfo(*row[:4]), _paragraph(row[4:10]), row[10]) for row in rows]
+        return [self._hit(row, frozenset(query_terms)) for row in rows]
 
-    async def _fetchone(
-        self, sql: str, parameters: Iterable[object] = ()
-    ) -> aiosqlite.Row | None:
+    def _hit(self, row: aiosqlite.Row, wanted: frozenset[str]) -> SearchHit:
+        paragraph = _paragraph(row[4:10])
+        spans = match_spans(paragraph.text, wanted, self._lexicon.protected_words)
+        return SearchHit(ArticleInfo(*row[:4]), paragraph, float(row[10]), spans)
+
+    async def _fetchone(self, sql: str, parameters: Iterable[object] = ()) -> aiosqlite.Row | None:
         async with self._db.execute(sql, tuple(parameters)) as cursor:
             return await cursor.fetchone()
 
@@ -307,6 +322,12 @@ def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
         text=str(text),
         topics=_topic_set(topics),
     )
+
+
+def _inserted_id(lastrowid: int | None) -> int:
+    if lastrowid is None:  # an INSERT into a rowid table always sets it
+        raise RuntimeError("INSERT reported no row id")
+    return lastrowid
 
 
 def _topic_set(value: object) -> frozenset[str]:

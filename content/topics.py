@@ -83,9 +83,11 @@ def _has_phrase(readings: list[set[str]], phrases: tuple[tuple[str, ...], ...]) 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Read the lexicon from ``path``, or the one shipped with the package."""
-    raw = path.read_bytes() if path else resources.files("content").joinpath(
-        "topics.toml"
-    ).read_bytes()
+    raw = (
+        path.read_bytes()
+        if path
+        else resources.files("content").joinpath("topics.toml").read_bytes()
+    )
     try:
         data = tomllib.loads(raw.decode("utf-8"))
         topics = [_topic_from_entry(entry) for entry in data["topic"]]

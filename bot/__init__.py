@@ -1,0 +1,1 @@
+"""The composition root: settings, the Application, its lifecycle and the entry point."""

@@ -1,0 +1,62 @@
+"""Settings from the environment and ``.env``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from content.parser import DEFAULT_MAX_BYTES
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment; see .env.example for each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_url: str | None = None
+    database_path: Path = Path("data/mojaz.sqlite3")
+    seeds_dir: Path = Path("seeds")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: str = "INFO"
+    max_article_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept ``ADMIN_IDS=1,2,3`` (commas or spaces) as well as a list."""
+        if isinstance(value, str):
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _no_blank_url(cls, value: str | None) -> str | None:
+        stripped = (value or "").strip()
+        return stripped or None
+
+    def api_base_url(self) -> str:
+        """python-telegram-bot's ``base_url``: the Bot API server, with the token appended."""
+        if not self.bot_api_url:
+            return "https://api.telegram.org/bot"
+        url = self.bot_api_url.rstrip("/")
+        return url if url.endswith("/bot") or "{token}" in url else f"{url}/bot"
+
+    def api_file_url(self) -> str:
+        """python-telegram-bot's ``base_file_url`` for the same server."""
+        base = self.api_base_url()
+        if "{token}" in base:
+            return base.replace("/bot{token}", "/file/bot{token}")
+        return base.removesuffix("/bot") + "/file/bot"

@@ -1,0 +1,1 @@
+"""Telegram adapters: read the update, ask ``content``, render, reply. One module a capability."""

@@ -1,0 +1,58 @@
+"""/start, /help and /summary: what the bot is, what it can do, and the closing summary."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from handlers import render, texts
+from handlers.callbacks import Action, pattern
+from handlers.context import Context
+from handlers.replies import NEW_MESSAGES, current_article, main_menu, pressed_button, reply
+
+
+async def start(update: Update, context: Context) -> None:
+    """Say what the bot is, name the current article and offer its parts as buttons."""
+    article = await current_article(update, context)
+    if article is None:
+        return
+    text = f"{texts.START}\n\n{texts.CURRENT_ARTICLE.format(title=render.escape(article.title))}"
+    await reply(update, [text], main_menu(article.id))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """List every command with a one-line description, and the topic commands."""
+    lines = [texts.HELP_TITLE]
+    lines += [f"/{command} — {description}" for command, description in texts.COMMANDS]
+    lexicon = context.bot_data.lexicon
+    article = await context.bot_data.store.current_article()
+    present = await context.bot_data.store.topics_of(article) if article else []
+    topics = lexicon.ordered(present) or list(lexicon.topics)
+    lines += ["", texts.HELP_TOPICS, render.commands_line(topics), texts.HELP_TOPICS_HINT]
+    await reply(update, render.pack(["\n".join(lines)]))
+
+
+async def summary(update: Update, context: Context) -> None:
+    """Send the current article's closing summary."""
+    article = await current_article(update, context)
+    if article is not None:
+        await reply(update, render.summary(await context.bot_data.store.summary(article)))
+
+
+async def summary_button(update: Update, context: Context) -> None:
+    """Send the summary of the article the pressed button belongs to."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    await pressed.query.answer()
+    await reply(update, render.summary(await context.bot_data.store.summary(pressed.article)))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers, in the order they are tried."""
+    return [
+        CommandHandler("start", start, filters=NEW_MESSAGES),
+        CommandHandler("help", help_command, filters=NEW_MESSAGES),
+        CommandHandler("summary", summary, filters=NEW_MESSAGES),
+        CallbackQueryHandler(summary_button, pattern=pattern(Action.SUMMARY)),
+    ]

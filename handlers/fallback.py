@@ -1,0 +1,33 @@
+"""Unknown commands get a pointer to /help; commands meant for other bots are left alone."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from handlers import texts
+from handlers.context import Context
+from handlers.replies import reply
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Point to /help, unless the command is addressed to another bot.
+
+    In a group, a command without @ThisBot may belong to any bot there, so only a command
+    addressed to this bot by name is answered.
+    """
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    target = message.text.split(maxsplit=1)[0].partition("@")[2]
+    if target and target.lower() != (context.bot.username or "").lower():
+        return
+    if not target and message.chat.type != ChatType.PRIVATE:
+        return
+    await reply(update, [texts.UNKNOWN_COMMAND])
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers: register them after every command handler."""
+    return [MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command)]

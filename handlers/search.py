@@ -1,0 +1,36 @@
+"""/search WORDS: paragraphs that contain the words, best first."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from handlers import render, texts
+from handlers.context import Context
+from handlers.replies import NEW_MESSAGES, reply
+
+# Telegram's own inline-query limit; a longer question is cut, not refused.
+QUERY_MAX_CHARS = 256
+RESULTS = 5
+
+
+async def search(update: Update, context: Context) -> None:
+    """Answer /search WORDS with the best matching paragraphs, or say how to search."""
+    query = " ".join(context.args or [])[:QUERY_MAX_CHARS].strip()
+    if not query:
+        await reply(update, [texts.SEARCH_USAGE])
+        return
+    store = context.bot_data.store
+    hits = await store.search(query, limit=RESULTS)
+    if hits:
+        await reply(update, render.search(query, hits))
+        return
+    article = await store.current_article()
+    present = await store.topics_of(article) if article else []
+    commands = render.commands_line(context.bot_data.lexicon.ordered(present))
+    await reply(update, [texts.SEARCH_NONE.format(query=render.escape(query), commands=commands)])
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers."""
+    return [CommandHandler("search", search, filters=NEW_MESSAGES)]

@@ -1,0 +1,102 @@
+"""/sections: the article's headings as buttons, and each section shown in place."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from content.models import ArticleInfo, SectionView
+from handlers import render, texts
+from handlers.callbacks import Action, encode, pattern
+from handlers.context import Context
+from handlers.replies import (
+    NEW_MESSAGES,
+    answer_stale,
+    current_article,
+    pressed_button,
+    reply,
+    show_in_place,
+)
+
+
+async def sections(update: Update, context: Context) -> None:
+    """List the current article's sections as buttons, the lead first."""
+    article = await current_article(update, context)
+    if article is not None:
+        text, keyboard = await _section_list(article, context)
+        await reply(update, [text], keyboard)
+
+
+async def sections_button(update: Update, context: Context) -> None:
+    """Show the list of sections, replacing the message whose button was pressed."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    await pressed.query.answer()
+    text, keyboard = await _section_list(pressed.article, context)
+    await show_in_place(pressed.query, context, [text], keyboard)
+
+
+async def section_button(update: Update, context: Context) -> None:
+    """Show one section in place of the list (or of the section it was reached from)."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    number = int(pressed.arg) if pressed.arg.isdigit() else -1
+    view = await context.bot_data.store.section(pressed.article, number)
+    if view is None:
+        await answer_stale(pressed.query)
+        return
+    await pressed.query.answer()
+    await show_in_place(pressed.query, context, render.section(view), _navigation(view))
+
+
+async def _section_list(
+    article: ArticleInfo, context: Context
+) -> tuple[str, InlineKeyboardMarkup]:
+    headings = await context.bot_data.store.headings(article)
+    rows = [
+        [
+            InlineKeyboardButton(
+                render.heading_for(heading),
+                callback_data=encode(Action.SECTION, article.id, number),
+            )
+        ]
+        for number, heading in headings
+    ]
+    text = texts.SECTIONS_TITLE.format(title=render.escape(article.title))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _navigation(view: SectionView) -> InlineKeyboardMarkup:
+    """◀ / ▶ to the neighbouring sections and a way back to the list."""
+    article_id = view.article.id
+    row = []
+    if view.previous is not None:
+        row.append(
+            InlineKeyboardButton(
+                texts.BUTTON_PREVIOUS,
+                callback_data=encode(Action.SECTION, article_id, view.previous),
+            )
+        )
+    row.append(
+        InlineKeyboardButton(
+            texts.BUTTON_BACK_TO_SECTIONS, callback_data=encode(Action.SECTIONS, article_id)
+        )
+    )
+    if view.next is not None:
+        row.append(
+            InlineKeyboardButton(
+                texts.BUTTON_NEXT, callback_data=encode(Action.SECTION, article_id, view.next)
+            )
+        )
+    return InlineKeyboardMarkup([row])
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers, in the order they are tried."""
+    return [
+        CommandHandler("sections", sections, filters=NEW_MESSAGES),
+        CallbackQueryHandler(sections_button, pattern=pattern(Action.SECTIONS)),
+        CallbackQueryHandler(section_button, pattern=pattern(Action.SECTION)),
+    ]
