@@ -1,0 +1,82 @@
+"""Shared fixtures: the seed, the lexicon, a store, and the fake Bot API with the bot on it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import MojazApp, build_application
+from bot.runner import running
+from bot.settings import Settings
+from content.store import Store
+from content.topics import Lexicon, load_lexicon
+from tests.fake_bot_api import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "brics-kazan-summit.ar.txt"
+TOKEN = "123456789:TEST-secret-token-do-not-log-AbCdEf"
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    """The shipped topic lexicon."""
+    return load_lexicon()
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    """The seed article, byte for byte."""
+    return SEED.read_bytes()
+
+
+@pytest.fixture
+async def store(tmp_path: Path, lexicon: Lexicon) -> AsyncIterator[Store]:
+    """An empty store in a temporary file."""
+    opened = await Store.open(tmp_path / "store.sqlite3", lexicon)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    """A seeds folder holding the seed article."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API server, listening on 127.0.0.1."""
+    server = FakeBotApi(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def make_settings(**values: Any) -> Settings:
+    """Settings from ``values`` and the environment, never from a developer's .env file."""
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # init-only option
+
+
+def settings_for(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> Settings:
+    """Settings pointing the bot at the fake server and a temporary database."""
+    return make_settings(
+        bot_token=TOKEN,
+        bot_api_url=api.url,
+        database_path=tmp_path / "bot.sqlite3",
+        seeds_dir=seeds_dir,
+    )
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> AsyncIterator[MojazApp]:
+    """The real Application, polling the fake server until the test ends."""
+    app = build_application(settings_for(api, tmp_path, seeds_dir), TOKEN)
+    async with running(app, poll_timeout=1):
+        yield app

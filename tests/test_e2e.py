@@ -1,0 +1,169 @@
+"""End to end: the real Application over HTTP against the fake Bot API server."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.app import MojazApp
+from content.parser import parse_file
+from tests.conftest import SEED
+from tests.fake_bot_api import BOT_USERNAME, Call, Chat, FakeBotApi, User
+
+READER = User(501, "Amal")
+PRIVATE = Chat(READER.id)
+GROUP = Chat(-100777, "supergroup", "Newsroom")
+ARTICLE = parse_file(SEED)
+IRAN_SECTION = ARTICLE.sections[3]
+
+# Every test here talks to the running bot.
+pytestmark = pytest.mark.usefixtures("bot")
+
+
+def plain(text: str) -> str:
+    """The text a reader sees: tags removed, entities decoded."""
+    return (
+        re.sub(r"<[^>]+>", "", text)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+async def ask(api: FakeBotApi, chat: Chat, text: str, replies: int = 1) -> list[Call]:
+    """Send ``text`` and return the bot's new sendMessage calls to that chat."""
+    before = len(api.calls_to("sendMessage", chat.id))
+    await api.send_text(chat, READER, text)
+    calls = await api.wait_for_calls("sendMessage", chat.id, before + replies)
+    return calls[before:]
+
+
+def button(call: Call, label_part: str) -> str:
+    """The callback data of the button whose label contains ``label_part``."""
+    for candidate in call.buttons():
+        if label_part in candidate["text"]:
+            return str(candidate["callback_data"])
+    raise AssertionError(f"no button {label_part!r} in {call.buttons()}")
+
+
+async def test_start_offers_the_article_and_its_parts(api: FakeBotApi, bot: MojazApp) -> None:
+    (reply,) = await ask(api, PRIVATE, "/start")
+    assert ARTICLE.title in reply.text
+    assert reply.params["parse_mode"] == "HTML"
+    actions = {b["callback_data"].split(":")[0] for b in reply.buttons()}
+    assert actions == {"sum", "secs", "tops"}
+    assert bot.bot.username == BOT_USERNAME
+
+
+async def test_summary_lists_every_bullet(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/summary")
+    lines = plain(reply.text).splitlines()
+    assert lines[0] == ARTICLE.summary_title
+    assert [line.removeprefix("• ") for line in lines if line.startswith("• ")] == list(
+        ARTICLE.bullets
+    )
+
+
+async def test_iran_shows_its_paragraphs_under_their_heading_and_bullets(
+    api: FakeBotApi,
+) -> None:
+    (reply,) = await ask(api, PRIVATE, "/iran")
+    text = plain(reply.text)
+    expected = IRAN_SECTION.paragraphs[:4]
+    assert [p for p in _all_paragraphs() if p in text] == list(expected)
+    assert text.index(IRAN_SECTION.heading) < text.index(expected[0])
+    shown_bullets = [b for b in ARTICLE.bullets if f"• {b}" in text]
+    assert shown_bullets == [ARTICLE.bullets[0], ARTICLE.bullets[4]]
+
+
+async def test_china_spans_three_sections(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/china")
+    text = plain(reply.text)
+    headings = [s.heading for s in ARTICLE.sections if s.heading in text]
+    assert headings == ["النظام العالمي", "لاعبون رئيسيون", "إيران والصين"]
+    shown_bullets = [n for n, b in enumerate(ARTICLE.bullets, 1) if f"• {b}" in text]
+    assert shown_bullets == [1, 4, 6]
+
+
+async def test_a_topic_the_article_does_not_name_says_so(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/egypt")
+    assert "مصر" in reply.text
+    assert "/iran" in reply.text
+    assert not any(p in plain(reply.text) for p in _all_paragraphs())
+
+
+async def test_section_button_shows_the_section_in_place(api: FakeBotApi) -> None:
+    (listing,) = await ask(api, PRIVATE, "/sections")
+    labels = [b["text"] for b in listing.buttons()]
+    assert labels == ["المقدمة", *(s.heading for s in ARTICLE.sections)]
+    await api.press(READER, listing.result, button(listing, IRAN_SECTION.heading))
+    (edit,) = await api.wait_for_calls("editMessageText", PRIVATE.id, 1)
+    assert int(edit.params["message_id"]) == listing.result["message_id"]
+    assert all(p in plain(edit.text) for p in IRAN_SECTION.paragraphs)
+    await api.wait_for(lambda calls: any(c.method == "answerCallbackQuery" for c in calls))
+
+
+async def test_stale_button_is_answered_without_raising(api: FakeBotApi) -> None:
+    (listing,) = await ask(api, PRIVATE, "/sections")
+    await api.press(READER, listing.result, "sec:999:1")
+    calls = await api.wait_for(lambda c: any(x.method == "answerCallbackQuery" for x in c))
+    (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert "قديم" in answer.params["text"]
+    assert not api.calls_to("editMessageText")
+
+
+async def test_search_returns_matching_paragraphs_with_words_in_bold(
+    api: FakeBotApi,
+) -> None:
+    (reply,) = await ask(api, PRIVATE, "/search العقوبات")
+    assert "<b>العقوبات</b>" in reply.text
+    assert "<b>عقوبات</b>" in reply.text  # the same word without its article
+    assert "لاعبون رئيسيون" in reply.text
+
+
+async def test_search_without_words_explains_itself(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/search")
+    assert "/search" in reply.text
+
+
+async def test_unknown_command_points_to_help(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/weather")
+    assert "/help" in reply.text
+
+
+async def test_help_lists_every_command(api: FakeBotApi) -> None:
+    (reply,) = await ask(api, PRIVATE, "/help")
+    for command in ("/start", "/summary", "/sections", "/topics", "/search", "/iran"):
+        assert command in reply.text
+
+
+async def test_group_answers_its_own_commands_and_ignores_other_bots(
+    api: FakeBotApi,
+) -> None:
+    (summary,) = await ask(api, GROUP, f"/summary@{BOT_USERNAME}")
+    assert ARTICLE.bullets[0] in plain(summary.text)
+    await api.send_text(GROUP, READER, "/summary@OtherBot")
+    await api.send_text(GROUP, READER, "/weather")  # may be another bot's command
+    (unknown,) = await ask(api, GROUP, f"/weather@{BOT_USERNAME}")
+    # Updates are handled in order: had either been answered, it would have come first.
+    assert "/help" in unknown.text
+    assert len(api.calls_to("sendMessage", GROUP.id)) == 2
+    (china,) = await ask(api, GROUP, "/china")
+    assert IRAN_SECTION.heading in plain(china.text)
+
+
+async def test_command_menu_is_set_at_start_up(api: FakeBotApi) -> None:
+    (call,) = api.calls_to("setMyCommands")
+    names = [command["command"] for command in call.params["commands"]]
+    assert names[:6] == ["start", "summary", "sections", "topics", "search", "help"]
+    assert {"iran", "china", "russia"} <= set(names)
+    assert "egypt" not in names  # not in the current article
+
+
+def _all_paragraphs() -> list[str]:
+    paragraphs: list[Any] = list(ARTICLE.lead)
+    for section in ARTICLE.sections:
+        paragraphs.extend(section.paragraphs)
+    return paragraphs

@@ -1,0 +1,171 @@
+"""The store: migrations, idempotent ingest, replacement, rollback, and what it returns."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from content.library import ingest_directory, ingest_file
+from content.models import Article, Section
+from content.parser import parse_file
+from content.schema import MIGRATIONS
+from content.store import Store
+from content.topics import Lexicon
+from tests.conftest import SEED
+
+TABLES = ("articles", "sections", "paragraphs", "bullets", "paragraph_topics", "bullet_topics")
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, read with plain sqlite3 from outside the store."""
+    with sqlite3.connect(path) as db:
+        tables = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}  # noqa: S608
+        tables["paragraph_terms"] = sorted(
+            db.execute("SELECT rowid, terms FROM paragraph_terms").fetchall()
+        )
+    return tables
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite3"
+
+
+async def test_schema_is_migrated_to_the_latest_version(db_path: Path, lexicon: Lexicon) -> None:
+    async with await Store.open(db_path, lexicon) as store:
+        assert await store.schema_version() == len(MIGRATIONS)
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_newer_database_is_refused(db_path: Path, lexicon: Lexicon) -> None:
+    with sqlite3.connect(db_path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(RuntimeError, match="newer"):
+        await Store.open(db_path, lexicon)
+
+
+async def test_the_same_file_twice_changes_nothing(db_path: Path, lexicon: Lexicon) -> None:
+    async with await Store.open(db_path, lexicon) as store:
+        first = await ingest_file(store, SEED)
+        before = dump(db_path)
+        second = await ingest_file(store, SEED)
+    assert (first.outcome, second.outcome) == ("added", "unchanged")
+    assert first.article_id == second.article_id
+    assert dump(db_path) == before
+    assert len(before["paragraphs"]) == 1 + 3 + 3 + 4 + 9
+    assert len(before["bullets"]) == 6
+
+
+async def test_a_changed_file_replaces_the_article(
+    db_path: Path, lexicon: Lexicon, tmp_path: Path
+) -> None:
+    changed = tmp_path / SEED.name
+    changed.write_text(SEED.read_text().replace("إيران والصين", "إيران وحدها"))
+    async with await Store.open(db_path, lexicon) as store:
+        first = await ingest_file(store, SEED)
+        again = await ingest_file(store, changed)
+        article = await store.current_article()
+        assert article is not None
+        headings = [heading for _, heading in await store.headings(article)]
+    assert again.outcome == "replaced"
+    assert again.article_id == first.article_id
+    assert "إيران وحدها" in headings
+    assert "إيران والصين" not in headings
+    assert len(dump(db_path)["paragraphs"]) == 20  # replaced, not added to
+
+
+async def test_a_failing_ingest_leaves_the_store_as_it_was(
+    db_path: Path, lexicon: Lexicon
+) -> None:
+    article = parse_file(SEED)
+    async with await Store.open(db_path, lexicon) as store:
+        await store.ingest(article, "seed.txt")
+        before = dump(db_path)
+        # Fail in the middle of the write: after the paragraphs, on the last bullet.
+        with sqlite3.connect(db_path) as db:
+            db.execute(
+                "CREATE TRIGGER boom BEFORE INSERT ON bullets WHEN NEW.text = 'انفجار.'"
+                " BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            )
+        broken = replace(article, bullets=(*article.bullets[:-1], "انفجار."))
+        with pytest.raises(sqlite3.IntegrityError, match="boom"):
+            await store.ingest(broken, "seed.txt")
+        new = replace(article, slug="another", bullets=("انفجار.",))
+        with pytest.raises(sqlite3.IntegrityError, match="boom"):
+            await store.ingest(new, "another.txt")
+        assert await store.article_count() == 1
+    assert dump(db_path) == before
+
+
+async def test_directory_ingest_skips_a_bad_file(
+    store: Store, seeds_dir: Path, tmp_path: Path
+) -> None:
+    (seeds_dir / "broken.txt").write_text("فقرة بلا خلاصة.\n")
+    (seeds_dir / "notes.md").write_text("not an article")
+    report = await ingest_directory(store, seeds_dir)
+    assert [result.slug for result in report.results] == ["brics-kazan-summit-ar"]
+    (error,) = report.errors
+    assert error.path.endswith("broken.txt")
+    assert error.line == 1
+    missing = await ingest_directory(store, tmp_path / "nowhere")
+    assert missing.results == ()
+    assert "does not exist" in missing.errors[0].reason
+
+
+async def test_content_survives_a_restart(db_path: Path, lexicon: Lexicon) -> None:
+    async with await Store.open(db_path, lexicon) as store:
+        await ingest_file(store, SEED)
+    async with await Store.open(db_path, lexicon) as store:
+        article = await store.current_article()
+        assert article is not None
+        summary = await store.summary(article)
+    assert summary.bullets == parse_file(SEED).bullets
+
+
+async def test_reading_the_seed(store: Store) -> None:
+    await ingest_file(store, SEED)
+    article = await store.current_article()
+    assert article is not None
+    headings = await store.headings(article)
+    assert headings[0] == (0, "")
+    lead = await store.section(article, 0)
+    assert lead is not None
+    assert (lead.index, lead.count, lead.previous, lead.next) == (1, 5, None, 1)
+    last = await store.section(article, 4)
+    assert last is not None
+    assert (last.index, last.previous, last.next, len(last.paragraphs)) == (5, 3, None, 9)
+    assert await store.section(article, 5) is None
+    assert (await store.topics_of(article))[0] == "russia"
+    iran = await store.topic_briefing(article, "iran")
+    assert [(p.section, p.position) for p in iran.paragraphs] == [(4, 1), (4, 2), (4, 3), (4, 4)]
+    assert {p.heading for p in iran.paragraphs} == {"إيران والصين"}
+    assert [b.number for b in iran.bullets] == [1, 5]
+    assert "iran" in iran.bullets[0].topics
+
+
+async def test_search_ranks_and_marks_matches(store: Store) -> None:
+    await ingest_file(store, SEED)
+    hits = await store.search("العقوبات الغربية")
+    assert hits
+    assert hits[0].paragraph.text.startswith("وتتيح القمة")  # has both words
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
+    first = hits[0].paragraph.text
+    assert [first[start:end] for start, end in hits[0].spans] == ["العقوبات", "الغربية"]
+    assert await store.search("") == []
+    assert await store.search("«»!؟") == []
+    assert await store.search('"OR" AND NOT *') == []
+
+
+async def test_an_article_without_a_lead_numbers_from_one(store: Store) -> None:
+    sections = (Section("القسم", ("فقرة.",)),)
+    await store.ingest(Article("x", "عنوان", (), sections, "خلاصة", ("جملة.",)), "x.txt")
+    info = await store.current_article()
+    assert info is not None
+    assert await store.headings(info) == [(1, "القسم")]
+    view = await store.section(info, 1)
+    assert view is not None
+    assert (view.index, view.count) == (1, 1)
