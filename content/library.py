@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.models import IngestResult
-from content.parser import DEFAULT_MAX_BYTES, ArticleFormatError, parse_file
+from content.parser import DEFAULT_MAX_BYTES, ArticleFormatError, parse_file, slug_for
 from content.store import Store
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,10 @@ async def ingest_directory(
         return IngestReport((), (error,))
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
+    slugs: dict[str, Path] = {}
     for path in paths:
         try:
+            _claim_slug(slugs, path)
             result = await ingest_file(store, path, max_bytes)
         except ArticleFormatError as error:
             logger.warning("Skipped an article: %s", error)
@@ -61,3 +63,13 @@ def _article_files(directory: Path) -> list[Path] | None:
     if not directory.is_dir():
         return None
     return sorted(directory.glob(f"*{ARTICLE_SUFFIX}"))
+
+
+def _claim_slug(slugs: dict[str, Path], path: Path) -> None:
+    """Refuse a second file whose name gives the same slug: it would overwrite the first."""
+    slug = slug_for(path)
+    other = slugs.setdefault(slug, path)
+    if other != path:
+        raise ArticleFormatError(
+            path, None, f"its id {slug!r} is already taken by {other.name}; rename one of them"
+        )

@@ -5,10 +5,19 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from content.models import ArticleInfo
 from handlers import render, texts
 from handlers.callbacks import Action, pattern
 from handlers.context import Context
-from handlers.replies import NEW_MESSAGES, current_article, main_menu, pressed_button, reply
+from handlers.replies import (
+    NEW_MESSAGES,
+    Rendered,
+    answer_button,
+    answer_command,
+    current_article,
+    main_menu,
+    reply,
+)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -34,18 +43,16 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def summary(update: Update, context: Context) -> None:
     """Send the current article's closing summary."""
-    article = await current_article(update, context)
-    if article is not None:
-        await reply(update, render.summary(await context.bot_data.store.summary(article)))
+    await answer_command(update, context, _summary)
 
 
 async def summary_button(update: Update, context: Context) -> None:
     """Send the summary of the article the pressed button belongs to."""
-    pressed = await pressed_button(update, context)
-    if pressed is None:
-        return
-    await pressed.query.answer()
-    await reply(update, render.summary(await context.bot_data.store.summary(pressed.article)))
+    await answer_button(update, context, _summary, in_place=False)
+
+
+async def _summary(article: ArticleInfo, context: Context) -> Rendered:
+    return Rendered(render.summary(await context.bot_data.store.summary(article)))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import (
@@ -138,3 +139,37 @@ async def pressed_button(update: Update, context: Context) -> Pressed | None:
         await answer_stale(query)
         return None
     return Pressed(query, article, callback.arg)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A reply ready to send: its messages, and the buttons under the last one."""
+
+    chunks: list[str]
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+ArticleView = Callable[[ArticleInfo, Context], Awaitable[Rendered]]
+
+
+async def answer_command(update: Update, context: Context, view: ArticleView) -> None:
+    """Reply to a command with ``view`` of the current article."""
+    article = await current_article(update, context)
+    if article is not None:
+        rendered = await view(article, context)
+        await reply(update, rendered.chunks, rendered.keyboard)
+
+
+async def answer_button(
+    update: Update, context: Context, view: ArticleView, *, in_place: bool
+) -> None:
+    """Answer a button press with ``view`` of its article, in place or as a new message."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    await pressed.query.answer()
+    rendered = await view(pressed.article, context)
+    if in_place:
+        await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
+    else:
+        await reply(update, rendered.chunks, rendered.keyboard)

@@ -11,30 +11,23 @@ from handlers.callbacks import Action, encode, pattern
 from handlers.context import Context
 from handlers.replies import (
     NEW_MESSAGES,
+    Rendered,
+    answer_button,
+    answer_command,
     answer_stale,
-    current_article,
     pressed_button,
-    reply,
     show_in_place,
 )
 
 
 async def sections(update: Update, context: Context) -> None:
     """List the current article's sections as buttons, the lead first."""
-    article = await current_article(update, context)
-    if article is not None:
-        text, keyboard = await _section_list(article, context)
-        await reply(update, [text], keyboard)
+    await answer_command(update, context, _section_list)
 
 
 async def sections_button(update: Update, context: Context) -> None:
     """Show the list of sections, replacing the message whose button was pressed."""
-    pressed = await pressed_button(update, context)
-    if pressed is None:
-        return
-    await pressed.query.answer()
-    text, keyboard = await _section_list(pressed.article, context)
-    await show_in_place(pressed.query, context, [text], keyboard)
+    await answer_button(update, context, _section_list, in_place=True)
 
 
 async def section_button(update: Update, context: Context) -> None:
@@ -51,9 +44,7 @@ async def section_button(update: Update, context: Context) -> None:
     await show_in_place(pressed.query, context, render.section(view), _navigation(view))
 
 
-async def _section_list(
-    article: ArticleInfo, context: Context
-) -> tuple[str, InlineKeyboardMarkup]:
+async def _section_list(article: ArticleInfo, context: Context) -> Rendered:
     headings = await context.bot_data.store.headings(article)
     rows = [
         [
@@ -65,7 +56,7 @@ async def _section_list(
         for number, heading in headings
     ]
     text = texts.SECTIONS_TITLE.format(title=render.escape(article.title))
-    return text, InlineKeyboardMarkup(rows)
+    return Rendered([text], InlineKeyboardMarkup(rows))
 
 
 def _navigation(view: SectionView) -> InlineKeyboardMarkup:

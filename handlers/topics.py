@@ -12,6 +12,9 @@ from handlers.callbacks import Action, encode, pattern
 from handlers.context import Context
 from handlers.replies import (
     NEW_MESSAGES,
+    Rendered,
+    answer_button,
+    answer_command,
     answer_stale,
     current_article,
     pressed_button,
@@ -24,20 +27,12 @@ _TOPIC_BUTTONS_PER_ROW = 3
 
 async def topics(update: Update, context: Context) -> None:
     """List the topics the current article names, as buttons."""
-    article = await current_article(update, context)
-    if article is not None:
-        text, keyboard = await _topic_list(article, context)
-        await reply(update, [text], keyboard)
+    await answer_command(update, context, _topic_list)
 
 
 async def topics_button(update: Update, context: Context) -> None:
     """Send the list of topics of the article whose button was pressed."""
-    pressed = await pressed_button(update, context)
-    if pressed is None:
-        return
-    await pressed.query.answer()
-    text, keyboard = await _topic_list(pressed.article, context)
-    await reply(update, [text], keyboard)
+    await answer_button(update, context, _topic_list, in_place=False)
 
 
 async def topic_command(update: Update, context: Context) -> None:
@@ -77,7 +72,7 @@ async def _briefing(article: ArticleInfo, topic: Topic, context: Context) -> lis
     return [f"{absent}\n{listing}" if present else absent]
 
 
-async def _topic_list(article: ArticleInfo, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+async def _topic_list(article: ArticleInfo, context: Context) -> Rendered:
     present = context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
     buttons = [
         InlineKeyboardButton(
@@ -90,7 +85,7 @@ async def _topic_list(article: ArticleInfo, context: Context) -> tuple[str, Inli
         for start in range(0, len(buttons), _TOPIC_BUTTONS_PER_ROW)
     ]
     title = texts.TOPICS_TITLE.format(title=render.escape(article.title))
-    return (title if present else texts.NO_TOPICS), InlineKeyboardMarkup(rows)
+    return Rendered([title if present else texts.NO_TOPICS], InlineKeyboardMarkup(rows))
 
 
 def _command_name(text: str | None) -> str:

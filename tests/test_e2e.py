@@ -154,6 +154,15 @@ async def test_group_answers_its_own_commands_and_ignores_other_bots(
     assert IRAN_SECTION.heading in plain(china.text)
 
 
+async def test_a_failed_update_is_apologised_for_and_the_bot_goes_on(api: FakeBotApi) -> None:
+    api.refuse_chats[PRIVATE.id] = (400, "Bad Request: message is too long")
+    await api.send_text(PRIVATE, READER, "/summary")
+    await api.wait_for_calls("sendMessage", PRIVATE.id, 2)  # the reply, then the apology
+    del api.refuse_chats[PRIVATE.id]
+    (reply,) = await ask(api, PRIVATE, "/summary")
+    assert ARTICLE.bullets[-1] in plain(reply.text)
+
+
 async def test_command_menu_is_set_at_start_up(api: FakeBotApi) -> None:
     (call,) = api.calls_to("setMyCommands")
     names = [command["command"] for command in call.params["commands"]]

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.models import ArticleInfo, SearchHit, StoredParagraph, Summary
+from content.models import ArticleInfo, SearchHit, SectionView, StoredParagraph, Summary
 from handlers import render
 from handlers.callbacks import CALLBACK_DATA_LIMIT, Action, decode, encode
 
@@ -62,6 +62,18 @@ def test_any_paragraphs_fit_and_lose_nothing(paragraphs: list[str]) -> None:
     assert all(render.visible_length(chunk) <= render.MESSAGE_LIMIT for chunk in chunks)
     joined = re.sub(r"\s+", "", "".join(visible(chunk) for chunk in chunks))
     assert joined == re.sub(r"\s+", "", "".join(paragraphs))
+
+
+def test_a_long_section_is_split_between_paragraphs() -> None:
+    paragraphs = tuple(f"فقرة {n}: " + "كلمة " * 300 for n in range(12))
+    view = SectionView(ARTICLE, 2, "القسم", paragraphs, 3, 5, 1, 3)
+    chunks = render.section(view)
+    assert len(chunks) > 1
+    assert all(render.visible_length(chunk) <= render.MESSAGE_LIMIT for chunk in chunks)
+    shown = [visible(chunk) for chunk in chunks]
+    for paragraph in paragraphs:  # every paragraph whole, in exactly one message
+        assert sum(paragraph.strip() in text for text in shown) == 1
+    assert "القسم 3 من 5" in shown[-1]
 
 
 def test_search_hits_bold_the_matched_words() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -111,6 +112,10 @@ async def test_directory_ingest_skips_a_bad_file(
     (error,) = report.errors
     assert error.path.endswith("broken.txt")
     assert error.line == 1
+    shutil.copy(SEED, seeds_dir / "BRICS kazan summit.ar.txt")  # the same id as the seed
+    again = await ingest_directory(store, seeds_dir)
+    assert [result.outcome for result in again.results] == ["unchanged"]
+    assert any("already taken" in error.reason for error in again.errors)
     missing = await ingest_directory(store, tmp_path / "nowhere")
     assert missing.results == ()
     assert "does not exist" in missing.errors[0].reason
