@@ -118,3 +118,62 @@ class IngestResult:
     article_id: int
     slug: str
     outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    """A chat the bot knows: where briefings go, and how that chat wants them."""
+
+    id: int
+    type: str
+    title: str
+    active: bool
+    inactive_reason: str
+    timezone: str
+    digest_time: str
+    digest_since: float
+    owner_id: int | None
+
+    @property
+    def is_group(self) -> bool:
+        """A group or supergroup (where only administrators change settings)."""
+        return self.type in {"group", "supergroup"}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A queued message for one chat: a new article, a digest, or a broadcast.
+
+    ``article_ids`` are the articles it presents; ``topics`` the subscribed topics that made
+    it match, if any. ``chunks_sent`` lets a delivery cut short resume after its last
+    message rather than send it all again.
+    """
+
+    id: int
+    chat_id: int
+    chat_type: str
+    kind: str
+    article_ids: tuple[int, ...]
+    topics: tuple[str, ...]
+    attempts: int
+    chunks_sent: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryError:
+    """The last error of a delivery that has not (yet) gone through."""
+
+    delivery_id: int
+    chat_id: int
+    state: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts for administrators."""
+
+    chats_by_type: tuple[tuple[str, int, int], ...]  # (type, active, inactive)
+    active_subscriptions: int
+    deliveries_by_state: tuple[tuple[str, int], ...]
+    last_errors: tuple[DeliveryError, ...]

@@ -52,4 +52,42 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE VIRTUAL TABLE paragraph_terms
         USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 0');
     """,
+    """
+    CREATE TABLE chats (
+        id INTEGER PRIMARY KEY,          -- Telegram's chat id
+        type TEXT NOT NULL,              -- private, group, supergroup, channel
+        title TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        inactive_reason TEXT NOT NULL DEFAULT '',
+        timezone TEXT NOT NULL DEFAULT '',
+        digest_time TEXT NOT NULL DEFAULT '',  -- HH:MM, or '' for no digest
+        digest_since REAL NOT NULL DEFAULT 0,  -- articles added after this are in the next one
+        owner_id INTEGER,                -- a channel: the user who added the bot
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE subscriptions (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        topic TEXT NOT NULL DEFAULT '',  -- '' means every new article
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, topic)
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        kind TEXT NOT NULL,              -- article, digest, broadcast
+        payload TEXT NOT NULL,           -- JSON: which articles, which topics
+        dedupe_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'queued',  -- queued, sending, sent, failed, skipped
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        chunks_sent INTEGER NOT NULL DEFAULT 0,
+        message_ids TEXT NOT NULL DEFAULT '[]',
+        last_error TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+    CREATE INDEX deliveries_by_chat ON deliveries (chat_id, state);
+    ALTER TABLE articles ADD COLUMN added_ts REAL NOT NULL DEFAULT 0;
+    """,
 )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
 
+from content.chats import Chats
+from content.db import Repository, inserted_id
 from content.models import (
     Article,
     ArticleInfo,
@@ -22,6 +24,7 @@ from content.models import (
     Summary,
     TopicBriefing,
 )
+from content.outbox import Outbox
 from content.schema import MIGRATIONS
 from content.search import match_spans, terms
 from content.topics import Lexicon
@@ -37,12 +40,18 @@ _PARAGRAPH_FROM = """
 """
 
 
-class Store:
-    """Articles, their sections, paragraphs, bullets and topic tags, in one SQLite file."""
+class Store(Repository):
+    """Articles, their sections, paragraphs, bullets and topic tags, in one SQLite file.
+
+    ``chats`` and ``outbox`` are the parts of the same store that know where briefings go
+    and what is queued for them.
+    """
 
     def __init__(self, db: aiosqlite.Connection, lexicon: Lexicon) -> None:
-        self._db = db
+        super().__init__(db)
         self._lexicon = lexicon
+        self.chats = Chats(db)
+        self.outbox = Outbox(db)
 
     @classmethod
     async def open(cls, path: Path | str, lexicon: Lexicon) -> Store:
@@ -81,31 +90,35 @@ class Store:
 
     # --- ingest ---------------------------------------------------------------------------
 
-    async def ingest(self, article: Article, source: str) -> IngestResult:
+    async def ingest(
+        self, article: Article, source: str, now: float | None = None
+    ) -> IngestResult:
         """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
 
         The fingerprint covers the article and the lexicon, so the same file twice changes
-        nothing, while a new lexicon re-tags the article the next time it is ingested.
+        nothing, while a new lexicon re-tags the article the next time it is ingested. A new
+        article is queued for its subscribers in the same transaction; a replaced one is not
+        sent again.
         """
         fingerprint = self._fingerprint(article)
-        # IMMEDIATE takes the write lock before reading, so another process ingesting the
-        # same file at the same moment cannot slip in between the check and the write.
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        now = time.time() if now is None else now
+        # The transaction takes the write lock before reading, so another process ingesting
+        # the same file at the same moment cannot slip in between the check and the write.
+        async with self._transaction():
             row = await self._fetchone(
                 "SELECT id, fingerprint FROM articles WHERE slug = ?", (article.slug,)
             )
             existing = (int(row[0]), str(row[1])) if row else None
             if existing and existing[1] == fingerprint:
-                await self._db.execute("ROLLBACK")
                 return IngestResult(existing[0], article.slug, "unchanged")
-            article_id = await self._upsert_article(article, source, fingerprint, existing)
+            if existing:
+                article_id = existing[0]
+                await self._replace_article(article_id, article, source, fingerprint, now)
+            else:
+                article_id = await self._insert_article(article, source, fingerprint, now)
             await self._write_content(article_id, article)
-        except BaseException:
-            if self._db.in_transaction:
-                await self._db.execute("ROLLBACK")
-            raise
-        await self._db.execute("COMMIT")
+            if existing is None:
+                await self.outbox.enqueue_article(article_id, now)
         return IngestResult(article_id, article.slug, "replaced" if existing else "added")
 
     def _fingerprint(self, article: Article) -> str:
@@ -113,25 +126,34 @@ class Store:
         digest.update(self._lexicon.fingerprint.encode())
         return digest.hexdigest()
 
-    async def _upsert_article(
-        self, article: Article, source: str, fingerprint: str, existing: tuple[int, str] | None
+    async def _insert_article(
+        self, article: Article, source: str, fingerprint: str, now: float
     ) -> int:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        if existing:
-            article_id = existing[0]
-            await self._db.execute(
-                "UPDATE articles SET source = ?, title = ?, summary_title = ?, fingerprint = ?,"
-                " updated_at = ? WHERE id = ?",
-                (source, article.title, article.summary_title, fingerprint, now, article_id),
-            )
-            await self._delete_content(article_id)
-            return article_id
         cursor = await self._db.execute(
             "INSERT INTO articles (slug, source, title, summary_title, fingerprint, added_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article.slug, source, article.title, article.summary_title, fingerprint, now, now),
+            " updated_at, added_ts) VALUES (:slug, :source, :title, :summary_title,"
+            " :fingerprint, :stamp, :stamp, :now)",
+            {
+                "slug": article.slug,
+                "source": source,
+                "title": article.title,
+                "summary_title": article.summary_title,
+                "fingerprint": fingerprint,
+                "stamp": _iso(now),
+                "now": now,
+            },
         )
-        return _inserted_id(cursor.lastrowid)
+        return inserted_id(cursor.lastrowid)
+
+    async def _replace_article(
+        self, article_id: int, article: Article, source: str, fingerprint: str, now: float
+    ) -> None:
+        await self._db.execute(
+            "UPDATE articles SET source = ?, title = ?, summary_title = ?, fingerprint = ?,"
+            " updated_at = ? WHERE id = ?",
+            (source, article.title, article.summary_title, fingerprint, _iso(now), article_id),
+        )
+        await self._delete_content(article_id)
 
     async def _delete_content(self, article_id: int) -> None:
         await self._db.execute(
@@ -187,7 +209,7 @@ class Store:
     async def current_article(self) -> ArticleInfo | None:
         """The newest article: the one added last."""
         row = await self._fetchone(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.added_at DESC, a.id DESC"  # noqa: S608
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.added_ts DESC, a.id DESC"  # noqa: S608
             " LIMIT 1"
         )
         return ArticleInfo(*row) if row else None
@@ -303,14 +325,6 @@ class Store:
         spans = match_spans(paragraph.text, wanted, self._lexicon.protected_words)
         return SearchHit(ArticleInfo(*row[:4]), paragraph, float(row[10]), spans)
 
-    async def _fetchone(self, sql: str, parameters: Iterable[object] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(parameters)) as cursor:
-            return await cursor.fetchone()
-
-    async def _fetchall(self, sql: str, parameters: Iterable[object] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
-
 
 def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
     paragraph_id, section, heading, position, text, topics = tuple(row)
@@ -324,10 +338,8 @@ def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
     )
 
 
-def _inserted_id(lastrowid: int | None) -> int:
-    if lastrowid is None:  # an INSERT into a rowid table always sets it
-        raise RuntimeError("INSERT reported no row id")
-    return lastrowid
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
 
 
 def _topic_set(value: object) -> frozenset[str]:

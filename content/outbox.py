@@ -1,0 +1,223 @@
+"""The outbox in the store: deliveries queued, in flight, sent, failed or skipped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from content.chats import EVERYTHING
+from content.db import Repository
+from content.models import Delivery, DeliveryError, Stats
+
+_DELIVERY_COLUMNS = "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent"
+# Topics an article names, in its paragraphs or bullets.
+_ARTICLE_TOPICS = """
+    SELECT pt.topic FROM paragraph_topics pt JOIN paragraphs p ON p.id = pt.paragraph_id
+    WHERE p.article_id = :article
+    UNION
+    SELECT bt.topic FROM bullet_topics bt JOIN bullets b ON b.id = bt.bullet_id
+    WHERE b.article_id = :article
+"""
+
+# Active chats subscribed to everything or to a topic the article names, with those topics.
+_SUBSCRIBERS_OF_ARTICLE = f"""
+    SELECT s.chat_id, group_concat(s.topic) FROM subscriptions s
+    JOIN chats c ON c.id = s.chat_id
+    WHERE c.active = 1 AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
+    GROUP BY s.chat_id ORDER BY s.chat_id
+"""  # noqa: S608 - composed of constants only
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
+    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent = row
+    data = json.loads(payload)
+    return Delivery(
+        int(delivery_id), int(chat_id), str(chat_type), str(kind),
+        tuple(data.get("articles", ())), tuple(data.get("topics", ())),
+        int(attempts), int(chunks_sent),
+    )  # fmt: skip
+
+
+def _payload(article_ids: list[int], topics: list[str]) -> str:
+    return json.dumps({"articles": article_ids, "topics": topics})
+
+
+class Outbox(Repository):
+    """Queued deliveries and their fate."""
+
+    async def enqueue_article(self, article_id: int, now: float) -> int:
+        """Queue a new article for every active chat subscribed to it or to one of its topics.
+
+        Runs inside the caller's transaction (the ingest), so an article and its deliveries
+        are stored together or not at all. One delivery per chat, whatever it matched.
+        """
+        rows = await self._fetchall(_SUBSCRIBERS_OF_ARTICLE, {"article": article_id})
+        for chat_id, topics in rows:
+            matched = sorted(t for t in str(topics or "").split(",") if t != EVERYTHING)
+            await self._insert(
+                chat_id, "article", _payload([article_id], matched),
+                f"article:{article_id}:{chat_id}", now,
+            )  # fmt: skip
+        return len(rows)
+
+    async def enqueue_digest(self, chat_id: int, now: float) -> bool:
+        """Queue a digest of the articles added since the chat's last one; False if none."""
+        async with self._transaction():
+            chat = await self._fetchone(
+                "SELECT digest_since FROM chats WHERE id = ? AND active = 1", (chat_id,)
+            )
+            if chat is None:
+                return False
+            article_ids = await self._digest_articles(chat_id, float(chat[0]), now)
+            await self._db.execute(
+                "UPDATE chats SET digest_since = ? WHERE id = ?", (now, chat_id)
+            )
+            if article_ids:
+                await self._insert(
+                    chat_id, "digest", _payload(article_ids, []), f"digest:{chat_id}:{now}", now
+                )
+        return bool(article_ids)
+
+    async def _digest_articles(self, chat_id: int, since: float, now: float) -> list[int]:
+        """Articles added in (since, now]; only the subscribed topics' when the chat has
+        topic subscriptions and no subscription to everything."""
+        topics = [
+            str(row[0])
+            for row in await self._fetchall(
+                "SELECT topic FROM subscriptions WHERE chat_id = ?", (chat_id,)
+            )
+        ]
+        rows = await self._fetchall(
+            "SELECT id FROM articles WHERE added_ts > ? AND added_ts <= ? ORDER BY added_ts, id",
+            (since, now),
+        )
+        article_ids = [int(row[0]) for row in rows]
+        if not topics or EVERYTHING in topics:
+            return article_ids
+        return [a for a in article_ids if set(topics) & await self._topics_of(a)]
+
+    async def _topics_of(self, article_id: int) -> set[str]:
+        rows = await self._fetchall(_ARTICLE_TOPICS, {"article": article_id})
+        return {str(row[0]) for row in rows}
+
+    async def enqueue_broadcast(self, article_id: int, now: float) -> int:
+        """Queue an article for every active chat with a subscription; how many were queued."""
+        async with self._transaction():
+            rows = await self._fetchall(
+                "SELECT DISTINCT c.id FROM chats c JOIN subscriptions s ON s.chat_id = c.id"
+                " WHERE c.active = 1 ORDER BY c.id"
+            )
+            for (chat_id,) in rows:
+                await self._insert(
+                    chat_id, "broadcast", _payload([article_id], []),
+                    f"broadcast:{article_id}:{chat_id}:{now}", now,
+                )  # fmt: skip
+        return len(rows)
+
+    async def _insert(
+        self, chat_id: int, kind: str, payload: str, dedupe_key: str, now: float
+    ) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO deliveries"
+            " (chat_id, kind, payload, dedupe_key, next_attempt_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, kind, payload, dedupe_key, now, now),
+        )
+
+    async def due(self, now: float, limit: int) -> list[Delivery]:
+        """Queued deliveries whose time has come, oldest first."""
+        rows = await self._fetchall(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
+            " WHERE d.state = 'queued' AND d.next_attempt_at <= ? AND c.active = 1"
+            " ORDER BY d.id LIMIT ?",
+            (now, limit),
+        )
+        return [_delivery(row) for row in rows]
+
+    async def next_due_at(self) -> float | None:
+        """When the earliest queued delivery falls due, if any is queued."""
+        row = await self._fetchone(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'"
+        )
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def get(self, delivery_id: int) -> Delivery | None:
+        """One delivery (whatever its state)."""
+        row = await self._fetchone(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
+            " WHERE d.id = ?",
+            (delivery_id,),
+        )
+        return _delivery(row) if row else None
+
+    async def start_sending(self, delivery_id: int) -> None:
+        """Mark a delivery in flight: after a crash, only these may be sent twice."""
+        await self._db.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+            (delivery_id,),
+        )
+
+    async def chunk_sent(self, delivery_id: int, message_id: int) -> None:
+        """Record one message of a delivery as sent."""
+        await self._db.execute(
+            "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
+            " message_ids = json_insert(message_ids, '$[#]', ?) WHERE id = ?",
+            (message_id, delivery_id),
+        )
+
+    async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
+        """Close a delivery as sent, failed or skipped."""
+        await self._db.execute(
+            "UPDATE deliveries SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
+            (state, now, error, delivery_id),
+        )
+
+    async def retry_at(
+        self, delivery_id: int, at: float, error: str, *, counts: bool = True
+    ) -> None:
+        """Put a delivery back in the queue until ``at``; a wait it was told to make
+        (429) does not count as an attempt."""
+        await self._db.execute(
+            "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?,"
+            " attempts = attempts - ? WHERE id = ?",
+            (at, error, 0 if counts else 1, delivery_id),
+        )
+
+    async def requeue_in_flight(self) -> int:
+        """After a crash, put the deliveries that were in flight back in the queue."""
+        cursor = await self._db.execute(
+            "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
+        )
+        return cursor.rowcount
+
+    async def in_flight_chats(self) -> list[int]:
+        """Chats with a delivery in flight."""
+        rows = await self._fetchall(
+            "SELECT DISTINCT chat_id FROM deliveries WHERE state = 'sending' ORDER BY chat_id"
+        )
+        return [int(row[0]) for row in rows]
+
+    async def stats(self, error_count: int = 5) -> Stats:
+        """Chats by type, active subscriptions, deliveries by state, the last errors."""
+        chats = await self._fetchall(
+            "SELECT type, sum(active), sum(1 - active) FROM chats GROUP BY type ORDER BY type"
+        )
+        subscriptions = await self._scalar(
+            "SELECT count(*) FROM subscriptions s JOIN chats c ON c.id = s.chat_id"
+            " WHERE c.active = 1"
+        )
+        states = await self._fetchall(
+            "SELECT state, count(*) FROM deliveries GROUP BY state ORDER BY state"
+        )
+        errors = await self._fetchall(
+            "SELECT id, chat_id, state, last_error FROM deliveries WHERE last_error != ''"
+            " ORDER BY coalesce(finished_at, next_attempt_at) DESC, id DESC LIMIT ?",
+            (error_count,),
+        )
+        return Stats(
+            tuple((str(t), int(a), int(i)) for t, a, i in chats),
+            subscriptions,
+            tuple((str(state), int(count)) for state, count in states),
+            tuple(DeliveryError(int(d), int(c), str(s), str(e)) for d, c, s, e in errors),
+        )
