@@ -2,53 +2,130 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
+from bot.jobs import SeedsWatcher, schedule_digests
+from bot.outbox import OutboxWorker
+from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
 from content.library import ingest_directory
 from content.store import Store
 from content.topics import Lexicon, load_lexicon
-from handlers import briefing, errors, fallback, menu, search, sections, topics
+from handlers import (
+    admin,
+    briefing,
+    channels,
+    digests,
+    errors,
+    fallback,
+    membership,
+    menu,
+    search,
+    sections,
+    subscriptions,
+    texts,
+    topics,
+)
 from handlers.context import BotData, Context
+from handlers.deliveries import render_delivery
 
 logger = logging.getLogger(__name__)
 
-MojazApp = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
+MojazApp = Application[
+    ExtBot[dict[str, Any]], Context, dict[Any, Any], dict[Any, Any], BotData, Any
+]
+# How long shutdown waits for the outbox to finish the messages in flight.
+_OUTBOX_STOP_SECONDS = 15
 
 
 class Lifecycle:
-    """Opens the store and loads the articles at start-up; closes the store at shutdown."""
+    """Opens the store, loads the articles and starts the outbox at start-up; stops them."""
 
-    def __init__(self, settings: Settings, lexicon: Lexicon) -> None:
+    def __init__(self, settings: Settings, lexicon: Lexicon, limiter: FloodLimiter) -> None:
         self._settings = settings
         self._lexicon = lexicon
+        self._limiter = limiter
         self._store: Store | None = None
+        self._stop_outbox = asyncio.Event()
+        self._outbox_task: asyncio.Task[None] | None = None
 
     async def start(self, app: MojazApp) -> None:
-        """post_init: open resources, ingest the seeds, publish the command menu."""
-        lexicon = self._lexicon
-        self._store = store = await Store.open(self._settings.database_path, lexicon)
-        report = await ingest_directory(
-            store, self._settings.seeds_dir, self._settings.max_article_bytes
-        )
+        """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
+        settings = self._settings
+        self._store = store = await Store.open(settings.database_path, self._lexicon)
+        report = await ingest_directory(store, settings.seeds_dir, settings.max_article_bytes)
         logger.info(
             "Loaded %d article(s) from %s; %d file(s) rejected",
-            len(report.results),
-            self._settings.seeds_dir,
-            len(report.errors),
+            len(report.results), settings.seeds_dir, len(report.errors),
+        )  # fmt: skip
+        data = app.bot_data
+        data.attach(store, self._lexicon)
+        data.admin_ids = settings.admin_ids
+        data.default_timezone = settings.default_timezone
+        data.max_article_bytes = settings.max_article_bytes
+        worker = OutboxWorker(
+            store,
+            app.bot,
+            self._limiter,
+            lambda delivery: render_delivery(store, self._lexicon, delivery),
+            settings.outbox(),
         )
-        app.bot_data.attach(store, lexicon, self._settings.admin_ids)
-        await menu.publish_menu(app.bot, store, lexicon)
+        data.wake_outbox = worker.wake
+        self._stop_outbox.clear()
+        self._outbox_task = asyncio.create_task(worker.run(self._stop_outbox))
+        await self._schedule_jobs(app, store)
+        await publish_menus(app, store, self._lexicon, settings.admin_ids)
 
-    async def stop(self, app: MojazApp) -> None:  # noqa: ARG002 - post_shutdown's signature
+    async def _schedule_jobs(self, app: MojazApp, store: Store) -> None:
+        if app.job_queue is None:
+            return
+        await schedule_digests(app.job_queue, store, self._settings.default_timezone)
+        if self._settings.seeds_scan_seconds > 0:
+            watcher = SeedsWatcher(
+                store, self._settings.seeds_dir, self._settings.max_article_bytes
+            )
+            app.job_queue.run_repeating(
+                watcher.scan, interval=self._settings.seeds_scan_seconds, name="seeds-scan"
+            )
+
+    async def stop_workers(self, app: MojazApp) -> None:  # noqa: ARG002 - post_stop's signature
+        """post_stop: let the outbox finish what is in flight, then stop it."""
+        self._stop_outbox.set()
+        if self._outbox_task is not None:
+            try:
+                await asyncio.wait_for(self._outbox_task, _OUTBOX_STOP_SECONDS)
+            except TimeoutError:
+                logger.warning("The outbox did not stop in time; its in-flight sends are requeued")
+            self._outbox_task = None
+
+    async def stop(self, app: MojazApp) -> None:
         """post_shutdown: close what start opened."""
+        await self.stop_workers(app)
         if self._store is not None:
             await self._store.close()
             self._store = None
+
+
+async def publish_menus(
+    app: MojazApp, store: Store, lexicon: Lexicon, admin_ids: frozenset[int]
+) -> None:
+    """The command menu for everyone, and with the admin commands for each administrator."""
+    commands = await menu.publish_menu(app.bot, store, lexicon)
+    admin_menu = [BotCommand(name, text) for name, text in texts.ADMIN_COMMANDS]
+    for admin_id in sorted(admin_ids):
+        try:
+            await app.bot.set_my_commands(
+                commands + admin_menu, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:  # an admin who never started the bot has no chat yet
+            logger.info("Could not set the admin menu for %s: %s", admin_id, error)
 
 
 def build_application(
@@ -59,7 +136,8 @@ def build_application(
 ) -> MojazApp:
     """The Application with every handler registered, in the order they are tried."""
     lexicon = load_lexicon()
-    lifecycle = Lifecycle(settings, lexicon)
+    limiter = FloodLimiter(settings.limits())
+    lifecycle = Lifecycle(settings, lexicon, limiter)
     context_types = ContextTypes(context=CallbackContext, bot_data=BotData)
     builder = (
         ApplicationBuilder()
@@ -67,7 +145,9 @@ def build_application(
         .base_url(settings.api_base_url())
         .base_file_url(settings.api_file_url())
         .context_types(context_types)
+        .rate_limiter(limiter)
         .post_init(lifecycle.start)
+        .post_stop(lifecycle.stop_workers)
         .post_shutdown(lifecycle.stop)
     )
     if request is not None:
@@ -75,16 +155,23 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app: MojazApp = builder.build()
-    register_handlers(app, lexicon)
+    register_handlers(app, lexicon, settings.admin_ids)
     return app
 
 
-def register_handlers(app: MojazApp, lexicon: Lexicon) -> None:
+def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]) -> None:
     """Every handler, in one place. Order matters: the first matching handler wins."""
+    # Membership first: a chat's arrival or a group's migration is recorded before anything.
+    app.add_handlers(membership.handlers())
     app.add_handlers(briefing.handlers())
     app.add_handlers(sections.handlers())
     app.add_handlers(topics.handlers(lexicon))
     app.add_handlers(search.handlers())
+    app.add_handlers(subscriptions.handlers())
+    app.add_handlers(digests.handlers())
+    app.add_handlers(channels.handlers())
+    # Admin commands before the fallback, which answers them for everyone else.
+    app.add_handlers(admin.handlers(admin_ids))
     # Last: whatever command nobody above claimed.
     app.add_handlers(fallback.handlers())
     app.add_error_handler(errors.on_error)

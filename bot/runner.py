@@ -32,6 +32,8 @@ async def running(app: MojazApp, poll_timeout: int = POLL_TIMEOUT) -> AsyncItera
             await app.updater.stop()
         if app.running:
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

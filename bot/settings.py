@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.outbox import OutboxSettings
+from bot.ratelimit import Limits
 from content.parser import DEFAULT_MAX_BYTES
 
 
@@ -24,6 +27,15 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: str = "INFO"
     max_article_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+    default_timezone: str = "UTC"
+    seeds_scan_seconds: float = Field(default=30.0, ge=0)
+    rate_per_second: float = Field(default=30.0, gt=0)
+    rate_per_chat_per_second: float = Field(default=1.0, gt=0)
+    rate_per_group_per_minute: int = Field(default=20, gt=0)
+    outbox_concurrency: int = Field(default=4, ge=1, le=64)
+    outbox_max_attempts: int = Field(default=5, ge=1)
+    outbox_backoff_seconds: float = Field(default=2.0, gt=0)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -40,6 +52,15 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r}; use an Area/City name") from error
+        return value
 
     @field_validator("bot_api_url")
     @classmethod
@@ -60,3 +81,20 @@ class Settings(BaseSettings):
         if "{token}" in base:
             return base.replace("/bot{token}", "/file/bot{token}")
         return base.removesuffix("/bot") + "/file/bot"
+
+    def limits(self) -> Limits:
+        """Telegram's flood limits as configured."""
+        return Limits(
+            per_second=self.rate_per_second,
+            per_chat_per_second=self.rate_per_chat_per_second,
+            per_group_per_minute=self.rate_per_group_per_minute,
+        )
+
+    def outbox(self) -> OutboxSettings:
+        """How the outbox worker sends."""
+        return OutboxSettings(
+            concurrency=self.outbox_concurrency,
+            max_attempts=self.outbox_max_attempts,
+            backoff_base=self.outbox_backoff_seconds,
+            poll_interval=self.outbox_poll_seconds,
+        )

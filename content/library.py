@@ -37,7 +37,7 @@ async def ingest_directory(
     store: Store, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestReport:
     """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped."""
-    paths = await asyncio.to_thread(_article_files, directory)
+    paths = await asyncio.to_thread(article_files, directory)
     if paths is None:
         error = ArticleFormatError(directory, None, "the seeds folder does not exist")
         logger.warning("Skipped the seeds: %s", error)
@@ -58,7 +58,7 @@ async def ingest_directory(
     return IngestReport(tuple(results), tuple(errors))
 
 
-def _article_files(directory: Path) -> list[Path] | None:
+def article_files(directory: Path) -> list[Path] | None:
     """The article files in ``directory`` in name order, or None when it is no folder."""
     if not directory.is_dir():
         return None

@@ -28,6 +28,9 @@ _SUBSCRIBERS_OF_ARTICLE = f"""
     GROUP BY s.chat_id ORDER BY s.chat_id
 """  # noqa: S608 - composed of constants only
 
+# A broadcast goes to every active chat with at least one subscription.
+_AUDIENCE = "FROM chats c JOIN subscriptions s ON s.chat_id = c.id WHERE c.active = 1"
+
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent = row
@@ -101,13 +104,14 @@ class Outbox(Repository):
         rows = await self._fetchall(_ARTICLE_TOPICS, {"article": article_id})
         return {str(row[0]) for row in rows}
 
+    async def broadcast_audience(self) -> int:
+        """How many chats a broadcast would reach: the active ones with a subscription."""
+        return await self._scalar(f"SELECT count(DISTINCT c.id) {_AUDIENCE}")
+
     async def enqueue_broadcast(self, article_id: int, now: float) -> int:
         """Queue an article for every active chat with a subscription; how many were queued."""
         async with self._transaction():
-            rows = await self._fetchall(
-                "SELECT DISTINCT c.id FROM chats c JOIN subscriptions s ON s.chat_id = c.id"
-                " WHERE c.active = 1 ORDER BY c.id"
-            )
+            rows = await self._fetchall(f"SELECT DISTINCT c.id {_AUDIENCE} ORDER BY c.id")
             for (chat_id,) in rows:
                 await self._insert(
                     chat_id, "broadcast", _payload([article_id], []),

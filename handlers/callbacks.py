@@ -17,23 +17,31 @@ class Action(StrEnum):
     SECTION = "sec"
     TOPICS = "tops"
     TOPIC = "top"
+    UNSUBSCRIBE = "unsub"
+    CHANNEL_POST = "chpost"
+    CHANNEL_DIGEST = "chdig"
+    BROADCAST = "bcast"
+    CANCEL = "cancel"
 
 
-_DATA = re.compile(r"(?P<action>[a-z]+):(?P<article>\d{1,18}):(?P<arg>[a-z0-9_]{0,32})")
+_DATA = re.compile(r"(?P<action>[a-z]+):(?P<number>-?\d{1,19}):(?P<arg>[a-z0-9_]{0,32})")
 
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A decoded button press: the action, the article it is about, and its argument."""
+    """A decoded button press: the action, the id it is about, and its argument.
+
+    The id is an article's for reading buttons and a chat's for settings buttons.
+    """
 
     action: Action
     article_id: int
     arg: str = ""
 
 
-def encode(action: Action, article_id: int, arg: str | int = "") -> str:
+def encode(action: Action, number: int, arg: str | int = "") -> str:
     """Callback data for a button; ``arg`` is a section number or a topic command."""
-    data = f"{action}:{article_id}:{arg}"
+    data = f"{action}:{number}:{arg}"
     if len(data.encode()) > CALLBACK_DATA_LIMIT or not _DATA.fullmatch(data):
         raise ValueError(f"callback data {data!r} is not valid")
     return data
@@ -48,7 +56,7 @@ def decode(data: str | None) -> Callback | None:
         action = Action(match["action"])
     except ValueError:
         return None
-    return Callback(action, int(match["article"]), match["arg"])
+    return Callback(action, int(match["number"]), match["arg"])
 
 
 def pattern(action: Action) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
@@ -21,10 +22,16 @@ class BotData:
         self._store: Store | None = None
         self._lexicon: Lexicon | None = None
         self.admin_ids: frozenset[int] = frozenset()
+        self.default_timezone = "UTC"
+        self.max_article_bytes = 1_000_000
+        # Called after something is queued, so the outbox sends it now, not at its next poll.
+        self.wake_outbox: Callable[[], None] = _nothing
+        # (chat, user) → (is an administrator, until when that answer holds)
+        self.admin_cache: dict[tuple[int, int], tuple[bool, float]] = {}
 
-    def attach(self, store: Store, lexicon: Lexicon, admin_ids: frozenset[int]) -> None:
+    def attach(self, store: Store, lexicon: Lexicon) -> None:
         """Hand the open resources to the handlers."""
-        self._store, self._lexicon, self.admin_ids = store, lexicon, admin_ids
+        self._store, self._lexicon = store, lexicon
 
     @property
     def store(self) -> Store:
@@ -41,4 +48,8 @@ class BotData:
         return self._lexicon
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+def _nothing() -> None:
+    """The outbox's wake-up before it runs."""
+
+
+Context = CallbackContext[ExtBot[dict[str, Any]], dict[Any, Any], dict[Any, Any], BotData]

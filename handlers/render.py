@@ -183,3 +183,21 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
         done = end
     parts.append(escape(text[done:]))
     return "".join(parts)
+
+
+def new_article(summary_view: Summary, topic_labels: Sequence[str]) -> list[str]:
+    """A new article pushed to a subscriber: a marker, its summary, the topics that matched."""
+    blocks = [texts.NEW_ARTICLE, *summary(summary_view)]
+    if topic_labels:
+        labels = "، ".join(escape(label) for label in topic_labels)
+        blocks.append(f"<i>{texts.NEW_ARTICLE_TOPICS.format(labels=labels)}</i>")
+    return pack(blocks)
+
+
+def digest(summaries: Sequence[Summary]) -> list[str]:
+    """The daily digest: each new article's title and summary bullets."""
+    blocks = [texts.DIGEST_TITLE.format(count=len(summaries))]
+    for view in summaries:
+        blocks.append(bold(view.article.title))
+        blocks.extend(bullet_list(view.bullets))
+    return pack(blocks)

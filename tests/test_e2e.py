@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.app import MojazApp
+from handlers import texts
 from content.parser import parse_file
 from tests.conftest import SEED
 from tests.fake_bot_api import BOT_USERNAME, Call, Chat, FakeBotApi, User
@@ -166,7 +167,10 @@ async def test_a_failed_update_is_apologised_for_and_the_bot_goes_on(api: FakeBo
 async def test_command_menu_is_set_at_start_up(api: FakeBotApi) -> None:
     (call,) = api.calls_to("setMyCommands")
     names = [command["command"] for command in call.params["commands"]]
-    assert names[:6] == ["start", "summary", "sections", "topics", "search", "help"]
+    builtin = [command for command, _ in texts.COMMANDS]
+    assert names[: len(builtin)] == builtin
+    assert {"start", "summary", "sections", "topics", "search", "subscribe", "help"} <= set(names)
+    assert "stats" not in names  # administrators only
     assert {"iran", "china", "russia"} <= set(names)
     assert "egypt" not in names  # not in the current article
 

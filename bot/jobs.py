@@ -1,0 +1,67 @@
+"""Scheduled work: digests rebuilt from the store, and the seeds folder watched for articles."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from telegram.ext import JobQueue
+
+from content.library import article_files, ingest_file
+from content.parser import ArticleFormatError
+from content.store import Store
+from handlers.context import Context
+from handlers.digests import schedule_digest
+
+logger = logging.getLogger(__name__)
+
+
+async def schedule_digests(job_queue: JobQueue[Context], store: Store, default_zone: str) -> int:
+    """Rebuild every chat's digest job from the store (jobs do not survive a restart)."""
+    chats = await store.chats.with_digest()
+    for chat in chats:
+        schedule_digest(job_queue, chat, default_zone)
+    return len(chats)
+
+
+class SeedsWatcher:
+    """Ingests article files that appear or change in the seeds folder while the bot runs."""
+
+    def __init__(self, store: Store, folder: Path, max_bytes: int) -> None:
+        self._store = store
+        self._folder = folder
+        self._max_bytes = max_bytes
+        self._seen: dict[Path, tuple[float, int]] = {}
+
+    async def scan(self, context: Context) -> None:
+        """Job callback: ingest what changed since the last scan; wake the outbox if needed."""
+        if await self.ingest_changes():
+            context.bot_data.wake_outbox()
+
+    async def ingest_changes(self) -> int:
+        """Ingest new or changed files; how many articles were added or replaced."""
+        changed = await asyncio.to_thread(self._changed_files)
+        stored = 0
+        for path, signature in changed:
+            self._seen[path] = signature
+            try:
+                result = await ingest_file(self._store, path, self._max_bytes)
+            except ArticleFormatError as error:
+                logger.warning("Skipped an article: %s", error)
+                continue
+            logger.info("Article %s from %s: %s", result.slug, path.name, result.outcome)
+            stored += result.outcome != "unchanged"
+        return stored
+
+    def _changed_files(self) -> list[tuple[Path, tuple[float, int]]]:
+        changed = []
+        for path in article_files(self._folder) or []:
+            try:
+                status = path.stat()
+            except OSError:
+                continue  # removed between the listing and now
+            signature = (status.st_mtime, status.st_size)
+            if self._seen.get(path) != signature:
+                changed.append((path, signature))
+        return changed

@@ -1,0 +1,230 @@
+"""The outbox worker: sends queued deliveries, within Telegram's limits, through its errors.
+
+State lives in the store, so a crash loses nothing: at start-up the deliveries that were in
+flight are queued again (they, and only they, may reach their chat twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import ExtBot
+
+from bot.ratelimit import FloodLimiter, bulk
+from content.models import Delivery
+from content.store import Store
+from handlers.replies import Rendered
+
+logger = logging.getLogger(__name__)
+
+Renderer = Callable[[Delivery], Awaitable[Rendered | None]]
+# A chat that answers 400 with one of these is gone for good, as with a 403.
+_GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSettings:
+    """How the worker sends: in parallel, how often it retries, how long it waits."""
+
+    concurrency: int = 4
+    max_attempts: int = 5
+    backoff_base: float = 2.0
+    backoff_cap: float = 600.0
+    poll_interval: float = 1.0
+    request_timeout: float = 10.0
+    batch: int = 200
+
+
+class OutboxWorker:
+    """Sends what the outbox holds until told to stop."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: ExtBot[dict[str, Any]],
+        limiter: FloodLimiter,
+        render: Renderer,
+        settings: OutboxSettings,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._bot = bot
+        self._limiter = limiter
+        self._render = render
+        self._settings = settings
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._busy: set[int] = set()  # chats with a delivery being sent now
+        self._held: dict[int, float] = {}  # chat → time before which nothing goes to it
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """Look at the queue now rather than at the next poll (something was queued)."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set; then let the messages in flight finish."""
+        requeued = await self._store.outbox.requeue_in_flight()
+        if requeued:
+            logger.warning("Queued again %d deliveries that were in flight at a crash", requeued)
+        try:
+            while not stop.is_set():
+                started = await self._start_due()
+                if not started:
+                    await self._sleep(stop)
+        finally:
+            if self._tasks:
+                await asyncio.wait(self._tasks)
+
+    async def _start_due(self) -> int:
+        now = self._clock()
+        self._held = {chat: until for chat, until in self._held.items() if until > now}
+        due = await self._store.outbox.due(now, self._settings.batch)
+        started = 0
+        for delivery in due:
+            if not self._may_send(delivery):
+                continue
+            await self._slots.acquire()
+            self._busy.add(delivery.chat_id)
+            task = asyncio.create_task(self._deliver(delivery))
+            self._tasks.add(task)
+            task.add_done_callback(self._finished(delivery.chat_id))
+            started += 1
+        return started
+
+    def _may_send(self, delivery: Delivery) -> bool:
+        chat = delivery.chat_id
+        if chat in self._busy or chat in self._held:
+            return False
+        wait = self._limiter.chat_wait(chat, delivery.chat_type)
+        if wait > 0:
+            self._held[chat] = self._clock() + wait
+            return False
+        return True
+
+    def _finished(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
+        def release(task: asyncio.Task[None]) -> None:
+            self._tasks.discard(task)
+            self._busy.discard(chat_id)
+            self._slots.release()
+            self._wake.set()
+
+        return release
+
+    async def _sleep(self, stop: asyncio.Event) -> None:
+        """Wait for a wake-up, the next held chat or queued delivery, or the poll interval."""
+        now = self._clock()
+        moments = [now + self._settings.poll_interval, *self._held.values()]
+        next_due = await self._store.outbox.next_due_at()
+        if next_due is not None and next_due > now:
+            moments.append(next_due)
+        timeout = max(0.005, min(moments) - now)
+        self._wake.clear()
+        waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        """Send one delivery and record what became of it; never raises."""
+        outbox = self._store.outbox
+        try:
+            rendered = await self._render(delivery)
+            if rendered is None:
+                await outbox.finish(delivery.id, "skipped", self._clock(), "article removed")
+                return
+            await outbox.start_sending(delivery.id)
+            await self._send(delivery, rendered)
+            await outbox.finish(delivery.id, "sent", self._clock())
+        except RetryAfter as error:
+            await self._hold(delivery, retry_after_seconds(error), f"429 {error}")
+        except ChatMigrated as error:
+            await self._store.chats.migrate(delivery.chat_id, error.new_chat_id)
+            logger.info("Chat %s moved to %s", delivery.chat_id, error.new_chat_id)
+            await outbox.retry_at(delivery.id, self._clock(), "moved", counts=False)
+        except Forbidden as error:
+            await self._chat_gone(delivery, f"403 {error}")
+        except BadRequest as error:
+            if any(reason in error.message.lower() for reason in _GONE):
+                await self._chat_gone(delivery, f"400 {error}")
+            else:
+                await outbox.finish(delivery.id, "failed", self._clock(), f"400 {error}")
+        except (NetworkError, TelegramError) as error:
+            await self._retry_or_fail(delivery, f"{type(error).__name__}: {error}")
+        except Exception:
+            logger.exception("Delivery %s failed unexpectedly", delivery.id)
+            await self._retry_or_fail(delivery, "internal error (see the log)")
+
+    async def _send(self, delivery: Delivery, rendered: Rendered) -> None:
+        timeout = self._settings.request_timeout
+        chunks = rendered.chunks
+        for index in range(delivery.chunks_sent, len(chunks)):
+            last = index == len(chunks) - 1
+            message = await self._bot.send_message(
+                delivery.chat_id,
+                chunks[index],
+                parse_mode=ParseMode.HTML,
+                reply_markup=rendered.keyboard if last else None,
+                read_timeout=timeout,
+                write_timeout=timeout,
+                connect_timeout=timeout,
+                rate_limit_args=bulk(delivery.chat_type),
+            )
+            await self._store.outbox.chunk_sent(delivery.id, message.message_id)
+            if not last:
+                # The next chunk goes to the same chat: keep its per-chat limit.
+                await self._limiter.acquire(delivery.chat_id, True, delivery.chat_type)
+
+    async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:
+        """429: this chat waits as long as it was told; the others carry on."""
+        until = self._clock() + seconds
+        self._held[delivery.chat_id] = until
+        await self._store.outbox.retry_at(delivery.id, until, error, counts=False)
+
+    async def _chat_gone(self, delivery: Delivery, reason: str) -> None:
+        logger.info("Chat %s no longer takes messages: %s", delivery.chat_id, reason)
+        await self._store.outbox.finish(delivery.id, "failed", self._clock(), reason)
+        await self._store.chats.deactivate(delivery.chat_id, reason)
+
+    async def _retry_or_fail(self, delivery: Delivery, error: str) -> None:
+        attempts = delivery.attempts + 1
+        if attempts >= self._settings.max_attempts:
+            logger.warning(
+                "Delivery %s failed after %d attempts: %s", delivery.id, attempts, error
+            )
+            await self._store.outbox.finish(delivery.id, "failed", self._clock(), error)
+            return
+        delay = min(self._settings.backoff_cap, self._settings.backoff_base * 2 ** (attempts - 1))
+        jittered = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+        await self._store.outbox.retry_at(delivery.id, self._clock() + jittered, error)
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    return (
+        retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+    )
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long a 429 asks to wait, without python-telegram-bot's int/timedelta warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _seconds(error.retry_after)

@@ -1,0 +1,147 @@
+"""Telegram's flood limits, kept on our side so that the server never has to refuse us.
+
+Every sending request passes through :class:`FloodLimiter` (python-telegram-bot's
+``rate_limiter``). Replies to people go first: they may use every slot of the overall limit,
+while bulk sends (the outbox, marked with :data:`BULK`) leave ``reserve`` slots a second free
+for them and give way whenever a reply is waiting. Bulk sends also keep the per-chat and
+per-group limits; a reply to someone who just wrote is never held back by them.
+
+Unlike python-telegram-bot's AIORateLimiter, a 429 is not retried here (the outbox decides
+what a 429 means for that one chat), and a group is known by its chat type, not guessed from
+the sign of its id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
+
+# Requests that put a message in a chat and so count towards the limits.
+SENDING_ENDPOINTS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAnimation",
+        "sendAudio", "sendVoice", "sendMediaGroup", "sendSticker", "sendPoll",
+        "sendLocation", "sendContact", "copyMessage", "forwardMessage",
+    }
+)  # fmt: skip
+GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
+# Requests reach the server a little later than we record them, and not always in the same
+# delay: a small margin keeps "N in any second" true on the server's clock as well.
+_MARGIN = 0.02
+_WAIT_STEP = 0.005
+
+
+def bulk(chat_type: str) -> dict[str, Any]:
+    """``rate_limit_args`` for a bulk send to a chat of ``chat_type``."""
+    return {"bulk": True, "chat_type": chat_type}
+
+
+BULK = bulk("private")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Telegram's limits: overall per second, per chat per second, per group per minute."""
+
+    per_second: float = 30
+    per_chat_per_second: float = 1
+    per_group_per_minute: int = 20
+    reserve: int = 1  # slots a second that bulk sends leave to replies
+
+
+class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
+    """Holds requests back just long enough to stay within :class:`Limits`."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self._clock = clock
+        self._sent: deque[float] = deque()
+        self._chat_last: dict[int | str, float] = {}
+        self._group_sent: dict[int | str, deque[float]] = {}
+        self._replies_waiting = 0
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for a slot when the request sends a message, then make it."""
+        if endpoint in SENDING_ENDPOINTS and "chat_id" in data:
+            options = rate_limit_args or {}
+            chat_type = str(options.get("chat_type") or _type_from_id(data["chat_id"]))
+            await self.acquire(data["chat_id"], bool(options.get("bulk")), chat_type)
+        return await callback(*args, **kwargs)
+
+    async def acquire(self, chat_id: int | str, is_bulk: bool, chat_type: str = "") -> None:
+        """Wait until a message to ``chat_id`` may go, and count it."""
+        if not is_bulk:
+            self._replies_waiting += 1
+        try:
+            # Each wait is computed to the moment a slot frees; no event would fire sooner.
+            while (wait := self._wait(chat_id, is_bulk, chat_type)) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+        finally:
+            if not is_bulk:
+                self._replies_waiting -= 1
+        self._record(chat_id, chat_type)
+
+    def chat_wait(self, chat_id: int | str, chat_type: str) -> float:
+        """Seconds until a bulk message to this chat keeps the per-chat and group limits."""
+        now = self._clock()
+        waits = [self._chat_last.get(chat_id, -1e9) + 1 / self.limits.per_chat_per_second - now]
+        if chat_type in GROUP_TYPES:
+            window = self._window(self._group_sent.get(chat_id, deque()), 60 + _MARGIN, now)
+            if len(window) >= self.limits.per_group_per_minute:
+                waits.append(window[-self.limits.per_group_per_minute] + 60 + _MARGIN - now)
+        return max(0.0, *waits)
+
+    def _wait(self, chat_id: int | str, is_bulk: bool, chat_type: str) -> float:
+        now = self._clock()
+        window = self._window(self._sent, 1 + _MARGIN, now)
+        capacity = int(self.limits.per_second)
+        if is_bulk:
+            if self._replies_waiting:
+                return _WAIT_STEP  # a reply is waiting for a slot: let it have the next one
+            capacity -= self.limits.reserve
+        overall = window[-capacity] + 1 + _MARGIN - now if len(window) >= capacity else 0.0
+        if not is_bulk:
+            return overall
+        return max(overall, self.chat_wait(chat_id, chat_type))
+
+    def _record(self, chat_id: int | str, chat_type: str) -> None:
+        now = self._clock()
+        self._sent.append(now)
+        self._chat_last[chat_id] = now
+        if chat_type in GROUP_TYPES:
+            self._group_sent.setdefault(chat_id, deque()).append(now)
+
+    @staticmethod
+    def _window(sent: deque[float], seconds: float, now: float) -> deque[float]:
+        """Drop what is older than ``seconds`` from ``sent``, and return it."""
+        while sent and sent[0] <= now - seconds:
+            sent.popleft()
+        return sent
+
+
+def _type_from_id(chat_id: int | str) -> str:
+    """A reply's chat type when nobody said: Telegram gives groups and channels negative ids,
+    and a channel may be named by its @username."""
+    if isinstance(chat_id, str) and not chat_id.lstrip("-").isdigit():
+        return "channel"
+    return "supergroup" if int(chat_id) < 0 else "private"

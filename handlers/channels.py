@@ -1,0 +1,136 @@
+"""Channels: the settings their administrators see in private, and /channels."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from content.chats import EVERYTHING
+from content.models import ChatInfo
+from handlers import render, texts
+from handlers.callbacks import Action, decode, encode, pattern
+from handlers.context import Context
+from handlers.digests import schedule_digest
+from handlers.permissions import is_admin
+from handlers.replies import NEW_MESSAGES, reply, show_in_place
+
+# The digest button steps through these times ('' is off).
+DIGEST_CHOICES = ("", "08:00", "13:00", "20:00")
+
+
+def escape_title(channel: ChatInfo) -> str:
+    """The channel's title, safe for HTML."""
+    return render.escape(channel.title or str(channel.id))
+
+
+def add_to_channel_link(bot_username: str) -> str:
+    """A link that opens Telegram's "add to channel" screen with the right to post asked for."""
+    return f"https://t.me/{bot_username}?startchannel&admin=post_messages"
+
+
+async def settings_view(channel: ChatInfo, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+    """The channel's settings as text and as buttons that change them."""
+    posting = EVERYTHING in await context.bot_data.store.chats.subscriptions(channel.id)
+    post_state = texts.ON if posting else texts.OFF
+    digest_state = channel.digest_time or texts.OFF
+    text = texts.CHANNEL_SETTINGS.format(
+        title=escape_title(channel), post=post_state, digest=digest_state
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.BUTTON_CHANNEL_POST.format(state=post_state),
+                    callback_data=encode(Action.CHANNEL_POST, channel.id),
+                ),
+                InlineKeyboardButton(
+                    texts.BUTTON_CHANNEL_DIGEST.format(state=digest_state),
+                    callback_data=encode(Action.CHANNEL_DIGEST, channel.id),
+                ),
+            ]
+        ]
+    )
+    return text, keyboard
+
+
+async def welcome(channel: ChatInfo, context: Context) -> list[str]:
+    """What the user who added the bot to a channel is told: settings and a preview."""
+    settings, _ = await settings_view(channel, context)
+    chunks = [f"{texts.CHANNEL_ADDED.format(title=escape_title(channel))}\n{settings}"]
+    store = context.bot_data.store
+    article = await store.current_article()
+    if article is not None:
+        chunks.append(texts.CHANNEL_PREVIEW)
+        chunks.extend(render.new_article(await store.summary(article), []))
+    return chunks
+
+
+async def channels_command(update: Update, context: Context) -> None:
+    """List the channels the user administers, each with its settings as buttons."""
+    user = update.effective_user
+    if user is None:
+        return
+    mine = [
+        channel
+        for channel in await context.bot_data.store.chats.channels()
+        if await is_admin(context, channel.id, user.id)
+    ]
+    if not mine:
+        link = add_to_channel_link(context.bot.username)
+        await reply(update, [texts.CHANNELS_NONE.format(link=link)])
+        return
+    await reply(update, [texts.CHANNELS_TITLE])
+    for channel in mine:
+        text, keyboard = await settings_view(channel, context)
+        await reply(update, [text], keyboard)
+
+
+async def setting_button(update: Update, context: Context) -> None:
+    """Toggle posting, or step the digest time, of a channel the presser administers."""
+    query = update.callback_query
+    callback = decode(query.data) if query else None
+    if query is None or callback is None:
+        return
+    chats = context.bot_data.store.chats
+    channel = await chats.get(callback.article_id)
+    if channel is None or not await is_admin(context, channel.id, query.from_user.id):
+        await query.answer(texts.CHANNEL_ADMINS_ONLY, show_alert=True)
+        return
+    if callback.action == Action.CHANNEL_POST:
+        await _toggle_posting(channel, context)
+    else:
+        following = DIGEST_CHOICES[(_digest_index(channel) + 1) % len(DIGEST_CHOICES)]
+        await chats.set_digest(channel.id, following, time.time())
+    updated = await chats.get(channel.id)
+    if updated is None:
+        return
+    if context.job_queue is not None:
+        schedule_digest(context.job_queue, updated, context.bot_data.default_timezone)
+    await query.answer()
+    text, keyboard = await settings_view(updated, context)
+    await show_in_place(query, context, [text], keyboard)
+
+
+async def _toggle_posting(channel: ChatInfo, context: Context) -> None:
+    chats = context.bot_data.store.chats
+    if not await chats.unsubscribe(channel.id, EVERYTHING):
+        await chats.subscribe(channel.id, EVERYTHING, time.time())
+
+
+def _digest_index(channel: ChatInfo) -> int:
+    return (
+        DIGEST_CHOICES.index(channel.digest_time) if channel.digest_time in DIGEST_CHOICES else 0
+    )
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers."""
+    return [
+        CommandHandler(
+            "channels", channels_command, filters=NEW_MESSAGES & filters.ChatType.PRIVATE
+        ),
+        CallbackQueryHandler(setting_button, pattern=pattern(Action.CHANNEL_POST)),
+        CallbackQueryHandler(setting_button, pattern=pattern(Action.CHANNEL_DIGEST)),
+    ]

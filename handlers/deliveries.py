@@ -1,0 +1,31 @@
+"""What a queued delivery says: rendered when it is sent, from what the store holds then."""
+
+from __future__ import annotations
+
+from content.models import Delivery, Summary
+from content.store import Store
+from content.topics import Lexicon
+from handlers import render
+from handlers.replies import Rendered, main_menu
+
+
+async def render_delivery(store: Store, lexicon: Lexicon, delivery: Delivery) -> Rendered | None:
+    """The messages of ``delivery``, or None when none of its articles exists any more."""
+    summaries = [
+        await store.summary(article)
+        for article_id in delivery.article_ids
+        if (article := await store.article(article_id)) is not None
+    ]
+    if not summaries:
+        return None
+    if delivery.kind == "digest":
+        return Rendered(render.digest(summaries))
+    return _article(summaries[0], delivery, lexicon)
+
+
+def _article(summary: Summary, delivery: Delivery, lexicon: Lexicon) -> Rendered:
+    labels = [topic.label_ar for topic in lexicon.ordered(delivery.topics)]
+    # Buttons answer in the chat they are pressed in; in a channel that would be every
+    # subscriber's post, so channel posts carry none.
+    keyboard = None if delivery.chat_type == "channel" else main_menu(summary.article.id)
+    return Rendered(render.new_article(summary, labels), keyboard)

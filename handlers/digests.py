@@ -1,0 +1,129 @@
+"""Daily digests: /digest HH:MM, /timezone Area/City, and the jobs that queue them."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from datetime import time as clock_time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, JobQueue
+
+from content.models import ChatInfo
+from handlers import render, texts
+from handlers.context import Context
+from handlers.permissions import may_change_settings, remember_chat
+from handlers.replies import NEW_MESSAGES, reply
+
+logger = logging.getLogger(__name__)
+
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_OFF_WORDS = frozenset({"off", "stop", "none", "إيقاف", "ايقاف", "الغاء", "إلغاء"})
+
+
+def parse_time(text: str) -> str | None:
+    """'8:30', '08.30' or '٠٨:٣٠' as 'HH:MM'; None when it is not a time of day."""
+    match = _TIME.fullmatch(text.strip().translate(_ARABIC_DIGITS))
+    return f"{int(match[1]):02d}:{match[2]}" if match else None
+
+
+def valid_zone(name: str) -> str | None:
+    """The IANA zone ``name`` if this machine knows it, else None."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def job_name(chat_id: int) -> str:
+    """The name of a chat's digest job: one per chat, never doubled."""
+    return f"digest:{chat_id}"
+
+
+def schedule_digest(job_queue: JobQueue[Any], chat: ChatInfo, default_zone: str) -> None:
+    """(Re)schedule the chat's daily digest job from its stored settings."""
+    for job in job_queue.get_jobs_by_name(job_name(chat.id)):
+        job.schedule_removal()
+    if not chat.digest_time or not chat.active:
+        return
+    hours, minutes = (int(part) for part in chat.digest_time.split(":"))
+    zone = ZoneInfo(valid_zone(chat.timezone) or default_zone)
+    job_queue.run_daily(
+        queue_digest,
+        clock_time(hours, minutes, tzinfo=zone),
+        chat_id=chat.id,
+        name=job_name(chat.id),
+    )
+
+
+async def queue_digest(context: Context) -> None:
+    """The daily job: queue the digest of what arrived since the last one, if anything did."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    bot_data = context.bot_data
+    if await bot_data.store.outbox.enqueue_digest(job.chat_id, time.time()):
+        bot_data.wake_outbox()
+        logger.info("Queued the digest for chat %s", job.chat_id)
+
+
+async def digest(update: Update, context: Context) -> None:
+    """Set (/digest 08:30) or stop (/digest off) the chat's daily digest."""
+    chat = update.effective_chat
+    if chat is None or not await may_change_settings(update, context):
+        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        return
+    argument = " ".join(context.args or []).strip()
+    wanted = "" if argument.lower() in _OFF_WORDS else parse_time(argument)
+    if wanted is None:
+        await reply(update, [texts.DIGEST_USAGE])
+        return
+    await remember_chat(chat, context)
+    chats = context.bot_data.store.chats
+    await chats.set_digest(chat.id, wanted, time.time())
+    info = await chats.get(chat.id)
+    if info is not None and context.job_queue is not None:
+        schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
+    if not wanted:
+        await reply(update, [texts.DIGEST_OFF])
+        return
+    zone = (info.timezone if info else "") or context.bot_data.default_timezone
+    await reply(update, [texts.DIGEST_SET.format(time=wanted, zone=render.escape(zone))])
+
+
+async def timezone(update: Update, context: Context) -> None:
+    """Set the chat's timezone, which its digest time is read in."""
+    chat = update.effective_chat
+    if chat is None or not await may_change_settings(update, context):
+        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        return
+    name = " ".join(context.args or []).strip()
+    if not name:
+        await reply(update, [texts.TIMEZONE_USAGE])
+        return
+    zone = valid_zone(name)
+    if zone is None:
+        await reply(update, [texts.TIMEZONE_UNKNOWN.format(zone=render.escape(name[:64]))])
+        return
+    await remember_chat(chat, context)
+    chats = context.bot_data.store.chats
+    await chats.set_timezone(chat.id, zone)
+    info = await chats.get(chat.id)
+    if info is not None and context.job_queue is not None:
+        schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
+    await reply(update, [texts.TIMEZONE_SET.format(zone=render.escape(zone))])
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers."""
+    return [
+        CommandHandler("digest", digest, filters=NEW_MESSAGES),
+        CommandHandler("timezone", timezone, filters=NEW_MESSAGES),
+    ]

@@ -1,0 +1,96 @@
+"""Which chats the bot is in, learnt from the updates themselves, and who administers them."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import Forbidden
+from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
+
+from content.chats import EVERYTHING
+from handlers import channels, texts
+from handlers.context import Context
+from handlers.permissions import ADMIN_STATUSES, remember_chat
+
+logger = logging.getLogger(__name__)
+
+_PRESENT_STATUSES = ADMIN_STATUSES | {ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED}
+
+
+async def membership_changed(update: Update, context: Context) -> None:
+    """The bot was added to, removed from, blocked or unblocked in a chat."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    if change.chat.type == ChatType.CHANNEL:
+        await _channel_changed(change, context)
+        return
+    chats = context.bot_data.store.chats
+    if change.new_chat_member.status in _PRESENT_STATUSES:
+        await remember_chat(change.chat, context)
+        logger.info("Now in %s %s", change.chat.type, change.chat.id)
+    else:
+        await chats.deactivate(change.chat.id, f"bot is {change.new_chat_member.status}")
+        logger.info("No longer in %s %s", change.chat.type, change.chat.id)
+
+
+async def _channel_changed(change: ChatMemberUpdated, context: Context) -> None:
+    """Register a channel the bot may post in; pause it, and tell its owner, when not."""
+    chats = context.bot_data.store.chats
+    known = await chats.get(change.chat.id)
+    if _can_post(change.new_chat_member):
+        channel = await chats.record(
+            change.chat.id, ChatType.CHANNEL, change.chat.title or "", time.time(),
+            owner_id=change.from_user.id,
+        )  # fmt: skip
+        if known is None or not known.active:
+            await chats.subscribe(channel.id, EVERYTHING, time.time())
+            await _tell(context, change.from_user.id, await channels.welcome(channel, context))
+        return
+    if known is None or not known.active:
+        return
+    removed = change.new_chat_member.status not in _PRESENT_STATUSES
+    reason = texts.CHANNEL_REASON_REMOVED if removed else texts.CHANNEL_REASON_NO_RIGHTS
+    await chats.deactivate(change.chat.id, reason)
+    if known.owner_id is not None:
+        title = channels.escape_title(known)
+        await _tell(
+            context, known.owner_id, [texts.CHANNEL_PAUSED.format(title=title, reason=reason)]
+        )
+
+
+def _can_post(member: ChatMember) -> bool:
+    if member.status == ChatMemberStatus.OWNER:
+        return True
+    return member.status == ChatMemberStatus.ADMINISTRATOR and bool(
+        getattr(member, "can_post_messages", False)
+    )
+
+
+async def _tell(context: Context, user_id: int, chunks: list[str]) -> None:
+    """Message a user privately; they may never have started the bot, which is fine."""
+    try:
+        for chunk in chunks:
+            await context.bot.send_message(user_id, chunk, parse_mode="HTML")
+    except Forbidden:
+        logger.info("User %s has not started the bot; could not tell them", user_id)
+
+
+async def group_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup: its settings and subscriptions move to the new id."""
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    await context.bot_data.store.chats.migrate(message.chat.id, message.migrate_to_chat_id)
+    logger.info("Group %s became supergroup %s", message.chat.id, message.migrate_to_chat_id)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers."""
+    return [
+        ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
+    ]

@@ -1,0 +1,52 @@
+"""Who may change a chat's settings: anyone in private, administrators in groups."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Chat, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from content.models import ChatInfo
+from handlers.context import Context
+
+logger = logging.getLogger(__name__)
+
+# How long an answer to "is this user an administrator here?" is trusted.
+ADMIN_CACHE_SECONDS = 60.0
+ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+
+
+async def remember_chat(chat: Chat, context: Context) -> ChatInfo:
+    """Record the chat a command came from; a chat that comes back is active again."""
+    title = chat.title or chat.full_name or ""
+    return await context.bot_data.store.chats.record(chat.id, chat.type, title, time.time())
+
+
+async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` administers ``chat_id``, asked of Telegram and cached briefly."""
+    cache = context.bot_data.admin_cache
+    now = time.monotonic()
+    cached = cache.get((chat_id, user_id))
+    if cached and cached[1] > now:
+        return cached[0]
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        logger.info("Could not check %s in chat %s: %s", user_id, chat_id, error)
+        return False
+    answer = member.status in ADMIN_STATUSES
+    cache[(chat_id, user_id)] = (answer, now + ADMIN_CACHE_SECONDS)
+    return answer
+
+
+async def may_change_settings(update: Update, context: Context) -> bool:
+    """In a private chat anyone may; in a group only its administrators (anonymous ones too)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous administrator of this group
+    return user is not None and await is_admin(context, chat.id, user.id)

@@ -1,0 +1,133 @@
+"""/subscribe, /unsubscribe and /subscriptions: which new articles reach this chat."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from content.arabic import normalise
+from content.chats import EVERYTHING
+from content.topics import Lexicon, Topic
+from handlers import render, texts
+from handlers.callbacks import Action, decode, encode, pattern
+from handlers.context import Context
+from handlers.permissions import may_change_settings, remember_chat
+from handlers.replies import NEW_MESSAGES, reply, show_in_place
+
+
+def find_topic(lexicon: Lexicon, words: str) -> Topic | None:
+    """The topic named by its command (iran, /iran) or its label (إيران, Iran)."""
+    wanted = normalise(words.strip().removeprefix("/"))
+    for topic in lexicon.topics:
+        if wanted in {topic.command, normalise(topic.label_ar), normalise(topic.label_en)}:
+            return topic
+    return None
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """Subscribe the chat to every new article, or to one topic's."""
+    chat = update.effective_chat
+    if chat is None or not await may_change_settings(update, context):
+        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        return
+    argument = " ".join(context.args or [])
+    topic = find_topic(context.bot_data.lexicon, argument) if argument else None
+    if argument and topic is None:
+        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon)])
+        return
+    await remember_chat(chat, context)
+    added = await context.bot_data.store.chats.subscribe(
+        chat.id, topic.command if topic else EVERYTHING, time.time()
+    )
+    if not added:
+        await reply(update, [texts.ALREADY_SUBSCRIBED])
+    elif topic is None:
+        await reply(update, [texts.SUBSCRIBED_ALL])
+    else:
+        await reply(update, [texts.SUBSCRIBED_TOPIC.format(label=render.escape(topic.label_ar))])
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    """Remove one topic's subscription, or all of the chat's subscriptions."""
+    chat = update.effective_chat
+    if chat is None or not await may_change_settings(update, context):
+        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        return
+    argument = " ".join(context.args or [])
+    chats = context.bot_data.store.chats
+    if not argument:
+        count = await chats.unsubscribe(chat.id, None)
+        await reply(update, [texts.UNSUBSCRIBED_ALL.format(count=count)])
+        return
+    topic = find_topic(context.bot_data.lexicon, argument)
+    if topic is None:
+        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon)])
+    elif await chats.unsubscribe(chat.id, topic.command):
+        await reply(update, [texts.UNSUBSCRIBED_TOPIC.format(label=render.escape(topic.label_ar))])
+    else:
+        await reply(update, [texts.NOT_SUBSCRIBED])
+
+
+async def subscriptions(update: Update, context: Context) -> None:
+    """List the chat's subscriptions, each with a button that removes it."""
+    chat = update.effective_chat
+    if chat is not None:
+        text, keyboard = await _listing(chat.id, context)
+        await reply(update, [text], keyboard)
+
+
+async def unsubscribe_button(update: Update, context: Context) -> None:
+    """Remove the subscription whose button was pressed, and show the list again."""
+    query = update.callback_query
+    callback = decode(query.data) if query else None
+    chat = update.effective_chat
+    if query is None or callback is None or chat is None:
+        return
+    if not await may_change_settings(update, context):
+        await query.answer(texts.GROUP_ADMINS_ONLY, show_alert=True)
+        return
+    await context.bot_data.store.chats.unsubscribe(chat.id, callback.arg)
+    await query.answer()
+    text, keyboard = await _listing(chat.id, context)
+    await show_in_place(query, context, [text], keyboard)
+
+
+async def _listing(chat_id: int, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
+    topics = await context.bot_data.store.chats.subscriptions(chat_id)
+    if not topics:
+        return texts.SUBSCRIPTIONS_NONE, None
+    lexicon = context.bot_data.lexicon
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"✖ {_label(lexicon, topic)}", callback_data=encode(Action.UNSUBSCRIBE, 0, topic)
+            )
+        ]
+        for topic in topics
+    ]
+    return texts.SUBSCRIPTIONS_TITLE, InlineKeyboardMarkup(rows)
+
+
+def _label(lexicon: Lexicon, topic: str) -> str:
+    if topic == EVERYTHING:
+        return texts.SUBSCRIPTION_ALL_LABEL
+    known = lexicon.get(topic)
+    return known.label_ar if known else topic
+
+
+def _unknown_topic(argument: str, lexicon: Lexicon) -> str:
+    return texts.UNKNOWN_TOPIC.format(
+        topic=render.escape(argument[:64]), commands=render.commands_line(lexicon.topics)
+    )
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers."""
+    return [
+        CommandHandler("subscribe", subscribe, filters=NEW_MESSAGES),
+        CommandHandler("unsubscribe", unsubscribe, filters=NEW_MESSAGES),
+        CommandHandler("subscriptions", subscriptions, filters=NEW_MESSAGES),
+        CallbackQueryHandler(unsubscribe_button, pattern=pattern(Action.UNSUBSCRIBE)),
+    ]
