@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from pydantic import ValidationError
@@ -38,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the bot; returns the process exit status."""
     args = parse_args(argv)
+    # Opt in to python-telegram-bot's coming default (time periods as timedelta) rather than
+    # have every 429 warn about the old one.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         settings = Settings()
     except ValidationError as error:

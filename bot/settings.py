@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=5, ge=1)
     outbox_backoff_seconds: float = Field(default=2.0, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -97,4 +98,5 @@ class Settings(BaseSettings):
             max_attempts=self.outbox_max_attempts,
             backoff_base=self.outbox_backoff_seconds,
             poll_interval=self.outbox_poll_seconds,
+            request_timeout=self.outbox_timeout_seconds,
         )

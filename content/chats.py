@@ -29,7 +29,7 @@ class Chats(Repository):
         self, chat_id: int, kind: str, title: str, now: float, owner_id: int | None = None
     ) -> ChatInfo:
         """Remember a chat (again): a chat that comes back is active once more."""
-        await self._db.execute(
+        await self._write(
             "INSERT INTO chats (id, type, title, created_at, owner_id, digest_since)"
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
@@ -91,7 +91,7 @@ class Chats(Repository):
 
     async def subscribe(self, chat_id: int, topic: str, now: float) -> bool:
         """Subscribe the chat to a topic (EVERYTHING for all); False when it already was."""
-        cursor = await self._db.execute(
+        cursor = await self._write(
             "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, ?)",
             (chat_id, topic, now),
         )
@@ -100,11 +100,9 @@ class Chats(Repository):
     async def unsubscribe(self, chat_id: int, topic: str | None) -> int:
         """Remove one subscription, or all of them when ``topic`` is None; how many went."""
         if topic is None:
-            cursor = await self._db.execute(
-                "DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)
-            )
+            cursor = await self._write("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
         else:
-            cursor = await self._db.execute(
+            cursor = await self._write(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic)
             )
         return cursor.rowcount
@@ -118,7 +116,7 @@ class Chats(Repository):
 
     async def set_digest(self, chat_id: int, digest_time: str, now: float) -> None:
         """Set the daily digest time (HH:MM), or turn it off with ''."""
-        await self._db.execute(
+        await self._write(
             "UPDATE chats SET digest_time = ?,"
             " digest_since = CASE WHEN digest_time = '' THEN ? ELSE digest_since END"
             " WHERE id = ?",
@@ -127,7 +125,7 @@ class Chats(Repository):
 
     async def set_timezone(self, chat_id: int, zone: str) -> None:
         """Set the chat's timezone (an IANA name, already validated)."""
-        await self._db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
+        await self._write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
     async def with_digest(self) -> list[ChatInfo]:
         """Active chats that want a daily digest."""

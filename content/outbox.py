@@ -157,14 +157,14 @@ class Outbox(Repository):
 
     async def start_sending(self, delivery_id: int) -> None:
         """Mark a delivery in flight: after a crash, only these may be sent twice."""
-        await self._db.execute(
+        await self._write(
             "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
             (delivery_id,),
         )
 
     async def chunk_sent(self, delivery_id: int, message_id: int) -> None:
         """Record one message of a delivery as sent."""
-        await self._db.execute(
+        await self._write(
             "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
             " message_ids = json_insert(message_ids, '$[#]', ?) WHERE id = ?",
             (message_id, delivery_id),
@@ -172,7 +172,7 @@ class Outbox(Repository):
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
         """Close a delivery as sent, failed or skipped."""
-        await self._db.execute(
+        await self._write(
             "UPDATE deliveries SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
             (state, now, error, delivery_id),
         )
@@ -182,7 +182,7 @@ class Outbox(Repository):
     ) -> None:
         """Put a delivery back in the queue until ``at``; a wait it was told to make
         (429) does not count as an attempt."""
-        await self._db.execute(
+        await self._write(
             "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?,"
             " attempts = attempts - ? WHERE id = ?",
             (at, error, 0 if counts else 1, delivery_id),
@@ -190,7 +190,7 @@ class Outbox(Repository):
 
     async def requeue_in_flight(self) -> int:
         """After a crash, put the deliveries that were in flight back in the queue."""
-        cursor = await self._db.execute(
+        cursor = await self._write(
             "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
         )
         return cursor.rowcount

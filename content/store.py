@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
 import time
@@ -48,10 +49,11 @@ class Store(Repository):
     """
 
     def __init__(self, db: aiosqlite.Connection, lexicon: Lexicon) -> None:
-        super().__init__(db)
+        lock = asyncio.Lock()
+        super().__init__(db, lock)
         self._lexicon = lexicon
-        self.chats = Chats(db)
-        self.outbox = Outbox(db)
+        self.chats = Chats(db, lock)
+        self.outbox = Outbox(db, lock)
 
     @classmethod
     async def open(cls, path: Path | str, lexicon: Lexicon) -> Store:

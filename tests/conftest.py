@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,9 @@ from bot.settings import Settings
 from content.store import Store
 from content.topics import Lexicon, load_lexicon
 from tests.fake_bot_api import FakeBotApi
+
+# python-telegram-bot's time periods as timedelta, as bot/__main__ opts in too.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "brics-kazan-summit.ar.txt"
@@ -64,19 +69,36 @@ def make_settings(**values: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # init-only option
 
 
-def settings_for(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> Settings:
+def settings_for(api: FakeBotApi, tmp_path: Path, seeds_dir: Path, **overrides: Any) -> Settings:
     """Settings pointing the bot at the fake server and a temporary database."""
-    return make_settings(
-        bot_token=TOKEN,
-        bot_api_url=api.url,
-        database_path=tmp_path / "bot.sqlite3",
-        seeds_dir=seeds_dir,
-    )
+    values = {
+        "bot_token": TOKEN,
+        "bot_api_url": api.url,
+        "database_path": tmp_path / "bot.sqlite3",
+        "seeds_dir": seeds_dir,
+    }
+    return make_settings(**(values | overrides))
 
 
 @pytest.fixture
 async def bot(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> AsyncIterator[MojazApp]:
     """The real Application, polling the fake server until the test ends."""
-    app = build_application(settings_for(api, tmp_path, seeds_dir), TOKEN)
+    async with bot_running(settings_for(api, tmp_path, seeds_dir)) as app:
+        yield app
+
+
+@asynccontextmanager
+async def bot_running(settings: Settings) -> AsyncIterator[MojazApp]:
+    """Run the real Application with ``settings`` for the length of a ``with`` block."""
+    app = build_application(settings, TOKEN)
     async with running(app, poll_timeout=1):
         yield app
+
+
+# Settings that make the outbox quick to observe: short polls and backoffs, a fast scan.
+FAST_OUTBOX = {
+    "outbox_poll_seconds": 0.1,
+    "outbox_backoff_seconds": 0.05,
+    "outbox_timeout_seconds": 0.5,
+    "seeds_scan_seconds": 0.2,
+}

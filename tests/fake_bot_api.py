@@ -49,6 +49,32 @@ class Call:
 
 
 @dataclass(frozen=True)
+class ServerLimits:
+    """The flood limits the server enforces, answering 429 when one is broken."""
+
+    per_second: int = 30
+    per_chat_per_second: int = 3  # Telegram lets a reply burst through
+    per_group_per_minute: int = 20
+    retry_after: int = 1
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One failure to answer a send with: an HTTP error, a timeout, or a dropped connection.
+
+    ``kind`` is "error" (``code``, ``description``, ``parameters``), "timeout" (the answer
+    comes after ``delay`` seconds, too late; nothing is delivered) or "drop" (the connection is
+    closed with no answer; nothing is delivered).
+    """
+
+    kind: str
+    code: int = 500
+    description: str = "Internal Server Error"
+    parameters: dict[str, Any] | None = None
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
 class Chat:
     """A chat the tests play from."""
 
@@ -92,6 +118,17 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     # chat id → (error code, description) that every call to that chat is refused with
     refuse_chats: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # chat id → faults answered to that chat's next sends, one per send
+    faults: dict[int, list[Fault]] = field(default_factory=dict)
+    # chat id → the supergroup id it moved to: every send to the old id is refused with 400
+    migrated: dict[int, int] = field(default_factory=dict)
+    limits: ServerLimits | None = None
+    limit_violations: int = 0  # sends refused with 429 for breaking a limit
+    chat_types: dict[int, str] = field(default_factory=dict)
+    admins: dict[int, set[int]] = field(default_factory=dict)  # chat → administrators
+    files: dict[str, bytes] = field(default_factory=dict)
+    _send_times: list[float] = field(default_factory=list)
+    _chat_send_times: dict[int, list[float]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -103,6 +140,7 @@ class FakeBotApi:
         """Listen on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -142,6 +180,43 @@ class FakeBotApi:
             "data": data,
         }
         await self._push({"callback_query": query})
+
+    async def change_membership(
+        self, chat: Chat, by: User, new_status: str, *, can_post: bool = True
+    ) -> None:
+        """Queue a my_chat_member update: ``by`` changed the bot's status in ``chat``."""
+        bot = dict(BOT_USER)
+        new: dict[str, Any] = {"status": new_status, "user": bot}
+        if new_status == "administrator":
+            new = administrator(bot, can_post)
+        elif new_status == "kicked":
+            new["until_date"] = 0
+        change = {
+            "chat": chat.as_json(),
+            "from": by.as_json(),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": new,
+        }
+        await self._push({"my_chat_member": change})
+
+    async def send_document(self, chat: Chat, user: User, name: str, data: bytes) -> None:
+        """Queue a message carrying a file."""
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = data
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat.as_json(),
+            "from": user.as_json(),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": name,
+                "file_size": len(data),
+            },
+        }
+        await self._push({"message": message})
 
     async def _push(self, payload: dict[str, Any]) -> None:
         async with self._changed:
@@ -185,14 +260,90 @@ class FakeBotApi:
             return _error(404, f"Not Found: method {method} not found")
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await handler(params)})
+        if method == "sendMessage":
+            problem = await self._send_problem(request, params)
+            if problem is not None:
+                return problem
         refusal = self.refuse_chats.get(int(params.get("chat_id", 0) or 0))
-        async with self._changed:
-            result = refusal or handler(params)
-            self.calls.append(Call(method, params, result))
-            self._changed.notify_all()
+        result = refusal or handler(params)
+        await self._record(Call(method, params, result))
         if refusal is not None:
             return _error(*refusal)
         return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def delivered(self, chat_id: int | None = None) -> list[Call]:
+        """The messages that reached a chat (refused and failed sends left out)."""
+        return [
+            call for call in self.calls_to("sendMessage", chat_id) if isinstance(call.result, dict)
+        ]
+
+    async def _send_problem(
+        self, request: web.Request, params: dict[str, Any]
+    ) -> web.Response | None:
+        """The refusal this send gets, if any: an injected fault, a migration, a limit."""
+        chat_id = int(params.get("chat_id", 0) or 0)
+        queued = self.faults.get(chat_id)
+        if queued:
+            return await self._fault(request, params, queued.pop(0))
+        if chat_id in self.migrated:
+            await self._record(Call("sendMessage", params, "migrated"))
+            return _error(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
+        if self.limits is not None and not self._within_limits(chat_id):
+            self.limit_violations += 1
+            await self._record(Call("sendMessage", params, "429"))
+            return _error(
+                429,
+                f"Too Many Requests: retry after {self.limits.retry_after}",
+                {"retry_after": self.limits.retry_after},
+            )
+        return None
+
+    async def _fault(
+        self, request: web.Request, params: dict[str, Any], fault: Fault
+    ) -> web.Response:
+        await self._record(Call("sendMessage", params, f"fault:{fault.kind}"))
+        if fault.kind == "timeout":
+            await asyncio.sleep(fault.delay)
+            return _error(504, "Gateway Timeout")
+        if fault.kind == "drop":
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)
+        return _error(fault.code, fault.description, fault.parameters)
+
+    def _within_limits(self, chat_id: int) -> bool:
+        """Record a send, unless it breaks a limit (then it is refused and not recorded)."""
+        assert self.limits is not None
+        now = time.monotonic()
+        overall = [t for t in self._send_times if t > now - 1]
+        mine = [t for t in self._chat_send_times.get(chat_id, []) if t > now - 60]
+        group = self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
+        broken = (
+            len(overall) >= self.limits.per_second
+            or len([t for t in mine if t > now - 1]) >= self.limits.per_chat_per_second
+            or (group != "private" and len(mine) >= self.limits.per_group_per_minute)
+        )
+        if not broken:
+            overall.append(now)
+            mine.append(now)
+        self._send_times = overall
+        self._chat_send_times[chat_id] = mine
+        return not broken
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        data = self.files.get(request.match_info["file_id"])
+        return web.Response(body=data) if data is not None else _error(404, "Not Found")
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
         offset = int(params.get("offset", 0) or 0)
@@ -229,6 +380,22 @@ class FakeBotApi:
             message["reply_markup"] = params["reply_markup"]
         return message
 
+    def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        user = {"id": user_id, "is_bot": False, "first_name": "Member"}
+        if user_id not in self.admins.get(chat_id, set()):
+            return {"status": "member", "user": user}
+        return administrator(user)
+
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
+
     def _api_answerCallbackQuery(self, _params: dict[str, Any]) -> bool:  # noqa: N802
         return True
 
@@ -251,6 +418,22 @@ async def _params(request: web.Request) -> dict[str, Any]:
     return params
 
 
-def _error(code: int, description: str) -> web.Response:
-    body = {"ok": False, "error_code": code, "description": description}
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
     return web.json_response(body, status=code)
+
+
+def administrator(user: dict[str, Any], can_post: bool = True) -> dict[str, Any]:
+    """A ChatMemberAdministrator as the Bot API describes one."""
+    rights = [
+        "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+        "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+        "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+        "can_delete_stories",
+    ]  # fmt: skip
+    member: dict[str, Any] = {"status": "administrator", "user": user}
+    member.update(dict.fromkeys(rights, False))
+    member["can_post_messages"] = can_post
+    return member

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.app import MojazApp
-from handlers import texts
 from content.parser import parse_file
+from handlers import texts
 from tests.conftest import SEED
 from tests.fake_bot_api import BOT_USERNAME, Call, Chat, FakeBotApi, User
 

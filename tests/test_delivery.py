@@ -1,0 +1,116 @@
+"""New articles reach a few hundred subscribers exactly once, through injected faults."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+
+from content.chats import EVERYTHING
+from content.library import ingest_file
+from content.store import Store
+from content.topics import Lexicon
+from tests.articles import IRAN_NEWS, write_article
+from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
+from tests.fake_bot_api import Chat, FakeBotApi, Fault, ServerLimits, User
+
+PRIVATE = list(range(10_000, 10_200))
+GROUPS = list(range(-20_000, -20_060, -1))
+CHANNELS = list(range(-1_000_000_000_000, -1_000_000_000_040, -1))
+BLOCKED = PRIVATE[:10]
+MIGRATED = {old: old - 1_000_000_000_000 for old in GROUPS[:5]}
+EGYPT_ONLY = GROUPS[-5:]  # the new article does not mention Egypt
+IRAN_ONLY = GROUPS[-15:-5]
+RATE = 100
+
+
+async def subscribe_everyone(path: Path, lexicon: Lexicon) -> None:
+    """Chats of every kind and their subscriptions, in the bot's database before it starts."""
+    now = time.time()
+    async with await Store.open(path, lexicon) as store:
+        await ingest_file(store, SEED)  # the bot ships with it: it is not news to anyone
+        chats = store.chats
+        for chat_id, kind in [(c, "private") for c in PRIVATE] + [
+            (c, "supergroup") for c in GROUPS
+        ]:
+            await chats.record(chat_id, kind, f"chat {chat_id}", now)
+        for chat_id in CHANNELS:
+            await chats.record(chat_id, "channel", f"channel {chat_id}", now, owner_id=1)
+        for chat_id in PRIVATE + GROUPS + CHANNELS:
+            topic = (
+                "egypt"
+                if chat_id in EGYPT_ONLY
+                else "iran"
+                if chat_id in IRAN_ONLY
+                else EVERYTHING
+            )
+            await chats.subscribe(chat_id, topic, now)
+
+
+def inject_faults(api: FakeBotApi) -> None:
+    api.limits = ServerLimits(per_second=RATE)
+    api.chat_types.update(dict.fromkeys(CHANNELS, "channel"))
+    for chat_id in BLOCKED:
+        api.refuse_chats[chat_id] = (403, "Forbidden: bot was blocked by the user")
+    api.migrated.update(MIGRATED)
+    too_many = Fault("error", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    for chat_id in PRIVATE[10:20]:
+        api.faults[chat_id] = [too_many]
+    for chat_id in PRIVATE[20:30]:
+        api.faults[chat_id] = [Fault("error", 502, "Bad Gateway"), Fault("error", 500)]
+    for chat_id in PRIVATE[30:33]:
+        api.faults[chat_id] = [Fault("timeout", delay=1.0)]
+    for chat_id in PRIVATE[33:36] + CHANNELS[:2]:
+        api.faults[chat_id] = [Fault("drop")]
+
+
+async def test_a_new_article_reaches_every_subscriber_once(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
+) -> None:
+    settings = settings_for(api, tmp_path, seeds_dir, **FAST_OUTBOX, rate_per_second=RATE)
+    await subscribe_everyone(settings.database_path, lexicon)
+    inject_faults(api)
+    expected = {c for c in PRIVATE + GROUPS + CHANNELS if c not in BLOCKED + EGYPT_ONLY}
+    expected = {MIGRATED.get(c, c) for c in expected}
+
+    async with bot_running(settings):
+        write_article(seeds_dir, *IRAN_NEWS)
+
+        def everyone_served(_: object) -> bool:
+            return {c.chat_id for c in api.delivered()} >= expected
+
+        await api.wait_for(everyone_served, timeout=60)
+
+    copies = Counter(call.chat_id for call in api.delivered())
+    assert set(copies) == expected
+    assert set(copies.values()) == {1}
+    assert not set(copies) & set(BLOCKED + EGYPT_ONLY + list(MIGRATED))
+    assert api.limit_violations == 0
+    with sqlite3.connect(settings.database_path) as db:
+        states = dict(db.execute("SELECT state, count(*) FROM deliveries GROUP BY state"))
+        inactive = {row[0] for row in db.execute("SELECT id FROM chats WHERE active = 0")}
+        known = {row[0] for row in db.execute("SELECT id FROM chats")}
+    assert states == {"sent": len(expected), "failed": len(BLOCKED)}
+    assert inactive == set(BLOCKED)
+    assert set(MIGRATED.values()) <= known
+    assert not set(MIGRATED) & known  # the old group ids are gone
+
+
+async def test_replies_are_not_queued_behind_a_broadcast(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
+) -> None:
+    settings = settings_for(api, tmp_path, seeds_dir, **FAST_OUTBOX, rate_per_second=20)
+    await subscribe_everyone(settings.database_path, lexicon)
+    api.limits = ServerLimits(per_second=20)
+    api.chat_types.update(dict.fromkeys(CHANNELS, "channel"))
+    reader = 777_000
+    async with bot_running(settings):
+        write_article(seeds_dir, *IRAN_NEWS)
+        await api.wait_for(lambda _: len(api.delivered()) >= 20, timeout=30)
+        await api.send_text(Chat(reader), User(reader), "/summary")
+        await api.wait_for(lambda _: bool(api.delivered(reader)), timeout=10)
+        remaining = len(PRIVATE + GROUPS + CHANNELS) - len(api.delivered())
+    # ~290 messages at 20/s take ~15 s: the reply went out while most were still queued.
+    assert remaining > 100
+    assert api.limit_violations == 0
