@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
@@ -16,6 +17,10 @@ from bot.console import main_console
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
+from content.library import ingest_file
+from content.parser import ArticleFormatError
+from content.store import Store
+from content.topics import load_lexicon
 
 logger = logging.getLogger("bot")
 
@@ -33,6 +38,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="chat with the bot offline on stdin/stdout: no token, no network",
     )
+    commands = parser.add_subparsers(dest="command")
+    ingest = commands.add_parser(
+        "ingest",
+        help="store article files in the database; a running bot sends them to subscribers",
+    )
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser.parse_args(argv)
 
 
@@ -48,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    return run(args, settings, token)
+
+
+def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
+    """Do what the command line asked: ingest files, the console, or the bot in Telegram."""
+    if args.command == "ingest":
+        setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
+        return asyncio.run(ingest_files(settings, args.files))
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
         setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
@@ -66,6 +85,21 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("Cannot reach the Bot API at %s: %s", settings.api_base_url(), error)
         return 1
     return 0
+
+
+async def ingest_files(settings: Settings, paths: list[Path]) -> int:
+    """Ingest each file into the database; 1 if any was rejected, else 0."""
+    failed = 0
+    async with await Store.open(settings.database_path, load_lexicon()) as store:
+        for path in paths:
+            try:
+                result = await ingest_file(store, path, settings.max_article_bytes)
+            except ArticleFormatError as error:
+                print(error, file=sys.stderr)
+                failed += 1
+            else:
+                print(f"{path}: {result.outcome} ({result.slug})")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

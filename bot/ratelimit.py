@@ -61,7 +61,9 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        self._sent: deque[float] = deque()
+        # A restarted bot cannot know what it sent in its last second, and Telegram still
+        # counts it: start as though the whole second's budget had just been used.
+        self._sent: deque[float] = deque([clock()] * int(limits.per_second))
         self._chat_last: dict[int | str, float] = {}
         self._group_sent: dict[int | str, deque[float]] = {}
         self._replies_waiting = 0

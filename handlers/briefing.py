@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from content.models import ArticleInfo
 from handlers import render, texts
 from handlers.callbacks import Action, pattern
+from handlers.channels import add_to_channel_link
 from handlers.context import Context
 from handlers.replies import (
     NEW_MESSAGES,
@@ -38,6 +39,9 @@ async def help_command(update: Update, context: Context) -> None:
     present = await context.bot_data.store.topics_of(article) if article else []
     topics = lexicon.ordered(present) or list(lexicon.topics)
     lines += ["", texts.HELP_TOPICS, render.commands_line(topics), texts.HELP_TOPICS_HINT]
+    if context.bot.username:
+        link = render.escape(add_to_channel_link(context.bot.username))
+        lines += ["", texts.ADD_TO_CHANNEL.format(link=link)]
     await reply(update, render.pack(["\n".join(lines)]))
 
 

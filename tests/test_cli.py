@@ -62,6 +62,19 @@ def test_console_answers_piped_input(tmp_path: Path) -> None:
     assert "<b>" not in result.stdout  # HTML is shown as plain text
 
 
+def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("فقرة بلا خلاصة.\n", encoding="utf-8")
+    database = tmp_path / "cli.sqlite3"
+    result = run_bot(["ingest", str(SEED), str(bad)], tmp_path, DATABASE_PATH=str(database))
+    assert result.returncode == 1
+    assert f"{SEED}: added (brics-kazan-summit-ar)" in result.stdout
+    assert f"{bad}:1: the article has no closing summary" in result.stderr
+    again = run_bot(["ingest", str(SEED)], tmp_path, DATABASE_PATH=str(database))
+    assert again.returncode == 0
+    assert "unchanged" in again.stdout
+
+
 async def test_console_presses_buttons(tmp_path: Path) -> None:
     settings = make_settings(
         seeds_dir=ROOT / "seeds",

@@ -1,0 +1,192 @@
+"""Subscriptions, digests, groups, channels and administration, end to end."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import MojazApp
+from handlers import texts
+from handlers.digests import job_name
+from tests.articles import IRAN_NEWS, article_text, write_article
+from tests.conftest import FAST_OUTBOX, bot_running, settings_for
+from tests.fake_bot_api import BOT_USER, Call, Chat, FakeBotApi, User
+
+ADMIN = User(900, "Admin")
+READER = User(901, "Reader")
+GROUP = Chat(-4001, "supergroup", "Newsroom")
+CHANNEL = Chat(-1005001, "channel", "Mojaz Channel")
+
+pytestmark = pytest.mark.usefixtures("bot")
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> AsyncIterator[MojazApp]:
+    """The bot with an administrator and a quick outbox and seeds scan."""
+    settings = settings_for(api, tmp_path, seeds_dir, admin_ids=str(ADMIN.id), **FAST_OUTBOX)
+    async with bot_running(settings) as app:
+        yield app
+
+
+async def say(api: FakeBotApi, chat: Chat, user: User, text: str) -> Call:
+    """Send ``text`` and return the bot's next message to that chat."""
+    before = len(api.calls_to("sendMessage", chat.id))
+    await api.send_text(chat, user, text)
+    calls = await api.wait_for_calls("sendMessage", chat.id, before + 1)
+    return calls[before]
+
+
+async def test_subscribe_then_a_new_article_arrives(api: FakeBotApi, seeds_dir: Path) -> None:
+    me = Chat(READER.id)
+    assert (await say(api, me, READER, "/subscribe iran")).text == texts.SUBSCRIBED_TOPIC.format(
+        label="إيران"
+    )
+    assert "من قبل" in (await say(api, me, READER, "/subscribe إيران")).text
+    assert "أعرف" in (await say(api, me, READER, "/subscribe atlantis")).text
+    listing = await say(api, me, READER, "/subscriptions")
+    assert [b["callback_data"] for b in listing.buttons()] == ["unsub:0:iran"]
+
+    write_article(seeds_dir, *IRAN_NEWS)
+    pushed = await say(api, me, READER, "/help")  # the push may come before or after
+    await api.wait_for(lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(me.id)))
+    (news,) = [c for c in api.delivered(me.id) if texts.NEW_ARTICLE in c.text]
+    assert IRAN_NEWS[1] in news.text
+    assert "إيران" in news.text  # the topic that matched is named
+    assert pushed.text
+
+
+async def test_the_unsubscribe_button_removes_a_subscription(api: FakeBotApi) -> None:
+    me = Chat(READER.id)
+    await say(api, me, READER, "/subscribe")
+    await say(api, me, READER, "/subscribe china")
+    listing = await say(api, me, READER, "/subscriptions")
+    await api.press(READER, listing.result, "unsub:0:china")
+    (edit,) = await api.wait_for_calls("editMessageText", me.id, 1)
+    assert [b["callback_data"] for b in edit.buttons()] == ["unsub:0:"]
+    assert "1" in (await say(api, me, READER, "/unsubscribe")).text
+    assert (await say(api, me, READER, "/subscriptions")).text == texts.SUBSCRIPTIONS_NONE
+
+
+async def test_only_group_administrators_change_group_settings(
+    api: FakeBotApi, bot: MojazApp
+) -> None:
+    api.admins[GROUP.id] = {ADMIN.id}
+    assert (await say(api, GROUP, READER, "/subscribe")).text == texts.GROUP_ADMINS_ONLY
+    assert (await say(api, GROUP, READER, "/digest 08:00")).text == texts.GROUP_ADMINS_ONLY
+    assert (await say(api, GROUP, ADMIN, "/subscribe")).text == texts.SUBSCRIBED_ALL
+    assert "08:00" in (await say(api, GROUP, ADMIN, "/digest 8:00")).text
+    assert [c for c in api.calls if c.method == "getChatMember"]
+    assert bot.job_queue is not None
+    assert len(bot.job_queue.get_jobs_by_name(job_name(GROUP.id))) == 1
+    await say(api, GROUP, ADMIN, "/digest 09:30")  # rescheduled, not doubled
+    jobs = [j for j in bot.job_queue.get_jobs_by_name(job_name(GROUP.id)) if not j.removed]
+    assert len(jobs) == 1
+
+
+async def test_digest_and_timezone_arguments_are_checked(api: FakeBotApi, bot: MojazApp) -> None:
+    me = Chat(READER.id)
+    assert (await say(api, me, READER, "/digest 25:00")).text == texts.DIGEST_USAGE
+    assert (await say(api, me, READER, "/digest")).text == texts.DIGEST_USAGE
+    assert "Mars/Olympus" in (await say(api, me, READER, "/timezone Mars/Olympus")).text
+    assert "Asia/Riyadh" in (await say(api, me, READER, "/timezone Asia/Riyadh")).text
+    assert "Asia/Riyadh" in (await say(api, me, READER, "/digest ٠٧:٣٠")).text
+    assert bot.job_queue is not None
+    (job,) = bot.job_queue.get_jobs_by_name(job_name(me.id))
+    assert job.next_t is not None
+    riyadh = job.next_t.astimezone(ZoneInfo("Asia/Riyadh"))
+    assert (riyadh.hour, riyadh.minute) == (7, 30)
+    assert (await say(api, me, READER, "/digest off")).text == texts.DIGEST_OFF
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_subscription(api: FakeBotApi) -> None:
+    old = Chat(-7001, "group", "Small group")
+    new_id = -1007001
+    api.admins[old.id] = {ADMIN.id}
+    await say(api, old, ADMIN, "/subscribe iran")
+    migration = {
+        "message_id": 1,
+        "date": 0,
+        "chat": old.as_json(),
+        "from": ADMIN.as_json(),
+        "migrate_to_chat_id": new_id,
+    }
+    await api._push({"message": migration})
+    api.admins[new_id] = {ADMIN.id}
+    listing = await say(api, Chat(new_id, "supergroup", "Small group"), ADMIN, "/subscriptions")
+    assert [b["callback_data"] for b in listing.buttons()] == ["unsub:0:iran"]
+
+
+async def test_adding_the_bot_to_a_channel_registers_it_and_tells_the_owner(
+    api: FakeBotApi, bot: MojazApp
+) -> None:
+    await api.change_membership(CHANNEL, ADMIN, "administrator", can_post=True)
+    settings, *preview = await api.wait_for_calls("sendMessage", ADMIN.id, 3)
+    assert "Mojaz Channel" in settings.text
+    assert texts.CHANNEL_PREVIEW in preview[0].text
+    assert "قمة بوتين" in preview[1].text
+
+    api.admins[CHANNEL.id] = {ADMIN.id}
+    await api.send_text(Chat(ADMIN.id), ADMIN, "/channels")
+    calls = await api.wait_for_calls("sendMessage", ADMIN.id, 5)
+    listing = calls[-1]
+    digest_button = [b for b in listing.buttons() if b["callback_data"].startswith("chdig:")]
+    await api.press(ADMIN, listing.result, digest_button[0]["callback_data"])
+    (edit,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    assert "08:00" in edit.text
+
+    await api.press(READER, listing.result, digest_button[0]["callback_data"])  # not an admin
+    refused = await api.wait_for(
+        lambda c: any(x.params.get("text") == texts.CHANNEL_ADMINS_ONLY for x in c)
+    )
+    assert refused
+
+    await api.change_membership(CHANNEL, ADMIN, "administrator", can_post=False)
+    paused = (await api.wait_for_calls("sendMessage", ADMIN.id, 6))[-1]
+    assert texts.CHANNEL_REASON_NO_RIGHTS in paused.text
+    chat = await bot.bot_data.store.chats.get(CHANNEL.id)
+    assert chat is not None
+    assert not chat.active
+
+
+async def test_help_offers_to_add_the_bot_to_a_channel(api: FakeBotApi) -> None:
+    reply = await say(api, Chat(READER.id), READER, "/help")
+    assert f"{BOT_USER['username']}?startchannel&amp;admin=post_messages" in reply.text
+
+
+async def test_admin_commands_exist_for_administrators_only(api: FakeBotApi) -> None:
+    assert "/help" in (await say(api, Chat(READER.id), READER, "/stats")).text
+    assert "/help" in (await say(api, Chat(READER.id), READER, "/broadcast")).text
+    stats = await say(api, Chat(ADMIN.id), ADMIN, "/stats")
+    assert texts.STATS_TITLE in stats.text
+    scoped = [c for c in api.calls_to("setMyCommands") if c.params.get("scope")]
+    assert scoped[0].params["scope"] == {"type": "chat", "chat_id": ADMIN.id}
+    assert "stats" in [command["command"] for command in scoped[0].params["commands"]]
+
+
+async def test_broadcast_previews_then_queues_on_confirmation(api: FakeBotApi) -> None:
+    await say(api, Chat(READER.id), READER, "/subscribe")
+    await api.send_text(Chat(ADMIN.id), ADMIN, "/broadcast")
+    heading, preview = await api.wait_for_calls("sendMessage", ADMIN.id, 2)
+    assert "(1)" in heading.text  # the audience is counted: the one subscribed chat
+    await api.press(ADMIN, preview.result, preview.buttons()[0]["callback_data"])
+    await api.wait_for(
+        lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(READER.id))
+    )
+    (edit,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    assert edit.text == texts.BROADCAST_QUEUED.format(count=1)
+
+
+async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_dir: Path) -> None:
+    await say(api, Chat(READER.id), READER, "/subscribe")
+    text = article_text("خبر مرفوع", "أعلنت تركيا عن اتفاق جديد.")
+    await api.send_document(Chat(ADMIN.id), ADMIN, "uploaded.txt", text.encode())
+    (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
+    assert "uploaded: added" in answer.text
+    await api.wait_for(lambda _: any("خبر مرفوع" in c.text for c in api.delivered(READER.id)))
+    await api.send_document(Chat(ADMIN.id), ADMIN, "broken.txt", "فقرة بلا خلاصة.".encode())
+    rejected = (await api.wait_for_calls("sendMessage", ADMIN.id, 2))[-1]
+    assert "broken.txt:1" in rejected.text
+    assert not (seeds_dir / "uploaded.txt").exists()
