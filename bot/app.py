@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.jobs import SeedsWatcher, schedule_digests
 from bot.outbox import OutboxWorker
+from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
 from content.library import ingest_directory
@@ -146,6 +147,7 @@ def build_application(
         .base_file_url(settings.api_file_url())
         .context_types(context_types)
         .rate_limiter(limiter)
+        .concurrent_updates(RepliesFirst(limiter))
         .post_init(lifecycle.start)
         .post_stop(lifecycle.stop_workers)
         .post_shutdown(lifecycle.stop)

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Delivery], Awaitable[Rendered | None]]
 # A chat that answers 400 with one of these is gone for good, as with a 403.
+_RENDER_CACHE_SIZE = 256
 _GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
 
 
@@ -75,6 +76,8 @@ class OutboxWorker:
         self._held: dict[int, float] = {}  # chat → time before which nothing goes to it
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        # A broadcast renders the same messages for thousands of chats: render them once.
+        self._rendered: dict[tuple[object, ...], Rendered | None] = {}
 
     def wake(self) -> None:
         """Look at the queue now rather than at the next poll (something was queued)."""
@@ -147,13 +150,12 @@ class OutboxWorker:
         """Send one delivery and record what became of it; never raises."""
         outbox = self._store.outbox
         try:
-            rendered = await self._render(delivery)
+            rendered = await self._render_once(delivery)
             if rendered is None:
                 await outbox.finish(delivery.id, "skipped", self._clock(), "article removed")
                 return
             await outbox.start_sending(delivery.id)
             await self._send(delivery, rendered)
-            await outbox.finish(delivery.id, "sent", self._clock())
         except RetryAfter as error:
             await self._hold(delivery, retry_after_seconds(error), f"429 {error}")
         except ChatMigrated as error:
@@ -173,6 +175,15 @@ class OutboxWorker:
             logger.exception("Delivery %s failed unexpectedly", delivery.id)
             await self._retry_or_fail(delivery, "internal error (see the log)")
 
+    async def _render_once(self, delivery: Delivery) -> Rendered | None:
+        """The delivery's messages, rendered once for every delivery that says the same."""
+        key = (delivery.kind, delivery.article_ids, delivery.topics, delivery.chat_type)
+        if key not in self._rendered:
+            if len(self._rendered) >= _RENDER_CACHE_SIZE:
+                self._rendered.clear()
+            self._rendered[key] = await self._render(delivery)
+        return self._rendered[key]
+
     async def _send(self, delivery: Delivery, rendered: Rendered) -> None:
         timeout = self._settings.request_timeout
         chunks = rendered.chunks
@@ -188,10 +199,9 @@ class OutboxWorker:
                 connect_timeout=timeout,
                 rate_limit_args=bulk(delivery.chat_type),
             )
-            await self._store.outbox.chunk_sent(delivery.id, message.message_id)
-            if not last:
-                # The next chunk goes to the same chat: keep its per-chat limit.
-                await self._limiter.acquire(delivery.chat_id, True, delivery.chat_type)
+            await self._store.outbox.chunk_sent(
+                delivery.id, message.message_id, self._clock(), last=last
+            )
 
     async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:
         """429: this chat waits as long as it was told; the others carry on."""

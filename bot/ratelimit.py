@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +32,9 @@ SENDING_ENDPOINTS = frozenset(
     }
 )  # fmt: skip
 GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
-# Requests reach the server a little later than we record them, and not always in the same
-# delay: a small margin keeps "N in any second" true on the server's clock as well.
-_MARGIN = 0.02
+# Sends are dated when their answer is back (see FloodLimiter.slot); the margin only covers
+# the clocks' granularity.
+_MARGIN = 0.005
 _WAIT_STEP = 0.005
 
 
@@ -67,6 +68,7 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         self._chat_last: dict[int | str, float] = {}
         self._group_sent: dict[int | str, deque[float]] = {}
         self._replies_waiting = 0
+        self._in_flight = 0
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -84,24 +86,43 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for a slot when the request sends a message, then make it."""
-        if endpoint in SENDING_ENDPOINTS and "chat_id" in data:
-            options = rate_limit_args or {}
-            chat_type = str(options.get("chat_type") or _type_from_id(data["chat_id"]))
-            await self.acquire(data["chat_id"], bool(options.get("bulk")), chat_type)
-        return await callback(*args, **kwargs)
+        if endpoint not in SENDING_ENDPOINTS or "chat_id" not in data:
+            return await callback(*args, **kwargs)
+        options = rate_limit_args or {}
+        chat_type = str(options.get("chat_type") or _type_from_id(data["chat_id"]))
+        async with self.slot(data["chat_id"], bool(options.get("bulk")), chat_type):
+            return await callback(*args, **kwargs)
 
-    async def acquire(self, chat_id: int | str, is_bulk: bool, chat_type: str = "") -> None:
-        """Wait until a message to ``chat_id`` may go, and count it."""
-        if not is_bulk:
-            self._replies_waiting += 1
+    @contextmanager
+    def replying(self) -> Iterator[None]:
+        """While this lasts, bulk sends give way (a reply is being prepared or sent)."""
+        self._replies_waiting += 1
         try:
+            yield
+        finally:
+            self._replies_waiting -= 1
+
+    @asynccontextmanager
+    async def slot(
+        self, chat_id: int | str, is_bulk: bool, chat_type: str = ""
+    ) -> AsyncIterator[None]:
+        """Wait until a message to ``chat_id`` may go; hold a slot while it is being sent.
+
+        A send counts from the moment it starts until the moment its answer is back, and is
+        then dated by that answer. The server received it somewhere in between, so "no more
+        than N in any second" holds on the server's clock whatever the network's delays,
+        with no margin to guess.
+        """
+        with nullcontext() if is_bulk else self.replying():
             # Each wait is computed to the moment a slot frees; no event would fire sooner.
             while (wait := self._wait(chat_id, is_bulk, chat_type)) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
+        self._in_flight += 1
+        try:
+            yield
         finally:
-            if not is_bulk:
-                self._replies_waiting -= 1
-        self._record(chat_id, chat_type)
+            self._in_flight -= 1
+            self._record(chat_id, chat_type)
 
     def chat_wait(self, chat_id: int | str, chat_type: str) -> float:
         """Seconds until a bulk message to this chat keeps the per-chat and group limits."""
@@ -121,7 +142,17 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
             if self._replies_waiting:
                 return _WAIT_STEP  # a reply is waiting for a slot: let it have the next one
             capacity -= self.limits.reserve
-        overall = window[-capacity] + 1 + _MARGIN - now if len(window) >= capacity else 0.0
+        overall = 0.0
+        occupied = len(window) + self._in_flight
+        if occupied >= capacity:
+            # The slot frees when this many of the dated sends have left the window; sends
+            # still in flight leave it only after they are back.
+            first_to_leave = occupied - capacity
+            overall = (
+                window[first_to_leave] + 1 + _MARGIN - now
+                if first_to_leave < len(window)
+                else _WAIT_STEP
+            )
         if not is_bulk:
             return overall
         return max(overall, self.chat_wait(chat_id, chat_type))

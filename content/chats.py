@@ -42,6 +42,20 @@ class Chats(Repository):
             raise RuntimeError(f"chat {chat_id} vanished right after it was written")
         return chat
 
+    async def import_subscribers(self, chats: list[tuple[int, str]], now: float) -> None:
+        """Import many chats, each subscribed to everything, in one transaction."""
+        async with self._transaction():
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO chats (id, type, created_at, digest_since)"
+                " VALUES (?, ?, ?, ?)",
+                [(chat_id, kind, now, now) for chat_id, kind in chats],
+            )
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at)"
+                " VALUES (?, '', ?)",
+                [(chat_id, now) for chat_id, _ in chats],
+            )
+
     async def get(self, chat_id: int) -> ChatInfo | None:
         """The chat, if the bot knows it."""
         row = await self._fetchone(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))  # noqa: S608

@@ -162,12 +162,17 @@ class Outbox(Repository):
             (delivery_id,),
         )
 
-    async def chunk_sent(self, delivery_id: int, message_id: int) -> None:
-        """Record one message of a delivery as sent."""
+    async def chunk_sent(
+        self, delivery_id: int, message_id: int, now: float, *, last: bool
+    ) -> None:
+        """Record one message of a delivery as sent; the last one closes the delivery."""
         await self._write(
             "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
-            " message_ids = json_insert(message_ids, '$[#]', ?) WHERE id = ?",
-            (message_id, delivery_id),
+            " message_ids = json_insert(message_ids, '$[#]', :message),"
+            " state = CASE WHEN :last THEN 'sent' ELSE state END,"
+            " finished_at = CASE WHEN :last THEN :now ELSE finished_at END"
+            " WHERE id = :delivery",
+            {"message": message_id, "last": last, "now": now, "delivery": delivery_id},
         )
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:

@@ -30,6 +30,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
     @property
     def chat_id(self) -> int | None:
@@ -124,9 +125,12 @@ class FakeBotApi:
     migrated: dict[int, int] = field(default_factory=dict)
     limits: ServerLimits | None = None
     limit_violations: int = 0  # sends refused with 429 for breaking a limit
+    broken_limits: list[str] = field(default_factory=list)  # which limit, for which chat
     chat_types: dict[int, str] = field(default_factory=dict)
     admins: dict[int, set[int]] = field(default_factory=dict)  # chat → administrators
     files: dict[str, bytes] = field(default_factory=dict)
+    # what reached each chat, kept as calls come in so that looking it up costs nothing
+    _delivered: dict[int, list[Call]] = field(default_factory=dict)
     _send_times: list[float] = field(default_factory=list)
     _chat_send_times: dict[int, list[float]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -274,13 +278,19 @@ class FakeBotApi:
     async def _record(self, call: Call) -> None:
         async with self._changed:
             self.calls.append(call)
+            if call.method == "sendMessage" and isinstance(call.result, dict):
+                self._delivered.setdefault(int(call.params["chat_id"]), []).append(call)
             self._changed.notify_all()
 
     def delivered(self, chat_id: int | None = None) -> list[Call]:
-        """The messages that reached a chat (refused and failed sends left out)."""
-        return [
-            call for call in self.calls_to("sendMessage", chat_id) if isinstance(call.result, dict)
-        ]
+        """The messages that reached a chat, or every chat (refused and failed sends left out)."""
+        if chat_id is not None:
+            return list(self._delivered.get(chat_id, []))
+        return sorted((c for calls in self._delivered.values() for c in calls), key=lambda c: c.at)
+
+    def served_chats(self) -> int:
+        """How many chats have received at least one message."""
+        return len(self._delivered)
 
     async def _send_problem(
         self, request: web.Request, params: dict[str, Any]
@@ -324,14 +334,22 @@ class FakeBotApi:
         """Record a send, unless it breaks a limit (then it is refused and not recorded)."""
         assert self.limits is not None
         now = time.monotonic()
-        overall = [t for t in self._send_times if t > now - 1]
+        while self._send_times and self._send_times[0] <= now - 1:
+            self._send_times.pop(0)
+        overall = self._send_times
         mine = [t for t in self._chat_send_times.get(chat_id, []) if t > now - 60]
         group = self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
-        broken = (
-            len(overall) >= self.limits.per_second
-            or len([t for t in mine if t > now - 1]) >= self.limits.per_chat_per_second
-            or (group != "private" and len(mine) >= self.limits.per_group_per_minute)
-        )
+        broken_by = [
+            name
+            for name, broken in (
+                ("overall", len(overall) >= self.limits.per_second),
+                ("chat", len([t for t in mine if t > now - 1]) >= self.limits.per_chat_per_second),
+                ("group", group != "private" and len(mine) >= self.limits.per_group_per_minute),
+            )
+            if broken
+        ]
+        self.broken_limits.extend(f"{name}:{chat_id}" for name in broken_by)
+        broken = bool(broken_by)
         if not broken:
             overall.append(now)
             mine.append(now)

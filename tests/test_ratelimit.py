@@ -34,6 +34,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
     return manual
 
 
+async def send(limiter: FloodLimiter, chat: int, is_bulk: bool, kind: str = "private") -> None:
+    """One send through the limiter that takes no time."""
+    async with limiter.slot(chat, is_bulk, kind):
+        pass
+
+
 def in_any_window(times: list[float], seconds: float) -> int:
     """The most events that fall within any window of ``seconds``."""
     return max(sum(1 for t in times if start <= t < start + seconds) for start in times)
@@ -43,7 +49,7 @@ async def test_bulk_sends_keep_the_overall_rate_and_leave_a_reserve(clock: Manua
     limiter = FloodLimiter(Limits(per_second=30, reserve=2), clock)
     times = []
     for chat in range(300):
-        await limiter.acquire(chat, True, "private")
+        await send(limiter, chat, True)
         times.append(clock.now)
     assert in_any_window(times, 1.0) == 28  # 30 less the reserve
     assert in_any_window(times, 5.0) <= 28 * 5  # and it holds over longer stretches
@@ -52,12 +58,12 @@ async def test_bulk_sends_keep_the_overall_rate_and_leave_a_reserve(clock: Manua
 async def test_replies_may_use_the_reserve(clock: ManualClock) -> None:
     limiter = FloodLimiter(Limits(per_second=30, reserve=2), clock)
     for chat in range(28):
-        await limiter.acquire(chat, True, "private")
+        await send(limiter, chat, True)
     start = clock.now
-    await limiter.acquire(5000, False)
-    await limiter.acquire(5001, False)
+    await send(limiter, 5000, False)
+    await send(limiter, 5001, False)
     assert clock.now == start  # the reply did not wait
-    await limiter.acquire(5002, False)
+    await send(limiter, 5002, False)
     assert clock.now > start  # the overall limit holds for replies too
 
 
@@ -65,7 +71,7 @@ async def test_one_chat_gets_one_bulk_message_a_second(clock: ManualClock) -> No
     limiter = FloodLimiter(Limits(), clock)
     times = []
     for _ in range(5):
-        await limiter.acquire(42, True, "private")
+        await send(limiter, 42, True)
         times.append(clock.now)
     assert all(later - earlier >= 1.0 for earlier, later in itertools.pairwise(times))
 
@@ -74,17 +80,30 @@ async def test_a_group_gets_twenty_bulk_messages_a_minute(clock: ManualClock) ->
     limiter = FloodLimiter(Limits(per_chat_per_second=100), clock)
     times = []
     for _ in range(45):
-        await limiter.acquire(-100, True, "supergroup")
+        await send(limiter, -100, True, "supergroup")
         times.append(clock.now)
     assert in_any_window(times, 60.0) == 20
     assert limiter.chat_wait(-100, "supergroup") > 0
     assert limiter.chat_wait(-200, "supergroup") == 0
 
 
+async def test_sends_in_flight_hold_their_slot(clock: ManualClock) -> None:
+    limiter = FloodLimiter(Limits(per_second=3, reserve=0), clock)
+    clock.now += 2  # past the start-up second
+    async with limiter.slot(1, True), limiter.slot(2, True), limiter.slot(3, True):
+        waiting = asyncio.create_task(send(limiter, 4, True))
+        await asyncio.sleep(0)
+        assert not waiting.done()  # three in flight fill the second's budget
+        clock.now += 5  # however long they take
+    await waiting
+    # The fourth went only once the first three were back: their answer dates them.
+    assert clock.now >= 1000 + 2 + 5
+
+
 async def test_a_reply_is_not_held_by_the_chat_limits(clock: ManualClock) -> None:
     limiter = FloodLimiter(Limits(), clock)
-    await limiter.acquire(7, True, "private")
+    await send(limiter, 7, True)
     start = clock.now
-    await limiter.acquire(7, False)
-    await limiter.acquire(7, False)
+    await send(limiter, 7, False)
+    await send(limiter, 7, False)
     assert clock.now == start
