@@ -10,6 +10,7 @@ from handlers import render, texts
 from handlers.callbacks import Action, pattern
 from handlers.channels import add_to_channel_link
 from handlers.context import Context
+from handlers.permissions import remember_chat
 from handlers.replies import (
     NEW_MESSAGES,
     Rendered,
@@ -22,7 +23,13 @@ from handlers.replies import (
 
 
 async def start(update: Update, context: Context) -> None:
-    """Say what the bot is, name the current article and offer its parts as buttons."""
+    """Say what the bot is, name the current article and offer its parts as buttons.
+
+    /start is also how a chat that blocked the bot comes back: it is active again, and its
+    subscriptions resume.
+    """
+    if update.effective_chat is not None:
+        await remember_chat(update.effective_chat, context)
     article = await current_article(update, context)
     if article is None:
         return

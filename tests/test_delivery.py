@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from content.chats import EVERYTHING
 from content.library import ingest_file
 from content.store import Store
 from content.topics import Lexicon
+from handlers import texts
 from tests.articles import IRAN_NEWS, write_article
 from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
 from tests.fake_bot_api import Chat, FakeBotApi, Fault, ServerLimits, User
@@ -114,3 +116,50 @@ async def test_replies_are_not_queued_behind_a_broadcast(
     # ~290 messages at 20/s take ~15 s: the reply went out while most were still queued.
     assert remaining > 100
     assert api.limit_violations == 0
+
+
+async def test_a_chat_that_keeps_failing_is_given_up_with_the_reason(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
+) -> None:
+    settings = settings_for(api, tmp_path, seeds_dir, **FAST_OUTBOX, outbox_max_attempts=3)
+    now = time.time()
+    async with await Store.open(settings.database_path, lexicon) as store:
+        await ingest_file(store, SEED)
+        for chat_id in (1, 2):
+            await store.chats.record(chat_id, "private", "", now)
+            await store.chats.subscribe(chat_id, EVERYTHING, now)
+    api.faults[1] = [Fault("error", 502, "Bad Gateway")] * 5
+    async with bot_running(settings) as app:
+        write_article(seeds_dir, *IRAN_NEWS)
+        await api.wait_for(lambda _: len(api.calls_to("sendMessage", 1)) >= 3, timeout=30)
+        await api.wait_for(lambda _: bool(api.delivered(2)), timeout=30)
+        stats = await app.bot_data.store.outbox.stats()
+    assert len(api.calls_to("sendMessage", 1)) == 3  # three attempts, then it stopped
+    assert not api.delivered(1)
+    (error,) = stats.last_errors
+    assert (error.chat_id, error.state) == (1, "failed")
+    assert "Bad Gateway" in error.error
+    assert dict(stats.deliveries_by_state) == {"failed": 1, "sent": 1}
+
+
+async def test_a_blocked_chat_that_comes_back_with_start_is_served_again(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path
+) -> None:
+    settings = settings_for(api, tmp_path, seeds_dir, **FAST_OUTBOX)
+    reader = User(3)
+    async with bot_running(settings) as app:
+        chats = app.bot_data.store.chats
+        await api.send_text(Chat(3), reader, "/subscribe")
+        await api.wait_for(lambda _: bool(api.delivered(3)))
+        await api.change_membership(Chat(3), reader, "kicked")  # the reader blocked the bot
+        for _ in range(50):  # bounded: the update is handled within a few milliseconds
+            chat = await chats.get(3)
+            if chat is not None and not chat.active:
+                break
+            await asyncio.sleep(0.05)
+        assert chat is not None
+        assert not chat.active
+        await api.send_text(Chat(3), reader, "/start")
+        await api.wait_for(lambda _: len(api.delivered(3)) >= 2)
+        write_article(seeds_dir, *IRAN_NEWS)
+        await api.wait_for(lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(3)))

@@ -174,3 +174,25 @@ async def test_an_article_without_a_lead_numbers_from_one(store: Store) -> None:
     view = await store.section(info, 1)
     assert view is not None
     assert (view.index, view.count) == (1, 1)
+
+
+async def test_a_changed_article_is_not_sent_again(store: Store, tmp_path: Path) -> None:
+    await store.chats.record(5, "private", "", 0.0)
+    await store.chats.subscribe(5, "", 0.0)
+    await ingest_file(store, SEED)
+    changed = tmp_path / SEED.name
+    changed.write_text(SEED.read_text().replace("قمة بوتين", "قمة قازان"))
+    assert (await ingest_file(store, changed)).outcome == "replaced"
+    (delivery,) = await store.outbox.due(10**10, 10)
+    assert delivery.kind == "article"
+
+
+async def test_new_articles_go_to_active_matching_subscribers_only(store: Store) -> None:
+    for chat_id, topic in ((1, ""), (2, "iran"), (3, "egypt"), (4, "iran")):
+        await store.chats.record(chat_id, "private", "", 0.0)
+        await store.chats.subscribe(chat_id, topic, 0.0)
+    await store.chats.subscribe(1, "iran", 0.0)  # both: still one delivery
+    await store.chats.deactivate(4, "blocked")
+    await ingest_file(store, SEED)
+    due = await store.outbox.due(10**10, 10)
+    assert sorted((d.chat_id, d.topics) for d in due) == [(1, ("iran",)), (2, ("iran",))]

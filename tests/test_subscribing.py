@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import MojazApp
+from content.store import Store
+from content.topics import Lexicon
 from handlers import texts
 from handlers.digests import job_name
 from tests.articles import IRAN_NEWS, article_text, write_article
@@ -190,3 +192,19 @@ async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_
     rejected = (await api.wait_for_calls("sendMessage", ADMIN.id, 2))[-1]
     assert "broken.txt:1" in rejected.text
     assert not (seeds_dir / "uploaded.txt").exists()
+
+
+async def test_digest_jobs_are_rebuilt_at_start_up(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
+) -> None:
+    settings = settings_for(api, tmp_path / "again", seeds_dir, **FAST_OUTBOX)
+    async with await Store.open(settings.database_path, lexicon) as store:
+        await store.chats.record(11, "private", "", 0.0)
+        await store.chats.set_digest(11, "06:15", 0.0)
+        await store.chats.set_timezone(11, "Africa/Cairo")
+    async with bot_running(settings) as app:
+        assert app.job_queue is not None
+        (job,) = app.job_queue.get_jobs_by_name(job_name(11))
+        assert job.next_t is not None
+        cairo = job.next_t.astimezone(ZoneInfo("Africa/Cairo"))
+        assert (cairo.hour, cairo.minute) == (6, 15)
