@@ -21,6 +21,7 @@ from content.library import ingest_file
 from content.parser import ArticleFormatError
 from content.store import Store
 from content.topics import load_lexicon
+from handlers.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
 
@@ -37,6 +38,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--console",
         action="store_true",
         help="chat with the bot offline on stdin/stdout: no token, no network",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="ar",
+        help="the console user's Telegram language (default: ar)",
     )
     commands = parser.add_subparsers(dest="command")
     ingest = commands.add_parser(
@@ -70,7 +77,7 @@ def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
         setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
-        main_console(settings)
+        main_console(settings, args.lang)
         return 0
     if not token:
         print(SETUP_HINT, file=sys.stderr)

@@ -6,8 +6,6 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
@@ -26,12 +24,12 @@ from handlers import (
     digests,
     errors,
     fallback,
+    language,
     membership,
     menu,
     search,
     sections,
     subscriptions,
-    texts,
     topics,
 )
 from handlers.context import BotData, Context
@@ -82,7 +80,7 @@ class Lifecycle:
         self._stop_outbox.clear()
         self._outbox_task = asyncio.create_task(worker.run(self._stop_outbox))
         await self._schedule_jobs(app, store)
-        await publish_menus(app, store, self._lexicon, settings.admin_ids)
+        await menu.publish_menus(app.bot, store, self._lexicon, settings.admin_ids)
 
     async def _schedule_jobs(self, app: MojazApp, store: Store) -> None:
         if app.job_queue is None:
@@ -112,21 +110,6 @@ class Lifecycle:
         if self._store is not None:
             await self._store.close()
             self._store = None
-
-
-async def publish_menus(
-    app: MojazApp, store: Store, lexicon: Lexicon, admin_ids: frozenset[int]
-) -> None:
-    """The command menu for everyone, and with the admin commands for each administrator."""
-    commands = await menu.publish_menu(app.bot, store, lexicon)
-    admin_menu = [BotCommand(name, text) for name, text in texts.ADMIN_COMMANDS]
-    for admin_id in sorted(admin_ids):
-        try:
-            await app.bot.set_my_commands(
-                commands + admin_menu, scope=BotCommandScopeChat(admin_id)
-            )
-        except TelegramError as error:  # an admin who never started the bot has no chat yet
-            logger.info("Could not set the admin menu for %s: %s", admin_id, error)
 
 
 def build_application(
@@ -172,6 +155,7 @@ def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]
     app.add_handlers(subscriptions.handlers())
     app.add_handlers(digests.handlers())
     app.add_handlers(channels.handlers())
+    app.add_handlers(language.handlers())
     # Admin commands before the fallback, which answers them for everyone else.
     app.add_handlers(admin.handlers(admin_ids))
     # Last: whatever command nobody above claimed.

@@ -26,7 +26,7 @@ from bot.settings import Settings
 # A placeholder, not a secret: the console sends nothing anywhere.
 CONSOLE_TOKEN = "0:console"  # noqa: S105
 BOT_USER = {"id": 1, "is_bot": True, "first_name": "Mojaz", "username": "MojazBot"}
-LOCAL_USER = {"id": 1000, "is_bot": False, "first_name": "Local", "language_code": "ar"}
+LOCAL_USER = {"id": 1000, "is_bot": False, "first_name": "Local"}
 PRESS = ":press"
 _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -148,9 +148,10 @@ class ConsoleRequest(BaseRequest):
 class ConsoleSession:
     """Turns console lines into updates for the Application."""
 
-    def __init__(self, app: MojazApp, screen: ConsoleScreen) -> None:
+    def __init__(self, app: MojazApp, screen: ConsoleScreen, language: str) -> None:
         self._app = app
         self._screen = screen
+        self._user = {**LOCAL_USER, "language_code": language}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1_000_000)
 
@@ -169,7 +170,7 @@ class ConsoleSession:
             "message_id": next(self._message_ids),
             "date": int(datetime.now(UTC).timestamp()),
             "chat": {"id": LOCAL_USER["id"], "type": "private", "first_name": "Local"},
-            "from": LOCAL_USER,
+            "from": self._user,
             "text": text,
         }
         if text.startswith("/"):
@@ -188,7 +189,7 @@ class ConsoleSession:
             "update_id": next(self._update_ids),
             "callback_query": {
                 "id": str(next(self._update_ids)),
-                "from": LOCAL_USER,
+                "from": self._user,
                 "chat_instance": "console",
                 "message": message,
                 "data": callback_data,
@@ -197,8 +198,10 @@ class ConsoleSession:
         await self._app.process_update(Update.de_json(data, self._app.bot))
 
 
-async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
-    """Chat with the bot on stdin/stdout until the end of input."""
+async def run_console(
+    settings: Settings, stdin: TextIO, stdout: TextIO, language: str = "ar"
+) -> None:
+    """Chat with the bot on stdin/stdout until the end of input, as a user of ``language``."""
     screen = ConsoleScreen(stdout)
     app = build_application(
         settings,
@@ -211,7 +214,7 @@ async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> None
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        session = ConsoleSession(app, screen)
+        session = ConsoleSession(app, screen, language)
         if interactive:
             stdout.write("Mojaz console. Type /start, /help, :press LABEL; Ctrl-D to leave.\n\n")
         while line := await _read_line(stdin, stdout if interactive else None):
@@ -229,6 +232,6 @@ async def _read_line(stdin: TextIO, prompt_to: TextIO | None) -> str:
     return await asyncio.to_thread(stdin.readline)
 
 
-def main_console(settings: Settings) -> None:
-    """Entry point for ``python -m bot --console``."""
-    asyncio.run(run_console(settings, sys.stdin, sys.stdout))
+def main_console(settings: Settings, language: str) -> None:
+    """Entry point for ``python -m bot --console [--lang ar|en]``."""
+    asyncio.run(run_console(settings, sys.stdin, sys.stdout, language))

@@ -9,16 +9,17 @@ from content.db import Repository
 from content.models import ChatInfo
 
 _CHAT_COLUMNS = (
-    "id, type, title, active, inactive_reason, timezone, digest_time, digest_since, owner_id"
+    "id, type, title, active, inactive_reason, timezone, digest_time, digest_since, owner_id,"
+    " language"
 )
 EVERYTHING = ""  # the subscription topic that means every new article
 
 
 def _chat(row: Sequence[Any]) -> ChatInfo:
-    chat_id, kind, title, active, reason, zone, digest, since, owner = row
+    chat_id, kind, title, active, reason, zone, digest, since, owner, language = row
     return ChatInfo(
         int(chat_id), str(kind), str(title), bool(active), str(reason), str(zone), str(digest),
-        float(since), int(owner) if owner is not None else None,
+        float(since), int(owner) if owner is not None else None, str(language),
     )  # fmt: skip
 
 
@@ -136,6 +137,10 @@ class Chats(Repository):
             " WHERE id = ?",
             (digest_time, now, chat_id),
         )
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        """Set the language the bot speaks in this chat."""
+        await self._write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
     async def set_timezone(self, chat_id: int, zone: str) -> None:
         """Set the chat's timezone (an IANA name, already validated)."""

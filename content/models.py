@@ -133,6 +133,7 @@ class ChatInfo:
     digest_time: str
     digest_since: float
     owner_id: int | None
+    language: str = ""  # '' until the chat chooses one with /lang
 
     @property
     def is_group(self) -> bool:
@@ -157,6 +158,7 @@ class Delivery:
     topics: tuple[str, ...]
     attempts: int
     chunks_sent: int
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

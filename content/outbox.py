@@ -10,7 +10,9 @@ from content.chats import EVERYTHING
 from content.db import Repository
 from content.models import Delivery, DeliveryError, Stats
 
-_DELIVERY_COLUMNS = "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent"
+_DELIVERY_COLUMNS = (
+    "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent, c.language"
+)
 # Topics an article names, in its paragraphs or bullets.
 _ARTICLE_TOPICS = """
     SELECT pt.topic FROM paragraph_topics pt JOIN paragraphs p ON p.id = pt.paragraph_id
@@ -33,12 +35,12 @@ _AUDIENCE = "FROM chats c JOIN subscriptions s ON s.chat_id = c.id WHERE c.activ
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:
-    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent = row
+    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent, language = row
     data = json.loads(payload)
     return Delivery(
         int(delivery_id), int(chat_id), str(chat_type), str(kind),
         tuple(data.get("articles", ())), tuple(data.get("topics", ())),
-        int(attempts), int(chunks_sent),
+        int(attempts), int(chunks_sent), str(language),
     )  # fmt: skip
 
 

@@ -90,4 +90,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_by_chat ON deliveries (chat_id, state);
     ALTER TABLE articles ADD COLUMN added_ts REAL NOT NULL DEFAULT 0;
     """,
+    """
+    ALTER TABLE chats ADD COLUMN language TEXT NOT NULL DEFAULT '';  -- '' until /lang
+    """,
 )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-_TERMINALS = frozenset(".!?؟…")
+SENTENCE_ENDS = frozenset(".!?؟…")
+# Where a too-long paragraph may be cut: sentence ends, and the Arabic semicolon ؛ too.
+CLAUSE_ENDS = SENTENCE_ENDS | {"؛"}
 _OPENERS = {"«": "»", "“": "”"}
 _CLOSERS = frozenset(_OPENERS.values())
 _TOGGLES = frozenset('"')
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, ends: frozenset[str] = SENTENCE_ENDS) -> list[str]:
     """Split ``text`` into sentences, never inside a quotation.
 
     A sentence ends at a run of ``. ! ? ؟ …`` that stands outside every quotation and is
@@ -19,19 +21,19 @@ def split_sentences(text: str) -> list[str]:
     the text do not balance, quotation is ignored rather than letting one stray « swallow
     the rest of the text.
     """
-    ends = list(_boundaries(text, honour_quotes=True))
-    if ends and ends[-1] < 0:
-        ends = list(_boundaries(text, honour_quotes=False))
+    cuts = list(_boundaries(text, ends, honour_quotes=True))
+    if cuts and cuts[-1] < 0:
+        cuts = list(_boundaries(text, ends, honour_quotes=False))
     pieces: list[str] = []
     start = 0
-    for end in ends:
+    for end in cuts:
         pieces.append(text[start:end].strip())
         start = end
     pieces.append(text[start:].strip())
     return [piece for piece in pieces if piece]
 
 
-def _boundaries(text: str, *, honour_quotes: bool) -> Iterator[int]:
+def _boundaries(text: str, ends: frozenset[str], *, honour_quotes: bool) -> Iterator[int]:
     """Yield the index after each sentence end; a final -1 means the quotes did not balance."""
     depth = 0
     toggled = False
@@ -47,8 +49,8 @@ def _boundaries(text: str, *, honour_quotes: bool) -> Iterator[int]:
                 return
         elif honour_quotes and char in _TOGGLES:
             toggled = not toggled
-        elif char in _TERMINALS and depth == 0 and not toggled:
-            end = _end_of_run(text, index)
+        elif char in ends and depth == 0 and not toggled:
+            end = _end_of_run(text, index, ends)
             if end == len(text) or text[end].isspace():
                 yield end
             index = end
@@ -58,7 +60,7 @@ def _boundaries(text: str, *, honour_quotes: bool) -> Iterator[int]:
         yield -1
 
 
-def _end_of_run(text: str, index: int) -> int:
-    while index < len(text) and text[index] in _TERMINALS:
+def _end_of_run(text: str, index: int, ends: frozenset[str]) -> int:
+    while index < len(text) and text[index] in ends:
         index += 1
     return index

@@ -33,6 +33,10 @@ class Topic:
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
 
+    def label(self, language: str) -> str:
+        """The topic's name in ``language`` (Arabic for "ar", English otherwise)."""
+        return self.label_ar if language == "ar" else self.label_en
+
 
 class Lexicon:
     """All topics, indexed for whole-word matching."""

@@ -13,27 +13,29 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from content.library import ARTICLE_SUFFIX
 from content.parser import ArticleFormatError, parse_article
-from handlers import render, texts
+from handlers import render
 from handlers.callbacks import Action, decode, encode, pattern
-from handlers.context import Context
-from handlers.replies import NEW_MESSAGES, current_article, reply, show_in_place
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
+from handlers.replies import current_article, reply, show_in_place
 
 logger = logging.getLogger(__name__)
 
 
 async def stats(update: Update, context: Context) -> None:
     """Chats by type, active subscriptions, deliveries by state and the last errors."""
+    tr = await texts_of(update, context)
     numbers = await context.bot_data.store.outbox.stats()
-    lines = [texts.STATS_TITLE]
+    lines = [tr.say("STATS_TITLE")]
     lines += [
-        texts.STATS_CHATS.format(kind=kind, active=active, inactive=inactive)
+        tr.say("STATS_CHATS", kind=kind, active=active, inactive=inactive)
         for kind, active, inactive in numbers.chats_by_type
     ]
-    lines.append(texts.STATS_SUBSCRIPTIONS.format(count=numbers.active_subscriptions))
+    lines.append(tr.say("STATS_SUBSCRIPTIONS", count=numbers.active_subscriptions))
     states = "، ".join(f"{state} {count}" for state, count in numbers.deliveries_by_state)
-    lines.append(texts.STATS_DELIVERIES.format(states=states or "0"))
+    lines.append(tr.say("STATS_DELIVERIES", states=states or "0"))
     if numbers.last_errors:
-        lines += ["", texts.STATS_ERRORS]
+        lines += ["", tr.say("STATS_ERRORS")]
         lines += [
             f"#{e.delivery_id} → {e.chat_id} ({e.state}): {render.escape(e.error[:200])}"
             for e in numbers.last_errors
@@ -43,27 +45,31 @@ async def stats(update: Update, context: Context) -> None:
 
 async def broadcast(update: Update, context: Context) -> None:
     """Preview the latest briefing as it would be sent, with a button to send it to all."""
+    tr = await texts_of(update, context)
     article = await current_article(update, context)
     if article is None:
         return
     store = context.bot_data.store
     audience = await store.outbox.broadcast_audience()
-    preview = render.new_article(await store.summary(article), [])
+    preview = render.new_article(await store.summary(article), [], tr)
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.BUTTON_BROADCAST, callback_data=encode(Action.BROADCAST, article.id)
+                    tr.say("BUTTON_BROADCAST"), callback_data=encode(Action.BROADCAST, article.id)
                 ),
-                InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=encode(Action.CANCEL, 0)),
+                InlineKeyboardButton(
+                    tr.say("BUTTON_CANCEL"), callback_data=encode(Action.CANCEL, 0)
+                ),
             ]
         ]
     )
-    await reply(update, [texts.BROADCAST_PREVIEW.format(count=audience), *preview], keyboard)
+    await reply(update, [tr.say("BROADCAST_PREVIEW", count=audience), *preview], keyboard)
 
 
 async def broadcast_button(update: Update, context: Context) -> None:
     """Queue the previewed briefing for every subscribed chat, or cancel."""
+    tr = await texts_of(update, context)
     query = update.callback_query
     callback = decode(query.data) if query else None
     if query is None or callback is None:
@@ -73,36 +79,37 @@ async def broadcast_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     if callback.action == Action.CANCEL:
-        await show_in_place(query, context, [texts.BROADCAST_CANCELLED])
+        await show_in_place(query, context, [tr.say("BROADCAST_CANCELLED")])
         return
     count = await context.bot_data.store.outbox.enqueue_broadcast(callback.article_id, time.time())
     context.bot_data.wake_outbox()
     logger.info(
         "Admin %s broadcast article %s to %d chats", query.from_user.id, callback.article_id, count
     )
-    await show_in_place(query, context, [texts.BROADCAST_QUEUED.format(count=count)])
+    await show_in_place(query, context, [tr.say("BROADCAST_QUEUED", count=count)])
 
 
 async def article_file(update: Update, context: Context) -> None:
     """Ingest an article file an administrator sent; say what happened, or why not."""
+    tr = await texts_of(update, context)
     message = update.effective_message
     document = message.document if message else None
     if document is None:
         return
     limit = context.bot_data.max_article_bytes
     if document.file_size is not None and document.file_size > limit:
-        await reply(update, [texts.INGEST_TOO_LARGE.format(limit=limit)])
+        await reply(update, [tr.say("INGEST_TOO_LARGE", limit=limit)])
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or f"upload{ARTICLE_SUFFIX}"
     try:
         article = parse_article(data, name, limit)
     except ArticleFormatError as error:
-        await reply(update, [texts.INGEST_REJECTED.format(error=render.escape(str(error)))])
+        await reply(update, [tr.say("INGEST_REJECTED", error=render.escape(str(error)))])
         return
     result = await context.bot_data.store.ingest(article, source=name)
     context.bot_data.wake_outbox()
-    await reply(update, [texts.INGESTED.format(slug=result.slug, outcome=result.outcome)])
+    await reply(update, [tr.say("INGESTED", slug=result.slug, outcome=result.outcome)])
 
 
 def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, Context, None]]:

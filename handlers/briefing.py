@@ -6,13 +6,14 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
-from handlers import render, texts
+from handlers import render
+from handlers.bidi import isolate
 from handlers.callbacks import Action, pattern
 from handlers.channels import add_to_channel_link
-from handlers.context import Context
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
 from handlers.permissions import remember_chat
 from handlers.replies import (
-    NEW_MESSAGES,
     Rendered,
     answer_button,
     answer_command,
@@ -20,6 +21,7 @@ from handlers.replies import (
     main_menu,
     reply,
 )
+from handlers.texts import COMMANDS, Texts
 
 
 async def start(update: Update, context: Context) -> None:
@@ -33,22 +35,26 @@ async def start(update: Update, context: Context) -> None:
     article = await current_article(update, context)
     if article is None:
         return
-    text = f"{texts.START}\n\n{texts.CURRENT_ARTICLE.format(title=render.escape(article.title))}"
-    await reply(update, [text], main_menu(article.id))
+    tr = await texts_of(update, context)
+    current = tr.say("CURRENT_ARTICLE", title=render.escape(article.title))
+    await reply(update, [f"{tr.say('START')}\n\n{current}"], main_menu(article.id, tr))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with a one-line description, and the topic commands."""
-    lines = [texts.HELP_TITLE]
-    lines += [f"/{command} — {description}" for command, description in texts.COMMANDS]
+    tr = await texts_of(update, context)
+    lines = [tr.say("HELP_TITLE")]
+    # Isolated, the command name leaves an Arabic line right to left from its first letter.
+    lines += [isolate(f"/{name} — {tr.command(name)}", tr.rtl) for name in COMMANDS]
     lexicon = context.bot_data.lexicon
     article = await context.bot_data.store.current_article()
     present = await context.bot_data.store.topics_of(article) if article else []
     topics = lexicon.ordered(present) or list(lexicon.topics)
-    lines += ["", texts.HELP_TOPICS, render.commands_line(topics), texts.HELP_TOPICS_HINT]
+    topic_line = isolate(render.commands_line(topics, tr.language), tr.rtl)
+    lines += ["", tr.say("HELP_TOPICS"), topic_line, tr.say("HELP_TOPICS_HINT")]
     if context.bot.username:
         link = render.escape(add_to_channel_link(context.bot.username))
-        lines += ["", texts.ADD_TO_CHANNEL.format(link=link)]
+        lines += ["", tr.say("ADD_TO_CHANNEL", link=link)]
     await reply(update, render.pack(["\n".join(lines)]))
 
 
@@ -62,8 +68,8 @@ async def summary_button(update: Update, context: Context) -> None:
     await answer_button(update, context, _summary, in_place=False)
 
 
-async def _summary(article: ArticleInfo, context: Context) -> Rendered:
-    return Rendered(render.summary(await context.bot_data.store.summary(article)))
+async def _summary(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
+    return Rendered(render.summary(await context.bot_data.store.summary(article), tr))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

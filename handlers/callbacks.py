@@ -22,6 +22,7 @@ class Action(StrEnum):
     CHANNEL_DIGEST = "chdig"
     BROADCAST = "bcast"
     CANCEL = "cancel"
+    LANGUAGE = "lang"
 
 
 _DATA = re.compile(r"(?P<action>[a-z]+):(?P<number>-?\d{1,19}):(?P<arg>[a-z0-9_]{0,32})")

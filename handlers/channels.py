@@ -9,12 +9,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from content.chats import EVERYTHING
 from content.models import ChatInfo
-from handlers import render, texts
+from handlers import render
 from handlers.callbacks import Action, decode, encode, pattern
-from handlers.context import Context
+from handlers.context import NEW_MESSAGES, Context
 from handlers.digests import schedule_digest
+from handlers.language import texts_of
 from handlers.permissions import is_admin
-from handlers.replies import NEW_MESSAGES, reply, show_in_place
+from handlers.replies import reply, show_in_place
+from handlers.texts import Texts
 
 # The digest button steps through these times ('' is off).
 DIGEST_CHOICES = ("", "08:00", "13:00", "20:00")
@@ -30,23 +32,25 @@ def add_to_channel_link(bot_username: str) -> str:
     return f"https://t.me/{bot_username}?startchannel&admin=post_messages"
 
 
-async def settings_view(channel: ChatInfo, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+async def settings_view(
+    channel: ChatInfo, context: Context, tr: Texts
+) -> tuple[str, InlineKeyboardMarkup]:
     """The channel's settings as text and as buttons that change them."""
     posting = EVERYTHING in await context.bot_data.store.chats.subscriptions(channel.id)
-    post_state = texts.ON if posting else texts.OFF
-    digest_state = channel.digest_time or texts.OFF
-    text = texts.CHANNEL_SETTINGS.format(
-        title=escape_title(channel), post=post_state, digest=digest_state
+    post_state = tr.say("ON") if posting else tr.say("OFF")
+    digest_state = channel.digest_time or tr.say("OFF")
+    text = tr.say(
+        "CHANNEL_SETTINGS", title=escape_title(channel), post=post_state, digest=digest_state
     )
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.BUTTON_CHANNEL_POST.format(state=post_state),
+                    tr.say("BUTTON_CHANNEL_POST", state=post_state),
                     callback_data=encode(Action.CHANNEL_POST, channel.id),
                 ),
                 InlineKeyboardButton(
-                    texts.BUTTON_CHANNEL_DIGEST.format(state=digest_state),
+                    tr.say("BUTTON_CHANNEL_DIGEST", state=digest_state),
                     callback_data=encode(Action.CHANNEL_DIGEST, channel.id),
                 ),
             ]
@@ -55,20 +59,21 @@ async def settings_view(channel: ChatInfo, context: Context) -> tuple[str, Inlin
     return text, keyboard
 
 
-async def welcome(channel: ChatInfo, context: Context) -> list[str]:
+async def welcome(channel: ChatInfo, context: Context, tr: Texts) -> list[str]:
     """What the user who added the bot to a channel is told: settings and a preview."""
-    settings, _ = await settings_view(channel, context)
-    chunks = [f"{texts.CHANNEL_ADDED.format(title=escape_title(channel))}\n{settings}"]
+    settings, _ = await settings_view(channel, context, tr)
+    chunks = [f"{tr.say('CHANNEL_ADDED', title=escape_title(channel))}\n{settings}"]
     store = context.bot_data.store
     article = await store.current_article()
     if article is not None:
-        chunks.append(texts.CHANNEL_PREVIEW)
-        chunks.extend(render.new_article(await store.summary(article), []))
+        chunks.append(tr.say("CHANNEL_PREVIEW"))
+        chunks.extend(render.new_article(await store.summary(article), [], tr))
     return chunks
 
 
 async def channels_command(update: Update, context: Context) -> None:
     """List the channels the user administers, each with its settings as buttons."""
+    tr = await texts_of(update, context)
     user = update.effective_user
     if user is None:
         return
@@ -78,17 +83,18 @@ async def channels_command(update: Update, context: Context) -> None:
         if await is_admin(context, channel.id, user.id)
     ]
     if not mine:
-        link = add_to_channel_link(context.bot.username)
-        await reply(update, [texts.CHANNELS_NONE.format(link=link)])
+        link = render.escape(add_to_channel_link(context.bot.username))
+        await reply(update, [tr.say("CHANNELS_NONE", link=link)])
         return
-    await reply(update, [texts.CHANNELS_TITLE])
+    await reply(update, [tr.say("CHANNELS_TITLE")])
     for channel in mine:
-        text, keyboard = await settings_view(channel, context)
+        text, keyboard = await settings_view(channel, context, tr)
         await reply(update, [text], keyboard)
 
 
 async def setting_button(update: Update, context: Context) -> None:
     """Toggle posting, or step the digest time, of a channel the presser administers."""
+    tr = await texts_of(update, context)
     query = update.callback_query
     callback = decode(query.data) if query else None
     if query is None or callback is None:
@@ -96,7 +102,7 @@ async def setting_button(update: Update, context: Context) -> None:
     chats = context.bot_data.store.chats
     channel = await chats.get(callback.article_id)
     if channel is None or not await is_admin(context, channel.id, query.from_user.id):
-        await query.answer(texts.CHANNEL_ADMINS_ONLY, show_alert=True)
+        await query.answer(tr.say("CHANNEL_ADMINS_ONLY"), show_alert=True)
         return
     if callback.action == Action.CHANNEL_POST:
         await _toggle_posting(channel, context)
@@ -109,7 +115,7 @@ async def setting_button(update: Update, context: Context) -> None:
     if context.job_queue is not None:
         schedule_digest(context.job_queue, updated, context.bot_data.default_timezone)
     await query.answer()
-    text, keyboard = await settings_view(updated, context)
+    text, keyboard = await settings_view(updated, context, tr)
     await show_in_place(query, context, [text], keyboard)
 
 

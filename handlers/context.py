@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import CallbackContext, ExtBot, filters
 
 from content.store import Store
 from content.topics import Lexicon
@@ -51,5 +51,8 @@ class BotData:
 def _nothing() -> None:
     """The outbox's wake-up before it runs."""
 
+
+# Commands answer new messages only: an edited command would otherwise be answered twice.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 Context = CallbackContext[ExtBot[dict[str, Any]], dict[Any, Any], dict[Any, Any], BotData]

@@ -7,6 +7,7 @@ from content.store import Store
 from content.topics import Lexicon
 from handlers import render
 from handlers.replies import Rendered, main_menu
+from handlers.texts import Texts, texts_for
 
 
 async def render_delivery(store: Store, lexicon: Lexicon, delivery: Delivery) -> Rendered | None:
@@ -18,14 +19,15 @@ async def render_delivery(store: Store, lexicon: Lexicon, delivery: Delivery) ->
     ]
     if not summaries:
         return None
+    tr = texts_for(delivery.language or None)
     if delivery.kind == "digest":
-        return Rendered(render.digest(summaries))
-    return _article(summaries[0], delivery, lexicon)
+        return Rendered(render.digest(summaries, tr))
+    return _article(summaries[0], delivery, lexicon, tr)
 
 
-def _article(summary: Summary, delivery: Delivery, lexicon: Lexicon) -> Rendered:
-    labels = [topic.label_ar for topic in lexicon.ordered(delivery.topics)]
+def _article(summary: Summary, delivery: Delivery, lexicon: Lexicon, tr: Texts) -> Rendered:
+    labels = [topic.label(tr.language) for topic in lexicon.ordered(delivery.topics)]
     # Buttons answer in the chat they are pressed in; in a channel that would be every
     # subscriber's post, so channel posts carry none.
-    keyboard = None if delivery.chat_type == "channel" else main_menu(summary.article.id)
-    return Rendered(render.new_article(summary, labels), keyboard)
+    keyboard = None if delivery.chat_type == "channel" else main_menu(summary.article.id, tr)
+    return Rendered(render.new_article(summary, labels, tr), keyboard)

@@ -13,10 +13,11 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, JobQueue
 
 from content.models import ChatInfo
-from handlers import render, texts
-from handlers.context import Context
+from handlers import render
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
 from handlers.permissions import may_change_settings, remember_chat
-from handlers.replies import NEW_MESSAGES, reply
+from handlers.replies import reply
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +77,15 @@ async def queue_digest(context: Context) -> None:
 
 async def digest(update: Update, context: Context) -> None:
     """Set (/digest 08:30) or stop (/digest off) the chat's daily digest."""
+    tr = await texts_of(update, context)
     chat = update.effective_chat
     if chat is None or not await may_change_settings(update, context):
-        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
         return
     argument = " ".join(context.args or []).strip()
     wanted = "" if argument.lower() in _OFF_WORDS else parse_time(argument)
     if wanted is None:
-        await reply(update, [texts.DIGEST_USAGE])
+        await reply(update, [tr.say("DIGEST_USAGE")])
         return
     await remember_chat(chat, context)
     chats = context.bot_data.store.chats
@@ -92,25 +94,26 @@ async def digest(update: Update, context: Context) -> None:
     if info is not None and context.job_queue is not None:
         schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
     if not wanted:
-        await reply(update, [texts.DIGEST_OFF])
+        await reply(update, [tr.say("DIGEST_OFF")])
         return
     zone = (info.timezone if info else "") or context.bot_data.default_timezone
-    await reply(update, [texts.DIGEST_SET.format(time=wanted, zone=render.escape(zone))])
+    await reply(update, [tr.say("DIGEST_SET", time=wanted, zone=render.escape(zone))])
 
 
 async def timezone(update: Update, context: Context) -> None:
     """Set the chat's timezone, which its digest time is read in."""
+    tr = await texts_of(update, context)
     chat = update.effective_chat
     if chat is None or not await may_change_settings(update, context):
-        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
         return
     name = " ".join(context.args or []).strip()
     if not name:
-        await reply(update, [texts.TIMEZONE_USAGE])
+        await reply(update, [tr.say("TIMEZONE_USAGE")])
         return
     zone = valid_zone(name)
     if zone is None:
-        await reply(update, [texts.TIMEZONE_UNKNOWN.format(zone=render.escape(name[:64]))])
+        await reply(update, [tr.say("TIMEZONE_UNKNOWN", zone=render.escape(name[:64]))])
         return
     await remember_chat(chat, context)
     chats = context.bot_data.store.chats
@@ -118,7 +121,7 @@ async def timezone(update: Update, context: Context) -> None:
     info = await chats.get(chat.id)
     if info is not None and context.job_queue is not None:
         schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
-    await reply(update, [texts.TIMEZONE_SET.format(zone=render.escape(zone))])
+    await reply(update, [tr.say("TIMEZONE_SET", zone=render.escape(zone))])
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

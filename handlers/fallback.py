@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from handlers import texts
 from handlers.context import Context
+from handlers.language import texts_of
 from handlers.replies import reply
 
 
@@ -17,6 +17,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     In a group, a command without @ThisBot may belong to any bot there, so only a command
     addressed to this bot by name is answered.
     """
+    tr = await texts_of(update, context)
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -25,7 +26,7 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     if not target and message.chat.type != ChatType.PRIVATE:
         return
-    await reply(update, [texts.UNKNOWN_COMMAND])
+    await reply(update, [tr.say("UNKNOWN_COMMAND")])
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

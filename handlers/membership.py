@@ -11,9 +11,10 @@ from telegram.error import Forbidden
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from content.chats import EVERYTHING
-from handlers import channels, texts
+from handlers import channels
 from handlers.context import Context
 from handlers.permissions import ADMIN_STATUSES, remember_chat
+from handlers.texts import Texts, language_of_user, texts_for
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +49,27 @@ async def _channel_changed(change: ChatMemberUpdated, context: Context) -> None:
         )  # fmt: skip
         if known is None or not known.active:
             await chats.subscribe(channel.id, EVERYTHING, time.time())
-            await _tell(context, change.from_user.id, await channels.welcome(channel, context))
+            tr = await _texts_of_user(context, change.from_user.id, change.from_user.language_code)
+            await _tell(context, change.from_user.id, await channels.welcome(channel, context, tr))
         return
     if known is None or not known.active:
         return
+    owner = known.owner_id
+    tr = await _texts_of_user(context, owner, None) if owner else texts_for(None)
     removed = change.new_chat_member.status not in _PRESENT_STATUSES
-    reason = texts.CHANNEL_REASON_REMOVED if removed else texts.CHANNEL_REASON_NO_RIGHTS
+    reason = tr.say("CHANNEL_REASON_REMOVED") if removed else tr.say("CHANNEL_REASON_NO_RIGHTS")
     await chats.deactivate(change.chat.id, reason)
-    if known.owner_id is not None:
+    if owner is not None:
         title = channels.escape_title(known)
-        await _tell(
-            context, known.owner_id, [texts.CHANNEL_PAUSED.format(title=title, reason=reason)]
-        )
+        await _tell(context, owner, [tr.say("CHANNEL_PAUSED", title=title, reason=reason)])
+
+
+async def _texts_of_user(context: Context, user_id: int, language_code: str | None) -> Texts:
+    """A user's language for a private message: chosen with /lang, else their app's."""
+    private = await context.bot_data.store.chats.get(user_id)
+    if private is not None and private.language:
+        return texts_for(private.language)
+    return texts_for(language_of_user(language_code) if language_code else None)
 
 
 def _can_post(member: ChatMember) -> bool:

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from content.models import SearchHit, SectionView, Summary, TopicBriefing
-from content.sentences import split_sentences
+from content.sentences import CLAUSE_ENDS, split_sentences
 from content.topics import Topic
-from handlers import texts
+from handlers.texts import Texts
 
 # Telegram counts a message's length after entity parsing, in UTF-16 code units.
 MESSAGE_LIMIT = 4096
@@ -68,7 +68,9 @@ def pack(
 def paragraph_blocks(text: str) -> list[str]:
     """An escaped paragraph, cut into blocks at sentence or word boundaries when too long."""
     pieces: list[str] = []
-    for sentence in split_sentences(text) if utf16_length(text) > _BLOCK_LIMIT else [text]:
+    for sentence in (
+        split_sentences(text, CLAUSE_ENDS) if utf16_length(text) > _BLOCK_LIMIT else [text]
+    ):
         pieces.extend(_cut_words(sentence))
     return [escape(piece) for piece in _merge(pieces)]
 
@@ -113,51 +115,53 @@ def bullet_list(bullets: Sequence[str]) -> list[str]:
     return pack(lines, _BLOCK_LIMIT, separator="\n")
 
 
-def heading_for(heading: str) -> str:
+def heading_for(heading: str, tr: Texts) -> str:
     """A section's heading as shown; the lead has no heading of its own."""
-    return heading or texts.LEAD_HEADING
+    return heading or tr.say("LEAD_HEADING")
 
 
-def summary(view: Summary) -> list[str]:
+def summary(view: Summary, tr: Texts) -> list[str]:
     """The closing summary: its title, then the bullets."""
     header = bold(view.title)
     if view.article.title != view.title:
-        header = f"{bold(view.article.title)}\n{texts.SUMMARY_LABEL}: {header}"
+        header = f"{bold(view.article.title)}\n{tr.say('SUMMARY_LABEL')}: {header}"
     return pack([header, *bullet_list(view.bullets)])
 
 
-def section(view: SectionView) -> list[str]:
+def section(view: SectionView, tr: Texts) -> list[str]:
     """One section: the article's title, the heading, its paragraphs and where it stands."""
-    header = f"{bold(view.article.title)}\n{bold(heading_for(view.heading))}"
-    position = texts.SECTION_POSITION.format(number=view.index, count=view.count)
+    header = f"{bold(view.article.title)}\n{bold(heading_for(view.heading, tr))}"
+    position = tr.say("SECTION_POSITION", number=view.index, count=view.count)
     paragraphs = [block for text in view.paragraphs for block in paragraph_blocks(text)]
     return pack([header, *paragraphs, f"<i>{position}</i>"])
 
 
-def topic(briefing: TopicBriefing, topic: Topic) -> list[str]:
+def topic(briefing: TopicBriefing, topic: Topic, tr: Texts) -> list[str]:
     """A topic's paragraphs grouped under their headings, then its summary bullets."""
     blocks = [
-        texts.TOPIC_TITLE.format(
-            label=escape(topic.label_ar), title=escape(briefing.article.title)
+        tr.say(
+            "TOPIC_TITLE",
+            label=escape(topic.label(tr.language)),
+            title=escape(briefing.article.title),
         )
     ]
     current_section: int | None = None
     for paragraph in briefing.paragraphs:
         if paragraph.section != current_section:
             current_section = paragraph.section
-            blocks.append(bold(heading_for(paragraph.heading)))
+            blocks.append(bold(heading_for(paragraph.heading, tr)))
         blocks.extend(paragraph_blocks(paragraph.text))
     if briefing.bullets:
-        blocks.append(texts.TOPIC_BULLETS)
+        blocks.append(tr.say("TOPIC_BULLETS"))
         blocks.extend(bullet_list([bullet.text for bullet in briefing.bullets]))
     return pack(blocks)
 
 
-def search(query: str, hits: Sequence[SearchHit]) -> list[str]:
+def search(query: str, hits: Sequence[SearchHit], tr: Texts) -> list[str]:
     """Search hits, best first, each under its article and section heading."""
-    blocks = [texts.SEARCH_TITLE.format(query=escape(query))]
+    blocks = [tr.say("SEARCH_TITLE", query=escape(query))]
     for hit in hits:
-        where = f"{bold(heading_for(hit.paragraph.heading))}"
+        where = f"{bold(heading_for(hit.paragraph.heading, tr))}"
         where += f" · {escape(hit.article.title)}"
         paragraph = paragraph_blocks(hit.paragraph.text)
         if len(paragraph) == 1:
@@ -168,9 +172,9 @@ def search(query: str, hits: Sequence[SearchHit]) -> list[str]:
     return pack(blocks)
 
 
-def commands_line(topics: Sequence[Topic]) -> str:
+def commands_line(topics: Sequence[Topic], language: str) -> str:
     """Topic commands with their labels, on one line: /iran إيران · /china الصين."""
-    return " · ".join(f"/{topic.command} {escape(topic.label_ar)}" for topic in topics)
+    return " · ".join(f"/{topic.command} {escape(topic.label(language))}" for topic in topics)
 
 
 def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -185,18 +189,18 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def new_article(summary_view: Summary, topic_labels: Sequence[str]) -> list[str]:
+def new_article(summary_view: Summary, topic_labels: Sequence[str], tr: Texts) -> list[str]:
     """A new article pushed to a subscriber: a marker, its summary, the topics that matched."""
-    blocks = [texts.NEW_ARTICLE, *summary(summary_view)]
+    blocks = [tr.say("NEW_ARTICLE"), *summary(summary_view, tr)]
     if topic_labels:
-        labels = "، ".join(escape(label) for label in topic_labels)
-        blocks.append(f"<i>{texts.NEW_ARTICLE_TOPICS.format(labels=labels)}</i>")
+        labels = ("، " if tr.rtl else ", ").join(escape(label) for label in topic_labels)
+        blocks.append(f"<i>{tr.say('NEW_ARTICLE_TOPICS', labels=labels)}</i>")
     return pack(blocks)
 
 
-def digest(summaries: Sequence[Summary]) -> list[str]:
+def digest(summaries: Sequence[Summary], tr: Texts) -> list[str]:
     """The daily digest: each new article's title and summary bullets."""
-    blocks = [texts.DIGEST_TITLE.format(count=len(summaries))]
+    blocks = [tr.say("DIGEST_TITLE", count=len(summaries))]
     for view in summaries:
         blocks.append(bold(view.article.title))
         blocks.extend(bullet_list(view.bullets))

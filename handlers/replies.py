@@ -16,18 +16,16 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import filters
 
 from content.models import ArticleInfo
-from handlers import texts
 from handlers.callbacks import Action, decode, encode
 from handlers.context import Context
+from handlers.language import texts_of
+from handlers.texts import Texts
 
 logger = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# Commands answer new messages only: an edited command would otherwise be answered twice.
-NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
 async def reply(
@@ -87,24 +85,24 @@ async def _send(
         )
 
 
-async def answer_stale(query: CallbackQuery) -> None:
+async def answer_stale(query: CallbackQuery, tr: Texts) -> None:
     """Tell the presser that the button no longer leads anywhere."""
-    await query.answer(texts.STALE_BUTTON, show_alert=False)
+    await query.answer(tr.say("STALE_BUTTON"), show_alert=False)
 
 
-def main_menu(article_id: int) -> InlineKeyboardMarkup:
+def main_menu(article_id: int, tr: Texts) -> InlineKeyboardMarkup:
     """Buttons for the summary, the sections and the topics of an article."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.BUTTON_SUMMARY, callback_data=encode(Action.SUMMARY, article_id)
+                    tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article_id)
                 ),
                 InlineKeyboardButton(
-                    texts.BUTTON_SECTIONS, callback_data=encode(Action.SECTIONS, article_id)
+                    tr.say("BUTTON_SECTIONS"), callback_data=encode(Action.SECTIONS, article_id)
                 ),
                 InlineKeyboardButton(
-                    texts.BUTTON_TOPICS, callback_data=encode(Action.TOPICS, article_id)
+                    tr.say("BUTTON_TOPICS"), callback_data=encode(Action.TOPICS, article_id)
                 ),
             ]
         ]
@@ -115,7 +113,8 @@ async def current_article(update: Update, context: Context) -> ArticleInfo | Non
     """The article commands answer for; tells the user when there is none yet."""
     article = await context.bot_data.store.current_article()
     if article is None:
-        await reply(update, [texts.NO_ARTICLES])
+        tr = await texts_of(update, context)
+        await reply(update, [tr.say("NO_ARTICLES")])
     return article
 
 
@@ -126,6 +125,7 @@ class Pressed:
     query: CallbackQuery
     article: ArticleInfo
     arg: str
+    tr: Texts
 
 
 async def pressed_button(update: Update, context: Context) -> Pressed | None:
@@ -133,12 +133,13 @@ async def pressed_button(update: Update, context: Context) -> Pressed | None:
     query = update.callback_query
     if query is None:
         return None
+    tr = await texts_of(update, context)
     callback = decode(query.data)
     article = await context.bot_data.store.article(callback.article_id) if callback else None
     if callback is None or article is None:
-        await answer_stale(query)
+        await answer_stale(query, tr)
         return None
-    return Pressed(query, article, callback.arg)
+    return Pressed(query, article, callback.arg, tr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +150,14 @@ class Rendered:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-ArticleView = Callable[[ArticleInfo, Context], Awaitable[Rendered]]
+ArticleView = Callable[[ArticleInfo, Context, Texts], Awaitable[Rendered]]
 
 
 async def answer_command(update: Update, context: Context, view: ArticleView) -> None:
     """Reply to a command with ``view`` of the current article."""
     article = await current_article(update, context)
     if article is not None:
-        rendered = await view(article, context)
+        rendered = await view(article, context, await texts_of(update, context))
         await reply(update, rendered.chunks, rendered.keyboard)
 
 
@@ -168,7 +169,7 @@ async def answer_button(
     if pressed is None:
         return
     await pressed.query.answer()
-    rendered = await view(pressed.article, context)
+    rendered = await view(pressed.article, context, pressed.tr)
     if in_place:
         await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
     else:

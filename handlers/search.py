@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers import render, texts
-from handlers.context import Context
-from handlers.replies import NEW_MESSAGES, reply
+from handlers import render
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
+from handlers.replies import reply
 
 # Telegram's own inline-query limit; a longer question is cut, not refused.
 QUERY_MAX_CHARS = 256
@@ -16,19 +17,20 @@ RESULTS = 5
 
 async def search(update: Update, context: Context) -> None:
     """Answer /search WORDS with the best matching paragraphs, or say how to search."""
+    tr = await texts_of(update, context)
     query = " ".join(context.args or [])[:QUERY_MAX_CHARS].strip()
     if not query:
-        await reply(update, [texts.SEARCH_USAGE])
+        await reply(update, [tr.say("SEARCH_USAGE")])
         return
     store = context.bot_data.store
     hits = await store.search(query, limit=RESULTS)
     if hits:
-        await reply(update, render.search(query, hits))
+        await reply(update, render.search(query, hits, tr))
         return
     article = await store.current_article()
     present = await store.topics_of(article) if article else []
-    commands = render.commands_line(context.bot_data.lexicon.ordered(present))
-    await reply(update, [texts.SEARCH_NONE.format(query=render.escape(query), commands=commands)])
+    commands = render.commands_line(context.bot_data.lexicon.ordered(present), tr.language)
+    await reply(update, [tr.say("SEARCH_NONE", query=render.escape(query), commands=commands)])
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -6,11 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo, SectionView
-from handlers import render, texts
+from handlers import render
 from handlers.callbacks import Action, encode, pattern
-from handlers.context import Context
+from handlers.context import NEW_MESSAGES, Context
 from handlers.replies import (
-    NEW_MESSAGES,
     Rendered,
     answer_button,
     answer_command,
@@ -18,6 +17,7 @@ from handlers.replies import (
     pressed_button,
     show_in_place,
 )
+from handlers.texts import Texts
 
 
 async def sections(update: Update, context: Context) -> None:
@@ -38,49 +38,53 @@ async def section_button(update: Update, context: Context) -> None:
     number = int(pressed.arg) if pressed.arg.isdigit() else -1
     view = await context.bot_data.store.section(pressed.article, number)
     if view is None:
-        await answer_stale(pressed.query)
+        await answer_stale(pressed.query, pressed.tr)
         return
     await pressed.query.answer()
-    await show_in_place(pressed.query, context, render.section(view), _navigation(view))
+    tr = pressed.tr
+    await show_in_place(pressed.query, context, render.section(view, tr), _navigation(view, tr))
 
 
-async def _section_list(article: ArticleInfo, context: Context) -> Rendered:
+async def _section_list(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
     headings = await context.bot_data.store.headings(article)
     rows = [
         [
             InlineKeyboardButton(
-                render.heading_for(heading),
+                render.heading_for(heading, tr),
                 callback_data=encode(Action.SECTION, article.id, number),
             )
         ]
         for number, heading in headings
     ]
-    text = texts.SECTIONS_TITLE.format(title=render.escape(article.title))
+    text = tr.say("SECTIONS_TITLE", title=render.escape(article.title))
     return Rendered([text], InlineKeyboardMarkup(rows))
 
 
-def _navigation(view: SectionView) -> InlineKeyboardMarkup:
+def _navigation(view: SectionView, tr: Texts) -> InlineKeyboardMarkup:
     """◀ / ▶ to the neighbouring sections and a way back to the list."""
     article_id = view.article.id
     row = []
     if view.previous is not None:
         row.append(
             InlineKeyboardButton(
-                texts.BUTTON_PREVIOUS,
+                tr.say("BUTTON_PREVIOUS"),
                 callback_data=encode(Action.SECTION, article_id, view.previous),
             )
         )
     row.append(
         InlineKeyboardButton(
-            texts.BUTTON_BACK_TO_SECTIONS, callback_data=encode(Action.SECTIONS, article_id)
+            tr.say("BUTTON_BACK_TO_SECTIONS"), callback_data=encode(Action.SECTIONS, article_id)
         )
     )
     if view.next is not None:
         row.append(
             InlineKeyboardButton(
-                texts.BUTTON_NEXT, callback_data=encode(Action.SECTION, article_id, view.next)
+                tr.say("BUTTON_NEXT"), callback_data=encode(Action.SECTION, article_id, view.next)
             )
         )
+    if tr.rtl:
+        # Arabic reads right to left: "previous" belongs on the right, "next" on the left.
+        row.reverse()
     return InlineKeyboardMarkup([row])
 
 

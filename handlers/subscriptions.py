@@ -10,11 +10,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from content.arabic import normalise
 from content.chats import EVERYTHING
 from content.topics import Lexicon, Topic
-from handlers import render, texts
+from handlers import render
 from handlers.callbacks import Action, decode, encode, pattern
-from handlers.context import Context
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
 from handlers.permissions import may_change_settings, remember_chat
-from handlers.replies import NEW_MESSAGES, reply, show_in_place
+from handlers.replies import reply, show_in_place
+from handlers.texts import Texts
 
 
 def find_topic(lexicon: Lexicon, words: str) -> Topic | None:
@@ -28,98 +30,110 @@ def find_topic(lexicon: Lexicon, words: str) -> Topic | None:
 
 async def subscribe(update: Update, context: Context) -> None:
     """Subscribe the chat to every new article, or to one topic's."""
+    tr = await texts_of(update, context)
     chat = update.effective_chat
     if chat is None or not await may_change_settings(update, context):
-        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
         return
     argument = " ".join(context.args or [])
     topic = find_topic(context.bot_data.lexicon, argument) if argument else None
     if argument and topic is None:
-        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon)])
+        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
         return
     await remember_chat(chat, context)
     added = await context.bot_data.store.chats.subscribe(
         chat.id, topic.command if topic else EVERYTHING, time.time()
     )
     if not added:
-        await reply(update, [texts.ALREADY_SUBSCRIBED])
+        await reply(update, [tr.say("ALREADY_SUBSCRIBED")])
     elif topic is None:
-        await reply(update, [texts.SUBSCRIBED_ALL])
+        await reply(update, [tr.say("SUBSCRIBED_ALL")])
     else:
-        await reply(update, [texts.SUBSCRIBED_TOPIC.format(label=render.escape(topic.label_ar))])
+        await reply(
+            update, [tr.say("SUBSCRIBED_TOPIC", label=render.escape(topic.label(tr.language)))]
+        )
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Remove one topic's subscription, or all of the chat's subscriptions."""
+    tr = await texts_of(update, context)
     chat = update.effective_chat
     if chat is None or not await may_change_settings(update, context):
-        await reply(update, [texts.GROUP_ADMINS_ONLY])
+        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
         return
     argument = " ".join(context.args or [])
     chats = context.bot_data.store.chats
     if not argument:
         count = await chats.unsubscribe(chat.id, None)
-        await reply(update, [texts.UNSUBSCRIBED_ALL.format(count=count)])
+        await reply(update, [tr.say("UNSUBSCRIBED_ALL", count=count)])
         return
     topic = find_topic(context.bot_data.lexicon, argument)
     if topic is None:
-        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon)])
+        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
     elif await chats.unsubscribe(chat.id, topic.command):
-        await reply(update, [texts.UNSUBSCRIBED_TOPIC.format(label=render.escape(topic.label_ar))])
+        await reply(
+            update, [tr.say("UNSUBSCRIBED_TOPIC", label=render.escape(topic.label(tr.language)))]
+        )
     else:
-        await reply(update, [texts.NOT_SUBSCRIBED])
+        await reply(update, [tr.say("NOT_SUBSCRIBED")])
 
 
 async def subscriptions(update: Update, context: Context) -> None:
     """List the chat's subscriptions, each with a button that removes it."""
     chat = update.effective_chat
     if chat is not None:
-        text, keyboard = await _listing(chat.id, context)
+        text, keyboard = await _listing(chat.id, context, await texts_of(update, context))
         await reply(update, [text], keyboard)
 
 
 async def unsubscribe_button(update: Update, context: Context) -> None:
     """Remove the subscription whose button was pressed, and show the list again."""
+    tr = await texts_of(update, context)
     query = update.callback_query
     callback = decode(query.data) if query else None
     chat = update.effective_chat
     if query is None or callback is None or chat is None:
         return
     if not await may_change_settings(update, context):
-        await query.answer(texts.GROUP_ADMINS_ONLY, show_alert=True)
+        await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)
         return
     await context.bot_data.store.chats.unsubscribe(chat.id, callback.arg)
     await query.answer()
-    text, keyboard = await _listing(chat.id, context)
+    text, keyboard = await _listing(chat.id, context, tr)
     await show_in_place(query, context, [text], keyboard)
 
 
-async def _listing(chat_id: int, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _listing(
+    chat_id: int, context: Context, tr: Texts
+) -> tuple[str, InlineKeyboardMarkup | None]:
     topics = await context.bot_data.store.chats.subscriptions(chat_id)
     if not topics:
-        return texts.SUBSCRIPTIONS_NONE, None
+        return tr.say("SUBSCRIPTIONS_NONE"), None
     lexicon = context.bot_data.lexicon
     rows = [
         [
             InlineKeyboardButton(
-                f"✖ {_label(lexicon, topic)}", callback_data=encode(Action.UNSUBSCRIBE, 0, topic)
+                f"✖ {_label(lexicon, topic, tr)}",
+                callback_data=encode(Action.UNSUBSCRIBE, 0, topic),
             )
         ]
         for topic in topics
     ]
-    return texts.SUBSCRIPTIONS_TITLE, InlineKeyboardMarkup(rows)
+    return tr.say("SUBSCRIPTIONS_TITLE"), InlineKeyboardMarkup(rows)
 
 
-def _label(lexicon: Lexicon, topic: str) -> str:
+def _label(lexicon: Lexicon, topic: str, tr: Texts) -> str:
     if topic == EVERYTHING:
-        return texts.SUBSCRIPTION_ALL_LABEL
+        return tr.say("SUBSCRIPTION_ALL_LABEL")
     known = lexicon.get(topic)
-    return known.label_ar if known else topic
+    return known.label(tr.language) if known else topic
 
 
-def _unknown_topic(argument: str, lexicon: Lexicon) -> str:
-    return texts.UNKNOWN_TOPIC.format(
-        topic=render.escape(argument[:64]), commands=render.commands_line(lexicon.topics)
+def _unknown_topic(argument: str, lexicon: Lexicon, tr: Texts) -> str:
+    return tr.say(
+        "UNKNOWN_TOPIC",
+        topic=render.escape(argument[:64]),
+        commands=render.commands_line(lexicon.topics, tr.language),
     )
 
 

@@ -7,11 +7,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
 from content.topics import Lexicon, Topic
-from handlers import render, texts
+from handlers import render
 from handlers.callbacks import Action, encode, pattern
-from handlers.context import Context
+from handlers.context import NEW_MESSAGES, Context
+from handlers.language import texts_of
 from handlers.replies import (
-    NEW_MESSAGES,
     Rendered,
     answer_button,
     answer_command,
@@ -21,6 +21,7 @@ from handlers.replies import (
     reply,
     show_in_place,
 )
+from handlers.texts import Texts
 
 _TOPIC_BUTTONS_PER_ROW = 3
 
@@ -42,50 +43,69 @@ async def topic_command(update: Update, context: Context) -> None:
     article = await current_article(update, context)
     if topic is None or article is None:
         return
-    await reply(update, await _briefing(article, topic, context))
+    rendered = await _briefing(article, topic, context, await texts_of(update, context))
+    await reply(update, rendered.chunks, rendered.keyboard)
 
 
 async def topic_button(update: Update, context: Context) -> None:
-    """Show a topic's briefing in place of the topic list."""
+    """Show a topic's briefing in place of the topic list (or of another topic)."""
     pressed = await pressed_button(update, context)
     if pressed is None:
         return
     topic = context.bot_data.lexicon.get(pressed.arg)
     if topic is None:
-        await answer_stale(pressed.query)
+        await answer_stale(pressed.query, pressed.tr)
         return
     await pressed.query.answer()
-    briefing = await _briefing(pressed.article, topic, context)
-    await show_in_place(pressed.query, context, briefing)
+    rendered = await _briefing(pressed.article, topic, context, pressed.tr)
+    await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
 
 
-async def _briefing(article: ArticleInfo, topic: Topic, context: Context) -> list[str]:
+async def _briefing(article: ArticleInfo, topic: Topic, context: Context, tr: Texts) -> Rendered:
+    """The topic's briefing, with buttons to the article's other topics and its summary."""
     store = context.bot_data.store
     briefing = await store.topic_briefing(article, topic.command)
-    if briefing.paragraphs or briefing.bullets:
-        return render.topic(briefing, topic)
     present = context.bot_data.lexicon.ordered(await store.topics_of(article))
-    absent = texts.TOPIC_ABSENT.format(
-        title=render.escape(article.title), label=render.escape(topic.label_ar)
+    others = [other for other in present if other.command != topic.command]
+    summary = InlineKeyboardButton(
+        tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article.id)
     )
-    listing = texts.TOPIC_PRESENT_LIST.format(commands=render.commands_line(present))
-    return [f"{absent}\n{listing}" if present else absent]
+    keyboard = InlineKeyboardMarkup([*_topic_rows(article, others, tr), [summary]])
+    if briefing.paragraphs or briefing.bullets:
+        return Rendered(render.topic(briefing, topic, tr), keyboard)
+    absent = tr.say(
+        "TOPIC_ABSENT",
+        title=render.escape(article.title),
+        label=render.escape(topic.label(tr.language)),
+    )
+    if not present:
+        return Rendered([absent])
+    commands = render.commands_line(present, tr.language)
+    return Rendered([f"{absent}\n{tr.say('TOPIC_PRESENT_LIST', commands=commands)}"], keyboard)
 
 
-async def _topic_list(article: ArticleInfo, context: Context) -> Rendered:
+async def _topic_list(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
     present = context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
+    if not present:
+        return Rendered([tr.say("NO_TOPICS")])
+    title = tr.say("TOPICS_TITLE", title=render.escape(article.title))
+    return Rendered([title], InlineKeyboardMarkup(_topic_rows(article, present, tr)))
+
+
+def _topic_rows(
+    article: ArticleInfo, topics: list[Topic], tr: Texts
+) -> list[list[InlineKeyboardButton]]:
+    """A button for each topic, a few to a row."""
     buttons = [
         InlineKeyboardButton(
-            topic.label_ar, callback_data=encode(Action.TOPIC, article.id, topic.command)
+            topic.label(tr.language), callback_data=encode(Action.TOPIC, article.id, topic.command)
         )
-        for topic in present
+        for topic in topics
     ]
-    rows = [
+    return [
         buttons[start : start + _TOPIC_BUTTONS_PER_ROW]
         for start in range(0, len(buttons), _TOPIC_BUTTONS_PER_ROW)
     ]
-    title = texts.TOPICS_TITLE.format(title=render.escape(article.title))
-    return Rendered([title if present else texts.NO_TOPICS], InlineKeyboardMarkup(rows))
 
 
 def _command_name(text: str | None) -> str:

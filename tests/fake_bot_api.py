@@ -420,6 +420,12 @@ class FakeBotApi:
     def _api_setMyCommands(self, _params: dict[str, Any]) -> bool:  # noqa: N802
         return True
 
+    def _api_setMyDescription(self, _params: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
+    def _api_setMyShortDescription(self, _params: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
     def _api_deleteWebhook(self, _params: dict[str, Any]) -> bool:  # noqa: N802
         return True
 

@@ -12,10 +12,12 @@ from content.chats import EVERYTHING
 from content.library import ingest_file
 from content.store import Store
 from content.topics import Lexicon
-from handlers import texts
+from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, write_article
 from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
 from tests.fake_bot_api import Chat, FakeBotApi, Fault, ServerLimits, User
+
+AR = texts_for("ar")  # the test users' Telegram is in Arabic
 
 PRIVATE = list(range(10_000, 10_200))
 GROUPS = list(range(-20_000, -20_060, -1))
@@ -162,4 +164,6 @@ async def test_a_blocked_chat_that_comes_back_with_start_is_served_again(
         await api.send_text(Chat(3), reader, "/start")
         await api.wait_for(lambda _: len(api.delivered(3)) >= 2)
         write_article(seeds_dir, *IRAN_NEWS)
-        await api.wait_for(lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(3)))
+        await api.wait_for(
+            lambda _: any(AR.say("NEW_ARTICLE") in c.text for c in api.delivered(3))
+        )

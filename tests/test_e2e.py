@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import MojazApp
 from content.parser import parse_file
-from handlers import texts
+from handlers.texts import texts_for
 from tests.conftest import SEED
 from tests.fake_bot_api import BOT_USERNAME, Call, Chat, FakeBotApi, User
 
@@ -18,6 +18,7 @@ PRIVATE = Chat(READER.id)
 GROUP = Chat(-100777, "supergroup", "Newsroom")
 ARTICLE = parse_file(SEED)
 IRAN_SECTION = ARTICLE.sections[3]
+AR, EN = texts_for("ar"), texts_for("en")
 
 # Every test here talks to the running bot.
 pytestmark = pytest.mark.usefixtures("bot")
@@ -164,15 +165,33 @@ async def test_a_failed_update_is_apologised_for_and_the_bot_goes_on(api: FakeBo
     assert ARTICLE.bullets[-1] in plain(reply.text)
 
 
-async def test_command_menu_is_set_at_start_up(api: FakeBotApi) -> None:
-    (call,) = api.calls_to("setMyCommands")
-    names = [command["command"] for command in call.params["commands"]]
-    builtin = [command for command, _ in texts.COMMANDS]
-    assert names[: len(builtin)] == builtin
-    assert {"start", "summary", "sections", "topics", "search", "subscribe", "help"} <= set(names)
-    assert "stats" not in names  # administrators only
-    assert {"iran", "china", "russia"} <= set(names)
-    assert "egypt" not in names  # not in the current article
+async def test_command_menus_for_each_language_and_audience(api: FakeBotApi) -> None:
+    menus = {
+        (call.params.get("language_code", ""), call.params["scope"]["type"]): call.params
+        for call in api.calls_to("setMyCommands")
+    }
+    assert set(menus) == {
+        (language, scope)
+        for language in ("", "ar")
+        for scope in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators")
+    }
+
+    def names(language: str, scope: str) -> list[str]:
+        return [command["command"] for command in menus[language, scope]["commands"]]
+
+    private = names("ar", "all_private_chats")
+    assert private[:5] == ["start", "summary", "sections", "topics", "search"]
+    assert {"subscribe", "digest", "lang", "channels", "help"} <= set(private)
+    assert "subscribe" not in names("ar", "all_group_chats")  # groups: administrators only
+    assert {"subscribe", "digest"} <= set(names("", "all_chat_administrators"))
+    assert "stats" not in private  # ADMIN_IDS only
+    assert {"iran", "china", "russia"} <= set(private)
+    assert "egypt" not in private  # not in the current article
+    arabic = menus["ar", "all_private_chats"]["commands"][1]["description"]
+    english = menus["", "all_private_chats"]["commands"][1]["description"]
+    assert (arabic, english) == (AR.command("summary"), EN.command("summary"))
+    descriptions = {c.params.get("language_code", "") for c in api.calls_to("setMyDescription")}
+    assert descriptions == {"", "ar"}
 
 
 def _all_paragraphs() -> list[str]:

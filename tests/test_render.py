@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from content.models import ArticleInfo, SearchHit, SectionView, StoredParagraph, Summary
 from handlers import render
 from handlers.callbacks import CALLBACK_DATA_LIMIT, Action, decode, encode
+from handlers.texts import texts_for
 
+AR = texts_for("ar")
 ARTICLE = ArticleInfo(1, "slug", "<عنوان & مقال>", "<عنوان & مقال>")
 
 
@@ -20,7 +22,7 @@ def visible(chunk: str) -> str:
 
 
 def test_article_text_is_escaped() -> None:
-    (chunk,) = render.summary(Summary(ARTICLE, ARTICLE.summary_title, ("a < b & c > d",)))
+    (chunk,) = render.summary(Summary(ARTICLE, ARTICLE.summary_title, ("a < b & c > d",)), AR)
     assert "<b>&lt;عنوان &amp; مقال&gt;</b>" in chunk
     assert "• a &lt; b &amp; c &gt; d" in chunk
 
@@ -67,19 +69,19 @@ def test_any_paragraphs_fit_and_lose_nothing(paragraphs: list[str]) -> None:
 def test_a_long_section_is_split_between_paragraphs() -> None:
     paragraphs = tuple(f"فقرة {n}: " + "كلمة " * 300 for n in range(12))
     view = SectionView(ARTICLE, 2, "القسم", paragraphs, 3, 5, 1, 3)
-    chunks = render.section(view)
+    chunks = render.section(view, AR)
     assert len(chunks) > 1
     assert all(render.visible_length(chunk) <= render.MESSAGE_LIMIT for chunk in chunks)
     shown = [visible(chunk) for chunk in chunks]
     for paragraph in paragraphs:  # every paragraph whole, in exactly one message
         assert sum(paragraph.strip() in text for text in shown) == 1
-    assert "القسم 3 من 5" in shown[-1]
+    assert AR.say("SECTION_POSITION", number=3, count=5) in shown[-1]
 
 
 def test_search_hits_bold_the_matched_words() -> None:
     paragraph = StoredParagraph(7, 1, "القسم", 1, "قال <أحد> إن العقوبات مؤلمة.", frozenset())
     hit = SearchHit(ARTICLE, paragraph, -1.0, ((13, 21),))
-    (chunk,) = render.search("عقوبات", [hit])
+    (chunk,) = render.search("عقوبات", [hit], AR)
     assert "قال &lt;أحد&gt; إن <b>العقوبات</b> مؤلمة." in chunk
     assert "<b>القسم</b>" in chunk
 

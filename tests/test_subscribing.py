@@ -11,11 +11,13 @@ import pytest
 from bot.app import MojazApp
 from content.store import Store
 from content.topics import Lexicon
-from handlers import texts
 from handlers.digests import job_name
+from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, article_text, write_article
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
 from tests.fake_bot_api import BOT_USER, Call, Chat, FakeBotApi, User
+
+AR = texts_for("ar")  # the test users' Telegram is in Arabic
 
 ADMIN = User(900, "Admin")
 READER = User(901, "Reader")
@@ -43,8 +45,8 @@ async def say(api: FakeBotApi, chat: Chat, user: User, text: str) -> Call:
 
 async def test_subscribe_then_a_new_article_arrives(api: FakeBotApi, seeds_dir: Path) -> None:
     me = Chat(READER.id)
-    assert (await say(api, me, READER, "/subscribe iran")).text == texts.SUBSCRIBED_TOPIC.format(
-        label="إيران"
+    assert (await say(api, me, READER, "/subscribe iran")).text == AR.say(
+        "SUBSCRIBED_TOPIC", label="إيران"
     )
     assert "من قبل" in (await say(api, me, READER, "/subscribe إيران")).text
     assert "أعرف" in (await say(api, me, READER, "/subscribe atlantis")).text
@@ -53,8 +55,10 @@ async def test_subscribe_then_a_new_article_arrives(api: FakeBotApi, seeds_dir: 
 
     write_article(seeds_dir, *IRAN_NEWS)
     pushed = await say(api, me, READER, "/help")  # the push may come before or after
-    await api.wait_for(lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(me.id)))
-    (news,) = [c for c in api.delivered(me.id) if texts.NEW_ARTICLE in c.text]
+    await api.wait_for(
+        lambda _: any(AR.say("NEW_ARTICLE") in c.text for c in api.delivered(me.id))
+    )
+    (news,) = [c for c in api.delivered(me.id) if AR.say("NEW_ARTICLE") in c.text]
     assert IRAN_NEWS[1] in news.text
     assert "إيران" in news.text  # the topic that matched is named
     assert pushed.text
@@ -69,16 +73,16 @@ async def test_the_unsubscribe_button_removes_a_subscription(api: FakeBotApi) ->
     (edit,) = await api.wait_for_calls("editMessageText", me.id, 1)
     assert [b["callback_data"] for b in edit.buttons()] == ["unsub:0:"]
     assert "1" in (await say(api, me, READER, "/unsubscribe")).text
-    assert (await say(api, me, READER, "/subscriptions")).text == texts.SUBSCRIPTIONS_NONE
+    assert (await say(api, me, READER, "/subscriptions")).text == AR.say("SUBSCRIPTIONS_NONE")
 
 
 async def test_only_group_administrators_change_group_settings(
     api: FakeBotApi, bot: MojazApp
 ) -> None:
     api.admins[GROUP.id] = {ADMIN.id}
-    assert (await say(api, GROUP, READER, "/subscribe")).text == texts.GROUP_ADMINS_ONLY
-    assert (await say(api, GROUP, READER, "/digest 08:00")).text == texts.GROUP_ADMINS_ONLY
-    assert (await say(api, GROUP, ADMIN, "/subscribe")).text == texts.SUBSCRIBED_ALL
+    assert (await say(api, GROUP, READER, "/subscribe")).text == AR.say("GROUP_ADMINS_ONLY")
+    assert (await say(api, GROUP, READER, "/digest 08:00")).text == AR.say("GROUP_ADMINS_ONLY")
+    assert (await say(api, GROUP, ADMIN, "/subscribe")).text == AR.say("SUBSCRIBED_ALL")
     assert "08:00" in (await say(api, GROUP, ADMIN, "/digest 8:00")).text
     assert [c for c in api.calls if c.method == "getChatMember"]
     assert bot.job_queue is not None
@@ -90,8 +94,8 @@ async def test_only_group_administrators_change_group_settings(
 
 async def test_digest_and_timezone_arguments_are_checked(api: FakeBotApi, bot: MojazApp) -> None:
     me = Chat(READER.id)
-    assert (await say(api, me, READER, "/digest 25:00")).text == texts.DIGEST_USAGE
-    assert (await say(api, me, READER, "/digest")).text == texts.DIGEST_USAGE
+    assert (await say(api, me, READER, "/digest 25:00")).text == AR.say("DIGEST_USAGE")
+    assert (await say(api, me, READER, "/digest")).text == AR.say("DIGEST_USAGE")
     assert "Mars/Olympus" in (await say(api, me, READER, "/timezone Mars/Olympus")).text
     assert "Asia/Riyadh" in (await say(api, me, READER, "/timezone Asia/Riyadh")).text
     assert "Asia/Riyadh" in (await say(api, me, READER, "/digest ٠٧:٣٠")).text
@@ -100,7 +104,7 @@ async def test_digest_and_timezone_arguments_are_checked(api: FakeBotApi, bot: M
     assert job.next_t is not None
     riyadh = job.next_t.astimezone(ZoneInfo("Asia/Riyadh"))
     assert (riyadh.hour, riyadh.minute) == (7, 30)
-    assert (await say(api, me, READER, "/digest off")).text == texts.DIGEST_OFF
+    assert (await say(api, me, READER, "/digest off")).text == AR.say("DIGEST_OFF")
 
 
 async def test_a_group_that_becomes_a_supergroup_keeps_its_subscription(api: FakeBotApi) -> None:
@@ -127,7 +131,7 @@ async def test_adding_the_bot_to_a_channel_registers_it_and_tells_the_owner(
     await api.change_membership(CHANNEL, ADMIN, "administrator", can_post=True)
     settings, *preview = await api.wait_for_calls("sendMessage", ADMIN.id, 3)
     assert "Mojaz Channel" in settings.text
-    assert texts.CHANNEL_PREVIEW in preview[0].text
+    assert AR.say("CHANNEL_PREVIEW") in preview[0].text
     assert "قمة بوتين" in preview[1].text
 
     api.admins[CHANNEL.id] = {ADMIN.id}
@@ -141,13 +145,13 @@ async def test_adding_the_bot_to_a_channel_registers_it_and_tells_the_owner(
 
     await api.press(READER, listing.result, digest_button[0]["callback_data"])  # not an admin
     refused = await api.wait_for(
-        lambda c: any(x.params.get("text") == texts.CHANNEL_ADMINS_ONLY for x in c)
+        lambda c: any(x.params.get("text") == AR.say("CHANNEL_ADMINS_ONLY") for x in c)
     )
     assert refused
 
     await api.change_membership(CHANNEL, ADMIN, "administrator", can_post=False)
     paused = (await api.wait_for_calls("sendMessage", ADMIN.id, 6))[-1]
-    assert texts.CHANNEL_REASON_NO_RIGHTS in paused.text
+    assert AR.say("CHANNEL_REASON_NO_RIGHTS") in paused.text
     chat = await bot.bot_data.store.chats.get(CHANNEL.id)
     assert chat is not None
     assert not chat.active
@@ -155,30 +159,33 @@ async def test_adding_the_bot_to_a_channel_registers_it_and_tells_the_owner(
 
 async def test_help_offers_to_add_the_bot_to_a_channel(api: FakeBotApi) -> None:
     reply = await say(api, Chat(READER.id), READER, "/help")
-    assert f"{BOT_USER['username']}?startchannel&amp;admin=post_messages" in reply.text
+    link = f"https://t.me/{BOT_USER['username']}?startchannel&amp;admin=post_messages"
+    assert f'<a href="{link}">' in reply.text
 
 
 async def test_admin_commands_exist_for_administrators_only(api: FakeBotApi) -> None:
     assert "/help" in (await say(api, Chat(READER.id), READER, "/stats")).text
     assert "/help" in (await say(api, Chat(READER.id), READER, "/broadcast")).text
     stats = await say(api, Chat(ADMIN.id), ADMIN, "/stats")
-    assert texts.STATS_TITLE in stats.text
-    scoped = [c for c in api.calls_to("setMyCommands") if c.params.get("scope")]
-    assert scoped[0].params["scope"] == {"type": "chat", "chat_id": ADMIN.id}
-    assert "stats" in [command["command"] for command in scoped[0].params["commands"]]
+    assert AR.say("STATS_TITLE") in stats.text
+    scoped = [
+        c for c in api.calls_to("setMyCommands") if c.params["scope"].get("chat_id") == ADMIN.id
+    ]
+    assert len(scoped) == 2  # the admin's menu in each language
+    assert all("stats" in [cmd["command"] for cmd in c.params["commands"]] for c in scoped)
 
 
 async def test_broadcast_previews_then_queues_on_confirmation(api: FakeBotApi) -> None:
     await say(api, Chat(READER.id), READER, "/subscribe")
     await api.send_text(Chat(ADMIN.id), ADMIN, "/broadcast")
     heading, preview = await api.wait_for_calls("sendMessage", ADMIN.id, 2)
-    assert "(1)" in heading.text  # the audience is counted: the one subscribed chat
+    assert heading.text == AR.say("BROADCAST_PREVIEW", count=1)  # one subscribed chat
     await api.press(ADMIN, preview.result, preview.buttons()[0]["callback_data"])
     await api.wait_for(
-        lambda _: any(texts.NEW_ARTICLE in c.text for c in api.delivered(READER.id))
+        lambda _: any(AR.say("NEW_ARTICLE") in c.text for c in api.delivered(READER.id))
     )
     (edit,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
-    assert edit.text == texts.BROADCAST_QUEUED.format(count=1)
+    assert edit.text == AR.say("BROADCAST_QUEUED", count=1)
 
 
 async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_dir: Path) -> None:
