@@ -22,6 +22,9 @@ MESSAGE_LIMIT = 4096
 # that a block always fits a message alongside its heading.
 _BLOCK_LIMIT = 3500
 _TAG = re.compile(r"<[^>]*>")
+# Room kept in a continued message for its repeated title line.
+_CONTINUATION_ROOM = 200
+_TITLE_MAX = 150
 _SEPARATOR = "\n\n"
 
 
@@ -63,6 +66,21 @@ def pack(
     if current:
         messages.append(separator.join(current))
     return messages
+
+
+def titled(blocks: Sequence[str], title_html: str) -> list[str]:
+    """Packed blocks; a reply of several messages repeats its title atop each one after the
+    first, with its place (2/3), so that any of them forwarded alone still says what it is."""
+    chunks = pack(blocks)
+    if len(chunks) == 1:
+        return chunks
+    chunks = pack(blocks, MESSAGE_LIMIT - _CONTINUATION_ROOM)
+    plain = " ".join(html.unescape(_TAG.sub(" ", title_html)).split())
+    title = escape(plain[:_TITLE_MAX])
+    return [
+        chunk if number == 1 else f"<i>{title} ({number}/{len(chunks)})</i>\n\n{chunk}"
+        for number, chunk in enumerate(chunks, 1)
+    ]
 
 
 def paragraph_blocks(text: str) -> list[str]:
@@ -125,7 +143,7 @@ def summary(view: Summary, tr: Texts) -> list[str]:
     header = bold(view.title)
     if view.article.title != view.title:
         header = f"{bold(view.article.title)}\n{tr.say('SUMMARY_LABEL')}: {header}"
-    return pack([header, *bullet_list(view.bullets)])
+    return titled([header, *bullet_list(view.bullets)], escape(view.article.title))
 
 
 def section(view: SectionView, tr: Texts) -> list[str]:
@@ -133,7 +151,7 @@ def section(view: SectionView, tr: Texts) -> list[str]:
     header = f"{bold(view.article.title)}\n{bold(heading_for(view.heading, tr))}"
     position = tr.say("SECTION_POSITION", number=view.index, count=view.count)
     paragraphs = [block for text in view.paragraphs for block in paragraph_blocks(text)]
-    return pack([header, *paragraphs, f"<i>{position}</i>"])
+    return titled([header, *paragraphs, f"<i>{position}</i>"], header)
 
 
 def topic(briefing: TopicBriefing, topic: Topic, tr: Texts) -> list[str]:
@@ -154,7 +172,7 @@ def topic(briefing: TopicBriefing, topic: Topic, tr: Texts) -> list[str]:
     if briefing.bullets:
         blocks.append(tr.say("TOPIC_BULLETS"))
         blocks.extend(bullet_list([bullet.text for bullet in briefing.bullets]))
-    return pack(blocks)
+    return titled(blocks, blocks[0])
 
 
 def search(query: str, hits: Sequence[SearchHit], tr: Texts) -> list[str]:
@@ -169,7 +187,7 @@ def search(query: str, hits: Sequence[SearchHit], tr: Texts) -> list[str]:
             paragraph = [highlighted(hit.paragraph.text, hit.spans)]
         blocks.append(f"{where}\n{paragraph[0]}")
         blocks.extend(paragraph[1:])
-    return pack(blocks)
+    return titled(blocks, blocks[0])
 
 
 def commands_line(topics: Sequence[Topic], language: str) -> str:
@@ -195,7 +213,7 @@ def new_article(summary_view: Summary, topic_labels: Sequence[str], tr: Texts) -
     if topic_labels:
         labels = ("، " if tr.rtl else ", ").join(escape(label) for label in topic_labels)
         blocks.append(f"<i>{tr.say('NEW_ARTICLE_TOPICS', labels=labels)}</i>")
-    return pack(blocks)
+    return titled(blocks, escape(summary_view.article.title))
 
 
 def digest(summaries: Sequence[Summary], tr: Texts) -> list[str]:
@@ -204,4 +222,4 @@ def digest(summaries: Sequence[Summary], tr: Texts) -> list[str]:
     for view in summaries:
         blocks.append(bold(view.article.title))
         blocks.extend(bullet_list(view.bullets))
-    return pack(blocks)
+    return titled(blocks, blocks[0])

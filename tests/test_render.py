@@ -76,6 +76,9 @@ def test_a_long_section_is_split_between_paragraphs() -> None:
     for paragraph in paragraphs:  # every paragraph whole, in exactly one message
         assert sum(paragraph.strip() in text for text in shown) == 1
     assert AR.say("SECTION_POSITION", number=3, count=5) in shown[-1]
+    # Each message after the first says again which article and section it belongs to.
+    for number, chunk in enumerate(chunks[1:], 2):
+        assert chunk.startswith(f"<i>&lt;عنوان &amp; مقال&gt; القسم ({number}/{len(chunks)})</i>")
 
 
 def test_search_hits_bold_the_matched_words() -> None:
