@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from handlers.context import Context
 from handlers.language import texts_of
-from handlers.replies import reply
+from handlers.replies import answer_stale, reply
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -17,7 +17,6 @@ async def unknown_command(update: Update, context: Context) -> None:
     In a group, a command without @ThisBot may belong to any bot there, so only a command
     addressed to this bot by name is answered.
     """
-    tr = await texts_of(update, context)
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -26,9 +25,20 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     if not target and message.chat.type != ChatType.PRIVATE:
         return
+    tr = await texts_of(update, context)
     await reply(update, [tr.say("UNKNOWN_COMMAND")])
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button no handler knows (an old message, another version's data): say so briefly."""
+    query = update.callback_query
+    if query is not None:
+        await answer_stale(query, await texts_of(update, context))
+
+
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers: register them after every command handler."""
-    return [MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command)]
+    """This module's handlers: register them after every other handler."""
+    return [
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command),
+        CallbackQueryHandler(unknown_button),
+    ]

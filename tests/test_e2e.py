@@ -116,6 +116,14 @@ async def test_stale_button_is_answered_without_raising(api: FakeBotApi) -> None
     assert not api.calls_to("editMessageText")
 
 
+async def test_an_unknown_button_is_answered_too(api: FakeBotApi) -> None:
+    (listing,) = await ask(api, PRIVATE, "/sections")
+    await api.press(READER, listing.result, "from-an-old-version")
+    calls = await api.wait_for(lambda c: any(x.method == "answerCallbackQuery" for x in c))
+    (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert answer.params["text"] == AR.say("STALE_BUTTON")
+
+
 async def test_search_returns_matching_paragraphs_with_words_in_bold(
     api: FakeBotApi,
 ) -> None:
