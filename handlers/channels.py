@@ -12,7 +12,7 @@ from content.models import ChatInfo
 from handlers import render
 from handlers.callbacks import Action, decode, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
-from handlers.digests import schedule_digest
+from handlers.digests import reschedule
 from handlers.language import texts_of
 from handlers.permissions import is_admin
 from handlers.replies import reply, show_in_place
@@ -109,11 +109,9 @@ async def setting_button(update: Update, context: Context) -> None:
     else:
         following = DIGEST_CHOICES[(_digest_index(channel) + 1) % len(DIGEST_CHOICES)]
         await chats.set_digest(channel.id, following, time.time())
-    updated = await chats.get(channel.id)
+    updated = await reschedule(context, channel.id)
     if updated is None:
         return
-    if context.job_queue is not None:
-        schedule_digest(context.job_queue, updated, context.bot_data.default_timezone)
     await query.answer()
     text, keyboard = await settings_view(updated, context, tr)
     await show_in_place(query, context, [text], keyboard)

@@ -14,9 +14,8 @@ from telegram.ext import BaseHandler, CommandHandler, JobQueue
 
 from content.models import ChatInfo
 from handlers import render
+from handlers.chat_settings import settings_request
 from handlers.context import NEW_MESSAGES, Context
-from handlers.language import texts_of
-from handlers.permissions import may_change_settings, remember_chat
 from handlers.replies import reply
 
 logger = logging.getLogger(__name__)
@@ -64,6 +63,14 @@ def schedule_digest(job_queue: JobQueue[Any], chat: ChatInfo, default_zone: str)
     )
 
 
+async def reschedule(context: Context, chat_id: int) -> ChatInfo | None:
+    """Bring the chat's digest job in line with its stored settings; the chat as stored."""
+    chat = await context.bot_data.store.chats.get(chat_id)
+    if chat is not None and context.job_queue is not None:
+        schedule_digest(context.job_queue, chat, context.bot_data.default_timezone)
+    return chat
+
+
 async def queue_digest(context: Context) -> None:
     """The daily job: queue the digest of what arrived since the last one, if anything did."""
     job = context.job
@@ -77,22 +84,16 @@ async def queue_digest(context: Context) -> None:
 
 async def digest(update: Update, context: Context) -> None:
     """Set (/digest 08:30) or stop (/digest off) the chat's daily digest."""
-    tr = await texts_of(update, context)
-    chat = update.effective_chat
-    if chat is None or not await may_change_settings(update, context):
-        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
+    request = await settings_request(update, context)
+    if request is None:
         return
-    argument = " ".join(context.args or []).strip()
+    tr, argument = request.tr, request.argument
     wanted = "" if argument.lower() in _OFF_WORDS else parse_time(argument)
     if wanted is None:
         await reply(update, [tr.say("DIGEST_USAGE")])
         return
-    await remember_chat(chat, context)
-    chats = context.bot_data.store.chats
-    await chats.set_digest(chat.id, wanted, time.time())
-    info = await chats.get(chat.id)
-    if info is not None and context.job_queue is not None:
-        schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
+    await context.bot_data.store.chats.set_digest(request.chat.id, wanted, time.time())
+    info = await reschedule(context, request.chat.id)
     if not wanted:
         await reply(update, [tr.say("DIGEST_OFF")])
         return
@@ -102,12 +103,10 @@ async def digest(update: Update, context: Context) -> None:
 
 async def timezone(update: Update, context: Context) -> None:
     """Set the chat's timezone, which its digest time is read in."""
-    tr = await texts_of(update, context)
-    chat = update.effective_chat
-    if chat is None or not await may_change_settings(update, context):
-        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
+    request = await settings_request(update, context)
+    if request is None:
         return
-    name = " ".join(context.args or []).strip()
+    tr, name = request.tr, request.argument
     if not name:
         await reply(update, [tr.say("TIMEZONE_USAGE")])
         return
@@ -115,12 +114,8 @@ async def timezone(update: Update, context: Context) -> None:
     if zone is None:
         await reply(update, [tr.say("TIMEZONE_UNKNOWN", zone=render.escape(name[:64]))])
         return
-    await remember_chat(chat, context)
-    chats = context.bot_data.store.chats
-    await chats.set_timezone(chat.id, zone)
-    info = await chats.get(chat.id)
-    if info is not None and context.job_queue is not None:
-        schedule_digest(context.job_queue, info, context.bot_data.default_timezone)
+    await context.bot_data.store.chats.set_timezone(request.chat.id, zone)
+    await reschedule(context, request.chat.id)
     await reply(update, [tr.say("TIMEZONE_SET", zone=render.escape(zone))])
 
 

@@ -12,9 +12,10 @@ from content.chats import EVERYTHING
 from content.topics import Lexicon, Topic
 from handlers import render
 from handlers.callbacks import Action, decode, encode, pattern
+from handlers.chat_settings import settings_request
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
-from handlers.permissions import may_change_settings, remember_chat
+from handlers.permissions import may_change_settings
 from handlers.replies import reply, show_in_place
 from handlers.texts import Texts
 
@@ -30,17 +31,14 @@ def find_topic(lexicon: Lexicon, words: str) -> Topic | None:
 
 async def subscribe(update: Update, context: Context) -> None:
     """Subscribe the chat to every new article, or to one topic's."""
-    tr = await texts_of(update, context)
-    chat = update.effective_chat
-    if chat is None or not await may_change_settings(update, context):
-        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
+    request = await settings_request(update, context)
+    if request is None:
         return
-    argument = " ".join(context.args or [])
+    chat, tr, argument = request.chat, request.tr, request.argument
     topic = find_topic(context.bot_data.lexicon, argument) if argument else None
     if argument and topic is None:
         await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
         return
-    await remember_chat(chat, context)
     added = await context.bot_data.store.chats.subscribe(
         chat.id, topic.command if topic else EVERYTHING, time.time()
     )
@@ -56,12 +54,10 @@ async def subscribe(update: Update, context: Context) -> None:
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Remove one topic's subscription, or all of the chat's subscriptions."""
-    tr = await texts_of(update, context)
-    chat = update.effective_chat
-    if chat is None or not await may_change_settings(update, context):
-        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
+    request = await settings_request(update, context)
+    if request is None:
         return
-    argument = " ".join(context.args or [])
+    chat, tr, argument = request.chat, request.tr, request.argument
     chats = context.bot_data.store.chats
     if not argument:
         count = await chats.unsubscribe(chat.id, None)
