@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -40,6 +41,8 @@ FIRST_SUBSCRIBER = 1_000_000
 
 
 async def prepare(database: Path, subscribers: int) -> None:
+    (database.parent / "seeds").mkdir()
+    shutil.copy(SEED, database.parent / "seeds" / SEED.name)  # the seed alone: no other news
     async with await Store.open(database, load_lexicon()) as store:
         await ingest_file(store, SEED)
         await store.chats.import_subscribers(
@@ -54,7 +57,7 @@ async def start_bot(api: FakeBotApi, folder: Path, rate: int) -> asyncio.subproc
         "BOT_TOKEN": TOKEN,
         "BOT_API_URL": api.url,
         "DATABASE_PATH": str(folder / "bench.sqlite3"),
-        "SEEDS_DIR": str(SEED.parent),
+        "SEEDS_DIR": str(folder / "seeds"),
         "RATE_PER_SECOND": str(rate),
         "OUTBOX_CONCURRENCY": "8",
         "OUTBOX_POLL_SECONDS": "0.2",

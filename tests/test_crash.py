@@ -40,7 +40,7 @@ async def start_bot(api: FakeBotApi, tmp_path: Path, log: Path) -> asyncio.subpr
         "BOT_TOKEN": TOKEN,
         "BOT_API_URL": api.url,
         "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-        "SEEDS_DIR": str(SEED.parent),
+        "SEEDS_DIR": str(tmp_path / "seeds"),
         "RATE_PER_SECOND": str(RATE),
         "OUTBOX_CONCURRENCY": str(CONCURRENCY),
         "OUTBOX_POLL_SECONDS": "0.1",
@@ -54,8 +54,9 @@ async def start_bot(api: FakeBotApi, tmp_path: Path, log: Path) -> asyncio.subpr
 
 
 async def test_sigkill_mid_broadcast_loses_nothing(
-    api: FakeBotApi, tmp_path: Path, lexicon: Lexicon
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
 ) -> None:
+    assert seeds_dir == tmp_path / "seeds"  # the seed alone: nothing else is news
     database = tmp_path / "bot.sqlite3"
     await prepare(database, lexicon)
     api.limits = ServerLimits(per_second=RATE)
