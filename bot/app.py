@@ -19,6 +19,7 @@ from content.store import Store
 from content.topics import Lexicon, load_lexicon
 from handlers import (
     admin,
+    articles,
     briefing,
     channels,
     digests,
@@ -152,6 +153,7 @@ def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]
     app.add_handlers(sections.handlers())
     app.add_handlers(topics.handlers(lexicon))
     app.add_handlers(search.handlers())
+    app.add_handlers(articles.handlers())
     app.add_handlers(subscriptions.handlers())
     app.add_handlers(digests.handlers())
     app.add_handlers(channels.handlers())

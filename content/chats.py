@@ -138,6 +138,15 @@ class Chats(Repository):
             (digest_time, now, chat_id),
         )
 
+    async def set_article(self, chat_id: int, article_id: int) -> None:
+        """Make ``article_id`` the article this chat reads."""
+        await self._write("UPDATE chats SET article_id = ? WHERE id = ?", (article_id, chat_id))
+
+    async def article_of(self, chat_id: int) -> int | None:
+        """The article the chat chose to read, if it chose one."""
+        row = await self._fetchone("SELECT article_id FROM chats WHERE id = ?", (chat_id,))
+        return int(row[0]) if row and row[0] is not None else None
+
     async def set_language(self, chat_id: int, language: str) -> None:
         """Set the language the bot speaks in this chat."""
         await self._write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))

@@ -93,4 +93,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chats ADD COLUMN language TEXT NOT NULL DEFAULT '';  -- '' until /lang
     """,
+    """
+    -- The article a chat reads: NULL means the newest.
+    ALTER TABLE chats ADD COLUMN article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL;
+    """,
 )

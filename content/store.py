@@ -220,6 +220,28 @@ class Store(Repository):
         )
         return ArticleInfo(*row) if row else None
 
+    async def articles(self, limit: int = 20) -> list[ArticleInfo]:
+        """Stored articles, newest first."""
+        rows = await self._fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
+            " ORDER BY a.added_ts DESC, a.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [ArticleInfo(*row) for row in rows]
+
+    async def articles_on(self, topic: str, besides: int, limit: int = 5) -> list[ArticleInfo]:
+        """Other articles that name ``topic``, newest first."""
+        rows = await self._fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id != :besides AND a.id IN ("  # noqa: S608
+            " SELECT p.article_id FROM paragraphs p"
+            " JOIN paragraph_topics t ON t.paragraph_id = p.id WHERE t.topic = :topic"
+            " UNION SELECT b.article_id FROM bullets b"
+            " JOIN bullet_topics t ON t.bullet_id = b.id WHERE t.topic = :topic"
+            ") ORDER BY a.added_ts DESC, a.id DESC LIMIT :limit",
+            {"topic": topic, "besides": besides, "limit": limit},
+        )
+        return [ArticleInfo(*row) for row in rows]
+
     async def article(self, article_id: int) -> ArticleInfo | None:
         """The article with this id, if it is stored."""
         row = await self._fetchone(

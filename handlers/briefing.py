@@ -17,6 +17,7 @@ from handlers.replies import (
     Rendered,
     answer_button,
     answer_command,
+    chat_article,
     current_article,
     main_menu,
     reply,
@@ -47,7 +48,7 @@ async def help_command(update: Update, context: Context) -> None:
     # Isolated, the command name leaves an Arabic line right to left from its first letter.
     lines += [isolate(f"/{name} — {tr.command(name)}", tr.rtl) for name in COMMANDS]
     lexicon = context.bot_data.lexicon
-    article = await context.bot_data.store.current_article()
+    article = await chat_article(update, context)
     present = await context.bot_data.store.topics_of(article) if article else []
     topics = lexicon.ordered(present) or list(lexicon.topics)
     topic_line = isolate(render.commands_line(topics, tr.language), tr.rtl)

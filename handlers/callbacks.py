@@ -23,6 +23,7 @@ class Action(StrEnum):
     BROADCAST = "bcast"
     CANCEL = "cancel"
     LANGUAGE = "lang"
+    ARTICLE = "art"
 
 
 _DATA = re.compile(r"(?P<action>[a-z]+):(?P<number>-?\d{1,19}):(?P<arg>[a-z0-9_]{0,32})")

@@ -109,9 +109,18 @@ def main_menu(article_id: int, tr: Texts) -> InlineKeyboardMarkup:
     )
 
 
+async def chat_article(update: Update, context: Context) -> ArticleInfo | None:
+    """The article this chat reads: the one it chose with /articles, else the newest."""
+    store = context.bot_data.store
+    chat = update.effective_chat
+    chosen = await store.chats.article_of(chat.id) if chat else None
+    article = await store.article(chosen) if chosen is not None else None
+    return article or await store.current_article()
+
+
 async def current_article(update: Update, context: Context) -> ArticleInfo | None:
     """The article commands answer for; tells the user when there is none yet."""
-    article = await context.bot_data.store.current_article()
+    article = await chat_article(update, context)
     if article is None:
         tr = await texts_of(update, context)
         await reply(update, [tr.say("NO_ARTICLES")])

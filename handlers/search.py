@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from handlers import render
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
-from handlers.replies import reply
+from handlers.replies import chat_article, reply
 
 # Telegram's own inline-query limit; a longer question is cut, not refused.
 QUERY_MAX_CHARS = 256
@@ -27,7 +27,7 @@ async def search(update: Update, context: Context) -> None:
     if hits:
         await reply(update, render.search(query, hits, tr))
         return
-    article = await store.current_article()
+    article = await chat_article(update, context)
     present = await store.topics_of(article) if article else []
     commands = render.commands_line(context.bot_data.lexicon.ordered(present), tr.language)
     await reply(update, [tr.say("SEARCH_NONE", query=render.escape(query), commands=commands)])

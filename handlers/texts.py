@@ -18,7 +18,7 @@ DEFAULT_LANGUAGE = "ar"  # the articles are Arabic: so is a chat that has said n
 
 # The command menu and /help, in order. Reading commands work everywhere; settings commands
 # change a chat's subscriptions, so in groups they are for administrators.
-READING_COMMANDS = ("start", "summary", "sections", "topics", "search", "help")
+READING_COMMANDS = ("start", "summary", "sections", "topics", "search", "articles", "help")
 SETTINGS_COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "digest", "timezone", "lang")
 PRIVATE_COMMANDS = ("channels",)
 ADMIN_COMMANDS = ("stats", "broadcast")  # ADMIN_IDS only

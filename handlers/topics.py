@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from content.models import ArticleInfo
 from content.topics import Lexicon, Topic
 from handlers import render
+from handlers.articles import button_label
 from handlers.callbacks import Action, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
@@ -70,7 +71,16 @@ async def _briefing(article: ArticleInfo, topic: Topic, context: Context, tr: Te
     summary = InlineKeyboardButton(
         tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article.id)
     )
-    keyboard = InlineKeyboardMarkup([*_topic_rows(article, others, tr), [summary]])
+    earlier = [
+        [
+            InlineKeyboardButton(
+                f"📰 {button_label(other.title)}",
+                callback_data=encode(Action.TOPIC, other.id, topic.command),
+            )
+        ]
+        for other in await store.articles_on(topic.command, besides=article.id)
+    ]
+    keyboard = InlineKeyboardMarkup([*_topic_rows(article, others, tr), [summary], *earlier])
     if briefing.paragraphs or briefing.bullets:
         return Rendered(render.topic(briefing, topic, tr), keyboard)
     absent = tr.say(
