@@ -22,6 +22,7 @@ from handlers import (
     articles,
     briefing,
     channels,
+    deeplinks,
     digests,
     errors,
     fallback,
@@ -154,6 +155,7 @@ def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]
     app.add_handlers(topics.handlers(lexicon))
     app.add_handlers(search.handlers())
     app.add_handlers(articles.handlers())
+    app.add_handlers(deeplinks.handlers())
     app.add_handlers(subscriptions.handlers())
     app.add_handlers(digests.handlers())
     app.add_handlers(channels.handlers())

@@ -11,6 +11,7 @@ from handlers.bidi import isolate
 from handlers.callbacks import Action, pattern
 from handlers.channels import add_to_channel_link
 from handlers.context import NEW_MESSAGES, Context
+from handlers.deeplinks import open_link
 from handlers.language import texts_of
 from handlers.permissions import remember_chat
 from handlers.replies import (
@@ -19,8 +20,8 @@ from handlers.replies import (
     answer_command,
     chat_article,
     current_article,
-    main_menu,
     reply,
+    start_card,
 )
 from handlers.texts import COMMANDS, Texts
 
@@ -33,12 +34,17 @@ async def start(update: Update, context: Context) -> None:
     """
     if update.effective_chat is not None:
         await remember_chat(update.effective_chat, context)
+    payload = (context.args or [""])[0]
+    if payload and await open_link(update, context, payload):
+        return
     article = await current_article(update, context)
     if article is None:
         return
     tr = await texts_of(update, context)
-    current = tr.say("CURRENT_ARTICLE", title=render.escape(article.title))
-    await reply(update, [f"{tr.say('START')}\n\n{current}"], main_menu(article.id, tr))
+    card = start_card(article, tr)
+    if payload:  # a link we cannot follow (an old article, a typo): say so, then start
+        card = Rendered([f"<i>{tr.say('UNKNOWN_LINK')}</i>\n\n{card.chunks[0]}"], card.keyboard)
+    await reply(update, card.chunks, card.keyboard)
 
 
 async def help_command(update: Update, context: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ def main_menu(article_id: int, tr: Texts) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def start_card(article: ArticleInfo, tr: Texts) -> Rendered:
+    """What the bot is, the article in hand, and buttons for its parts."""
+    current = tr.say("CURRENT_ARTICLE", title=html.escape(article.title, quote=False))
+    return Rendered([f"{tr.say('START')}\n\n{current}"], main_menu(article.id, tr))
 
 
 async def chat_article(update: Update, context: Context) -> ArticleInfo | None:

@@ -42,7 +42,7 @@ async def section_button(update: Update, context: Context) -> None:
         return
     await pressed.query.answer()
     tr = pressed.tr
-    await show_in_place(pressed.query, context, render.section(view, tr), _navigation(view, tr))
+    await show_in_place(pressed.query, context, render.section(view, tr), navigation(view, tr))
 
 
 async def _section_list(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
@@ -60,7 +60,7 @@ async def _section_list(article: ArticleInfo, context: Context, tr: Texts) -> Re
     return Rendered([text], InlineKeyboardMarkup(rows))
 
 
-def _navigation(view: SectionView, tr: Texts) -> InlineKeyboardMarkup:
+def navigation(view: SectionView, tr: Texts) -> InlineKeyboardMarkup:
     """◀ / ▶ to the neighbouring sections and a way back to the list."""
     article_id = view.article.id
     row = []

@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "ar"  # the articles are Arabic: so is a chat that has said n
 # change a chat's subscriptions, so in groups they are for administrators.
 READING_COMMANDS = ("start", "summary", "sections", "topics", "search", "articles", "help")
 SETTINGS_COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "digest", "timezone", "lang")
-PRIVATE_COMMANDS = ("channels",)
+PRIVATE_COMMANDS = ("share", "channels")
 ADMIN_COMMANDS = ("stats", "broadcast")  # ADMIN_IDS only
 COMMANDS = READING_COMMANDS[:-1] + SETTINGS_COMMANDS + PRIVATE_COMMANDS + READING_COMMANDS[-1:]
 

@@ -44,7 +44,7 @@ async def topic_command(update: Update, context: Context) -> None:
     article = await current_article(update, context)
     if topic is None or article is None:
         return
-    rendered = await _briefing(article, topic, context, await texts_of(update, context))
+    rendered = await topic_reply(article, topic, context, await texts_of(update, context))
     await reply(update, rendered.chunks, rendered.keyboard)
 
 
@@ -58,11 +58,11 @@ async def topic_button(update: Update, context: Context) -> None:
         await answer_stale(pressed.query, pressed.tr)
         return
     await pressed.query.answer()
-    rendered = await _briefing(pressed.article, topic, context, pressed.tr)
+    rendered = await topic_reply(pressed.article, topic, context, pressed.tr)
     await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
 
 
-async def _briefing(article: ArticleInfo, topic: Topic, context: Context, tr: Texts) -> Rendered:
+async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: Texts) -> Rendered:
     """The topic's briefing, with buttons to the article's other topics and its summary."""
     store = context.bot_data.store
     briefing = await store.topic_briefing(article, topic.command)

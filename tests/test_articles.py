@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -66,3 +67,31 @@ async def test_another_chat_still_reads_the_newest(api: FakeBotApi) -> None:
     await api.send_text(Chat(other.id), other, "/summary")
     (reply,) = await api.wait_for_calls("sendMessage", other.id, 1)
     assert "قمة بوتين" in reply.text
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_deep_link_opens_a_topic_and_share_makes_such_links(api: FakeBotApi) -> None:
+    shared = await ask(api, "/share")
+    links = re.findall(r"https://t\.me/\w+\?start=([\w-]+)", shared.text)
+    assert links[:2] == ["a2", "a2-sum"]  # the BRICS seed is article 2, the newest
+    assert "a2-t-iran" in links
+    assert all(len(payload) <= 64 for payload in links)
+
+    iran = await ask(api, "/start a2-t-iran")
+    assert "إيران والصين" in iran.text
+    section = await ask(api, "/start a1-s2")  # the Egypt article's second section
+    assert "دعم الخليج" in section.text
+    assert egypt_title() in (await ask(api, "/start a1")).text
+    assert parse_file(EGYPT).bullets[0] in (await ask(api, "/summary")).text  # now reading it
+
+
+@pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize("payload", ["a999", "a2-s99", "a2-t-atlantis", "nonsense", "x" * 80])
+async def test_an_unknown_deep_link_falls_back_to_start(api: FakeBotApi, payload: str) -> None:
+    reply = await ask(api, f"/start {payload}")
+    assert reply.text.startswith("<i>")  # the notice …
+    assert "قمة بوتين" in reply.text  # … then the usual start, with the current article
+
+
+def egypt_title() -> str:
+    return parse_file(EGYPT).title
