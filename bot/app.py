@@ -26,6 +26,7 @@ from handlers import (
     digests,
     errors,
     fallback,
+    inline,
     language,
     membership,
     menu,
@@ -156,6 +157,7 @@ def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]
     app.add_handlers(search.handlers())
     app.add_handlers(articles.handlers())
     app.add_handlers(deeplinks.handlers())
+    app.add_handlers(inline.handlers())
     app.add_handlers(subscriptions.handlers())
     app.add_handlers(digests.handlers())
     app.add_handlers(channels.handlers())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
@@ -12,6 +12,7 @@ from handlers.callbacks import Action, pattern
 from handlers.channels import add_to_channel_link
 from handlers.context import NEW_MESSAGES, Context
 from handlers.deeplinks import open_link
+from handlers.inline import share_button
 from handlers.language import texts_of
 from handlers.permissions import remember_chat
 from handlers.replies import (
@@ -76,7 +77,8 @@ async def summary_button(update: Update, context: Context) -> None:
 
 
 async def _summary(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
-    return Rendered(render.summary(await context.bot_data.store.summary(article), tr))
+    share = InlineKeyboardMarkup([[share_button(tr, article)]])
+    return Rendered(render.summary(await context.bot_data.store.summary(article), tr), share)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

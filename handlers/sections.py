@@ -9,6 +9,7 @@ from content.models import ArticleInfo, SectionView
 from handlers import render
 from handlers.callbacks import Action, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
+from handlers.inline import share_button
 from handlers.replies import (
     Rendered,
     answer_button,
@@ -85,7 +86,7 @@ def navigation(view: SectionView, tr: Texts) -> InlineKeyboardMarkup:
     if tr.rtl:
         # Arabic reads right to left: "previous" belongs on the right, "next" on the left.
         row.reverse()
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([row, [share_button(tr, view.article, f"s{view.number}")]])
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -11,6 +11,7 @@ from handlers import render
 from handlers.articles import button_label
 from handlers.callbacks import Action, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
+from handlers.inline import share_button
 from handlers.language import texts_of
 from handlers.replies import (
     Rendered,
@@ -80,7 +81,10 @@ async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: 
         ]
         for other in await store.articles_on(topic.command, besides=article.id)
     ]
-    keyboard = InlineKeyboardMarkup([*_topic_rows(article, others, tr), [summary], *earlier])
+    share = share_button(tr, article, topic.command)
+    keyboard = InlineKeyboardMarkup(
+        [*_topic_rows(article, others, tr), [summary, share], *earlier]
+    )
     if briefing.paragraphs or briefing.bullets:
         return Rendered(render.topic(briefing, topic, tr), keyboard)
     absent = tr.say(

@@ -19,7 +19,9 @@ from aiohttp import web
 BOT_USERNAME = "MojazTestBot"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Mojaz", "username": BOT_USERNAME}
 # Parameters python-telegram-bot sends JSON-encoded inside a form field.
-_JSON_FIELDS = frozenset({"reply_markup", "entities", "commands", "scope", "allowed_updates"})
+_JSON_FIELDS = frozenset(
+    {"reply_markup", "entities", "commands", "scope", "allowed_updates", "results"}
+)
 _MAX_POLL_SECONDS = 2.0
 
 
@@ -184,6 +186,16 @@ class FakeBotApi:
             "data": data,
         }
         await self._push({"callback_query": query})
+
+    async def inline(self, user: User, query: str, offset: str = "") -> None:
+        """Queue an inline query: ``user`` typed @bot ``query``."""
+        data = {
+            "id": str(next(self._update_ids)),
+            "from": user.as_json(),
+            "query": query,
+            "offset": offset,
+        }
+        await self._push({"inline_query": data})
 
     async def change_membership(
         self, chat: Chat, by: User, new_status: str, *, can_post: bool = True
@@ -418,6 +430,9 @@ class FakeBotApi:
         return True
 
     def _api_setMyCommands(self, _params: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
+    def _api_answerInlineQuery(self, _params: dict[str, Any]) -> bool:  # noqa: N802
         return True
 
     def _api_setMyDescription(self, _params: dict[str, Any]) -> bool:  # noqa: N802

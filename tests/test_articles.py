@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import MojazApp
-from content.parser import parse_file
+from content.parser import parse_article, parse_file
+from tests.articles import article_text
 from tests.conftest import ROOT, bot_running, settings_for
 from tests.fake_bot_api import Call, Chat, FakeBotApi, User
 
@@ -95,3 +96,60 @@ async def test_an_unknown_deep_link_falls_back_to_start(api: FakeBotApi, payload
 
 def egypt_title() -> str:
     return parse_file(EGYPT).title
+
+
+async def answers(api: FakeBotApi, user: User, query: str, offset: str = "") -> Call:
+    before = len(api.calls_to("answerInlineQuery"))
+    await api.inline(user, query, offset)
+    await api.wait_for(lambda _: len(api.calls_to("answerInlineQuery")) > before)
+    return api.calls_to("answerInlineQuery")[before]
+
+
+async def test_inline_mode_offers_briefings_and_pages_them(api: FakeBotApi, bot: MojazApp) -> None:
+    for number in range(30):  # sixty paragraphs that speak of talks: more than a page
+        text = article_text(f"خبر رقم {number}", "تتواصل المحادثات بين الوفود.")
+        await bot.bot_data.store.ingest(
+            parse_article(text.encode(), f"talks-{number}.txt"), "x", 1.0
+        )
+    empty = await answers(api, READER, "")
+    ids = [result["id"] for result in empty.params["results"]]
+    assert ids[0] == "m:2"  # the newest article's summary first, then its topics
+    assert "t:2:iran" in ids
+    assert int(empty.params["cache_time"]) > 0
+    content = empty.params["results"][0]["input_message_content"]
+    assert content["parse_mode"] == "HTML"
+    assert "قمة بوتين" in content["message_text"]  # the post stands on its own
+
+    iran = await answers(api, READER, "a2 iran")
+    assert iran.params["results"][0]["id"] == "t:2:iran"
+    section = await answers(api, READER, "a1 s2")
+    assert [r["id"] for r in section.params["results"]] == ["s:1:2"]
+
+    words = await answers(api, READER, "المحادثات")
+    first_page = words.params["results"]
+    assert len(first_page) == 50
+    assert words.params["next_offset"] == "50"
+    second = await answers(api, READER, "المحادثات", offset="50")
+    assert len(second.params["results"]) == 10
+    assert second.params["next_offset"] == ""
+    assert {r["id"] for r in second.params["results"]}.isdisjoint(r["id"] for r in first_page)
+
+
+@pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize(
+    "query",
+    ["", " ", "x" * 4096, "!!!؟؟؟", "<b>&amp;</b>", "\u200f\u202bإيران", "🇮🇷🔥", "a999 iran"],
+)
+async def test_no_query_breaks_inline_mode_or_search(api: FakeBotApi, query: str) -> None:
+    answered = await answers(api, READER, query)
+    assert isinstance(answered.params["results"], list)
+    reply = await ask(api, f"/search {query}")
+    assert reply.text  # an answer, never silence
+
+
+@pytest.mark.usefixtures("bot")
+async def test_briefing_replies_carry_a_share_button(api: FakeBotApi) -> None:
+    for command, query in (("/summary", "a2"), ("/iran", "a2 iran")):
+        reply = await ask(api, command)
+        shares = [b for b in reply.buttons() if "switch_inline_query" in b]
+        assert [b["switch_inline_query"] for b in shares] == [query]
