@@ -1,26 +1,103 @@
-"""Search terms: the normalised, clitic-stripped form text is indexed and queried under."""
+"""Search terms: what a text is indexed under, and what a question is looked up by.
+
+A word becomes its term in three light steps, each measured on the labelled evaluation set
+(tests/eval): normalise (content.arabic), strip proclitics (و ف ب ل ك ال لل), then strip one
+common suffix (ات ون ين ان ية ها هم …) while at least three letters remain. Names the topic
+lexicon knows are never stemmed, so بكين stays بكين. A text that names a topic is also indexed
+under the topic itself (t_iran), which is how الإيرانية and طهران answer a search for إيران,
+and how English words reach Arabic text: the lexicon's English forms name topics, and a small
+glossary (content/glossary.toml) maps other English words to Arabic ones.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from importlib import resources
 
 from content.arabic import base_form, tokens
+from content.topics import Lexicon
 
 # A word as written, tashkeel and tatweel included, so that spans point into the original.
 _WRITTEN_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+# Longest first; written as they read after normalisation (ة → ه).
+_SUFFIXES = (
+    "هما",
+    "كما",
+    "تان",
+    "تين",
+    "ات",
+    "ون",
+    "ين",
+    "ان",
+    "يه",
+    "ها",
+    "هم",
+    "كم",
+    "نا",
+    "ه",
+    "ي",
+)
+_MIN_STEM = 3
+TOPIC_PREFIX = "t_"
 
 
-def terms(text: str, protected: frozenset[str]) -> list[str]:
-    """The search terms of ``text``, in order; ``protected`` names are never cut shorter."""
-    return [base_form(token, protected) for token in tokens(text)]
+@cache
+def load_glossary() -> dict[str, str]:
+    """English word → the Arabic it stands for, from the shipped glossary."""
+    raw = resources.files("content").joinpath("glossary.toml").read_text(encoding="utf-8")
+    return {str(key).casefold(): str(value) for key, value in tomllib.loads(raw)["words"].items()}
 
 
-def match_spans(
-    text: str, wanted: frozenset[str], protected: frozenset[str]
-) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each written word in ``text`` whose term is in ``wanted``."""
-    return tuple(
-        match.span()
-        for match in _WRITTEN_WORD.finditer(text)
-        if wanted.intersection(terms(match.group(), protected))
-    )
+class Stemming(StrEnum):
+    """How far words are cut before they are compared."""
+
+    CLITICS = "clitics"  # proclitics only
+    LIGHT = "light"  # proclitics, then one common suffix
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turns text into search terms, the same way for the index and for questions."""
+
+    lexicon: Lexicon
+    stemming: Stemming = Stemming.LIGHT
+    topic_terms: bool = True
+    glossary: dict[str, str] = field(default_factory=load_glossary)
+
+    def index_terms(self, text: str) -> list[str]:
+        """The terms ``text`` is indexed under."""
+        found = [self.term(token) for token in tokens(text)]
+        if self.topic_terms:
+            found += [TOPIC_PREFIX + topic for topic in sorted(self.lexicon.topics_in(text))]
+        return found
+
+    def query_terms(self, question: str) -> list[str]:
+        """The terms a question looks for: its words, English ones through the glossary."""
+        words = [self.glossary.get(token, token) for token in tokens(question)]
+        return sorted(set(self.index_terms(" ".join(words))) | set(self.index_terms(question)))
+
+    def term(self, token: str) -> str:
+        """One token's term."""
+        protected = self.lexicon.protected_words
+        word = base_form(token, protected)
+        if self.stemming is Stemming.CLITICS or word in protected:
+            return word
+        if not _ARABIC_LETTER.match(word):
+            return word
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                return word[: -len(suffix)]
+        return word
+
+    def match_spans(self, text: str, wanted: frozenset[str]) -> tuple[tuple[int, int], ...]:
+        """(start, end) of each written word in ``text`` that one of ``wanted`` terms found."""
+        return tuple(
+            match.span()
+            for match in _WRITTEN_WORD.finditer(text)
+            if wanted.intersection(self.index_terms(match.group()))
+        )

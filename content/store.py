@@ -27,10 +27,12 @@ from content.models import (
 )
 from content.outbox import Outbox
 from content.schema import MIGRATIONS
-from content.search import match_spans, terms
+from content.search import Analyzer
 from content.topics import Lexicon
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
+# Raised whenever the way text becomes search terms changes, so articles are re-indexed.
+SEARCH_INDEX_VERSION = 2
 _PARAGRAPH_COLUMNS = """
     p.id, p.section, COALESCE(s.heading, ''), p.position, p.text,
     (SELECT group_concat(topic) FROM paragraph_topics WHERE paragraph_id = p.id)
@@ -48,15 +50,20 @@ class Store(Repository):
     and what is queued for them.
     """
 
-    def __init__(self, db: aiosqlite.Connection, lexicon: Lexicon) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, lexicon: Lexicon, analyzer: Analyzer | None = None
+    ) -> None:
         lock = asyncio.Lock()
         super().__init__(db, lock)
         self._lexicon = lexicon
+        self._analyzer = analyzer or Analyzer(lexicon)
         self.chats = Chats(db, lock)
         self.outbox = Outbox(db, lock)
 
     @classmethod
-    async def open(cls, path: Path | str, lexicon: Lexicon) -> Store:
+    async def open(
+        cls, path: Path | str, lexicon: Lexicon, analyzer: Analyzer | None = None
+    ) -> Store:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +80,7 @@ class Store(Repository):
         except BaseException:
             await db.close()
             raise
-        return cls(db, lexicon)
+        return cls(db, lexicon, analyzer)
 
     async def close(self) -> None:
         """Close the database connection."""
@@ -130,6 +137,9 @@ class Store(Repository):
     def _fingerprint(self, article: Article) -> str:
         digest = hashlib.sha256(repr(article).encode())
         digest.update(self._lexicon.fingerprint.encode())
+        # How text is indexed is part of what is stored: a new analyzer re-indexes.
+        digest.update(repr((SEARCH_INDEX_VERSION, self._analyzer.stemming)).encode())
+        digest.update(repr(self._analyzer.topic_terms).encode())
         return digest.hexdigest()
 
     async def _insert_article(
@@ -197,7 +207,7 @@ class Store(Repository):
         )
         await self._db.execute(
             "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
-            (cursor.lastrowid, " ".join(self._terms(text))),
+            (cursor.lastrowid, " ".join(self._analyzer.index_terms(text))),
         )
         await self._tag("paragraph_topics", "paragraph_id", cursor.lastrowid, text)
 
@@ -206,9 +216,6 @@ class Store(Repository):
             f"INSERT INTO {table} ({key}, topic) VALUES (?, ?)",  # noqa: S608 - fixed names
             [(row_id, topic) for topic in sorted(self._lexicon.topics_in(text))],
         )
-
-    def _terms(self, text: str) -> list[str]:
-        return terms(text, self._lexicon.protected_words)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -333,7 +340,7 @@ class Store(Repository):
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Paragraphs that contain the query's words, best first (BM25 over normalised terms)."""
-        query_terms = sorted(set(self._terms(query)))
+        query_terms = self._analyzer.query_terms(query)
         if not query_terms:
             return []
         match = " OR ".join('"' + term.replace('"', '""') + '"' for term in query_terms)
@@ -350,7 +357,7 @@ class Store(Repository):
 
     def _hit(self, row: aiosqlite.Row, wanted: frozenset[str]) -> SearchHit:
         paragraph = _paragraph(row[4:10])
-        spans = match_spans(paragraph.text, wanted, self._lexicon.protected_words)
+        spans = self._analyzer.match_spans(paragraph.text, wanted)
         return SearchHit(ArticleInfo(*row[:4]), paragraph, float(row[10]), spans)
 
 

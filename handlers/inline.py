@@ -20,7 +20,6 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, InlineQueryHandler
 
 from content.models import ArticleInfo
-from content.search import terms
 from handlers import render
 from handlers.context import Context
 from handlers.subscriptions import find_topic
@@ -113,8 +112,6 @@ async def _section(
 
 
 async def _hits(text: str, context: Context, tr: Texts) -> list[InlineQueryResultArticle]:
-    if not terms(text, context.bot_data.lexicon.protected_words):
-        return []
     hits = await context.bot_data.store.search(text, limit=PAGE * 2)
     return [
         _result(

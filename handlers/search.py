@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from handlers import render
 from handlers.context import NEW_MESSAGES, Context
@@ -17,8 +17,20 @@ RESULTS = 5
 
 async def search(update: Update, context: Context) -> None:
     """Answer /search WORDS with the best matching paragraphs, or say how to search."""
+    await answer_question(update, context, " ".join(context.args or []))
+
+
+async def question(update: Update, context: Context) -> None:
+    """Plain text in a private chat is a question: answer it as a search."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await answer_question(update, context, message.text)
+
+
+async def answer_question(update: Update, context: Context, text: str) -> None:
+    """The best paragraphs for ``text``; a usage hint when empty; topics when nothing matches."""
     tr = await texts_of(update, context)
-    query = " ".join(context.args or [])[:QUERY_MAX_CHARS].strip()
+    query = text[:QUERY_MAX_CHARS].strip()
     if not query:
         await reply(update, [tr.say("SEARCH_USAGE")])
         return
@@ -35,4 +47,9 @@ async def search(update: Update, context: Context) -> None:
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """This module's handlers."""
-    return [CommandHandler("search", search, filters=NEW_MESSAGES)]
+    return [
+        CommandHandler("search", search, filters=NEW_MESSAGES),
+        MessageHandler(
+            NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question
+        ),
+    ]
