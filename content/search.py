@@ -69,11 +69,12 @@ class Analyzer:
     topic_terms: bool = True
     glossary: dict[str, str] = field(default_factory=load_glossary)
 
-    def index_terms(self, text: str) -> list[str]:
-        """The terms ``text`` is indexed under."""
+    def index_terms(self, text: str, topics: frozenset[str] | None = None) -> list[str]:
+        """The terms ``text`` is indexed under; ``topics`` spares finding its topics again."""
         found = [self.term(token) for token in tokens(text)]
         if self.topic_terms:
-            found += [TOPIC_PREFIX + topic for topic in sorted(self.lexicon.topics_in(text))]
+            named = self.lexicon.topics_in(text) if topics is None else topics
+            found += [TOPIC_PREFIX + topic for topic in sorted(named)]
         return found
 
     def query_terms(self, question: str) -> list[str]:

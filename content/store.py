@@ -196,7 +196,9 @@ class Store(Repository):
                 "INSERT INTO bullets (article_id, number, text) VALUES (?, ?, ?)",
                 (article_id, number, text),
             )
-            await self._tag("bullet_topics", "bullet_id", cursor.lastrowid, text)
+            await self._tag(
+                "bullet_topics", "bullet_id", cursor.lastrowid, self._lexicon.topics_in(text)
+            )
 
     async def _write_paragraph(
         self, article_id: int, section: int, position: int, text: str
@@ -205,16 +207,17 @@ class Store(Repository):
             "INSERT INTO paragraphs (article_id, section, position, text) VALUES (?, ?, ?, ?)",
             (article_id, section, position, text),
         )
+        topics = self._lexicon.topics_in(text)
         await self._db.execute(
             "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
-            (cursor.lastrowid, " ".join(self._analyzer.index_terms(text))),
+            (cursor.lastrowid, " ".join(self._analyzer.index_terms(text, topics))),
         )
-        await self._tag("paragraph_topics", "paragraph_id", cursor.lastrowid, text)
+        await self._tag("paragraph_topics", "paragraph_id", cursor.lastrowid, topics)
 
-    async def _tag(self, table: str, key: str, row_id: int | None, text: str) -> None:
+    async def _tag(self, table: str, key: str, row_id: int | None, topics: frozenset[str]) -> None:
         await self._db.executemany(
             f"INSERT INTO {table} ({key}, topic) VALUES (?, ?)",  # noqa: S608 - fixed names
-            [(row_id, topic) for topic in sorted(self._lexicon.topics_in(text))],
+            [(row_id, topic) for topic in sorted(topics)],
         )
 
     # --- reading ----------------------------------------------------------------------------

@@ -46,9 +46,13 @@ class Lexicon:
         self.fingerprint = fingerprint
         self._by_command = {topic.command: topic for topic in self.topics}
         self._word_topics: dict[str, set[str]] = {}
+        # Phrases by their first word, so a text is scanned once, not once per phrase.
+        self._phrases_by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for topic in self.topics:
             for word in topic.words:
                 self._word_topics.setdefault(word, set()).add(topic.command)
+            for phrase in topic.phrases:
+                self._phrases_by_first.setdefault(phrase[0], []).append((topic.command, phrase))
         self.protected_words = frozenset(self._word_topics) | {
             word for topic in self.topics for phrase in topic.phrases for word in phrase
         }
@@ -66,23 +70,21 @@ class Lexicon:
         """Commands of the topics that ``text`` names, by whole words, never substrings."""
         readings = [set(clitic_variants(token)) for token in tokens(text)]
         found: set[str] = set()
-        for token_readings in readings:
+        for start, token_readings in enumerate(readings):
             for reading in token_readings:
                 found |= self._word_topics.get(reading, set())
-        for topic in self.topics:
-            if topic.command not in found and _has_phrase(readings, topic.phrases):
-                found.add(topic.command)
+                for command, phrase in self._phrases_by_first.get(reading, ()):
+                    if command not in found and _phrase_at(readings, start, phrase):
+                        found.add(command)
         return frozenset(found)
 
 
-def _has_phrase(readings: list[set[str]], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    for phrase in phrases:
-        width = len(phrase)
-        for start in range(len(readings) - width + 1):
-            window = readings[start : start + width]
-            if all(word in options for word, options in zip(phrase, window, strict=True)):
-                return True
-    return False
+def _phrase_at(readings: list[set[str]], start: int, phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` is read at ``start``, one of each word's readings per word."""
+    window = readings[start : start + len(phrase)]
+    return len(window) == len(phrase) and all(
+        word in options for word, options in zip(phrase, window, strict=True)
+    )
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
