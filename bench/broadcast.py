@@ -31,7 +31,13 @@ sys.path.insert(0, str(ROOT))
 from content.library import ingest_file  # noqa: E402
 from content.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
-from tests.fake_bot_api import Chat, FakeBotApi, ServerLimits, User  # noqa: E402
+from tests.fake_bot_api import (  # noqa: E402
+    Chat,
+    FakeBotApi,
+    ServerLimits,
+    User,
+    start_bot_process,
+)
 
 TOKEN = "1:bench"  # noqa: S105 - the fake server's, not a secret
 SEED = ROOT / "seeds" / "brics-kazan-summit.ar.txt"
@@ -51,22 +57,14 @@ async def prepare(database: Path, subscribers: int) -> None:
 
 
 async def start_bot(api: FakeBotApi, folder: Path, rate: int) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_URL": api.url,
-        "DATABASE_PATH": str(folder / "bench.sqlite3"),
-        "SEEDS_DIR": str(folder / "seeds"),
-        "RATE_PER_SECOND": str(rate),
-        "OUTBOX_CONCURRENCY": "8",
-        "OUTBOX_POLL_SECONDS": "0.2",
-        "SEEDS_SCAN_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (folder / "bot.log").open("wb")
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=folder, env=env, stdout=log, stderr=log
+    return await start_bot_process(
+        api,
+        TOKEN,
+        folder,
+        RATE_PER_SECOND=str(rate),
+        OUTBOX_CONCURRENCY="8",
+        OUTBOX_POLL_SECONDS="0.2",
+        LOG_LEVEL="WARNING",
     )
 
 
@@ -99,7 +97,7 @@ async def run(subscribers: int, rate: int, idle_seconds: float) -> dict[str, flo
     await api.start()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        await prepare(folder / "bench.sqlite3", subscribers)
+        await prepare(folder / "bot.sqlite3", subscribers)
         bot = await start_bot(api, folder, rate)
         try:
             return await measure(api, folder, subscribers, rate, idle_seconds)
@@ -124,7 +122,7 @@ async def measure(
 
     busy: list[float] = []
     done = asyncio.Event()
-    async with await Store.open(folder / "bench.sqlite3", load_lexicon()) as store:
+    async with await Store.open(folder / "bot.sqlite3", load_lexicon()) as store:
         await store.outbox.enqueue_broadcast(1, time.time())
     prober = asyncio.create_task(probe(api, done, busy))
     targets = set(range(FIRST_SUBSCRIBER, FIRST_SUBSCRIBER + subscribers))

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +26,7 @@ _JSON_FIELDS = frozenset(
     {"reply_markup", "entities", "commands", "scope", "allowed_updates", "results"}
 )
 _MAX_POLL_SECONDS = 2.0
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -476,3 +480,29 @@ def administrator(user: dict[str, Any], can_post: bool = True) -> dict[str, Any]
     member.update(dict.fromkeys(rights, False))
     member["can_post_messages"] = can_post
     return member
+
+
+async def start_bot_process(
+    api: FakeBotApi, token: str, folder: Path, **settings: str
+) -> asyncio.subprocess.Process:
+    """``python -m bot`` as a child process pointed at ``api``, its data and log in ``folder``.
+
+    The database is folder/bot.sqlite3 and the seeds folder/seeds; ``settings`` add or
+    override environment settings (RATE_PER_SECOND="50" …). The log is appended to
+    folder/bot.log.
+    """
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(_PROJECT_ROOT),
+        "PTB_TIMEDELTA": "true",
+        "BOT_TOKEN": token,
+        "BOT_API_URL": api.url,
+        "DATABASE_PATH": str(folder / "bot.sqlite3"),
+        "SEEDS_DIR": str(folder / "seeds"),
+        "SEEDS_SCAN_SECONDS": "0",
+        **settings,
+    }
+    with (folder / "bot.log").open("ab") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=folder, env=env, stdout=log, stderr=log
+        )

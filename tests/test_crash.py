@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,8 +12,8 @@ from pathlib import Path
 from content.library import ingest_file
 from content.store import Store
 from content.topics import Lexicon
-from tests.conftest import ROOT, SEED, TOKEN
-from tests.fake_bot_api import FakeBotApi, ServerLimits
+from tests.conftest import SEED, TOKEN
+from tests.fake_bot_api import FakeBotApi, ServerLimits, start_bot_process
 
 SUBSCRIBERS = list(range(50_000, 50_300))
 RATE = 50
@@ -33,26 +31,6 @@ async def prepare(database: Path, lexicon: Lexicon) -> None:
         assert await store.outbox.enqueue_broadcast(1, now) == len(SUBSCRIBERS)
 
 
-async def start_bot(api: FakeBotApi, tmp_path: Path, log: Path) -> asyncio.subprocess.Process:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_URL": api.url,
-        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-        "SEEDS_DIR": str(tmp_path / "seeds"),
-        "RATE_PER_SECOND": str(RATE),
-        "OUTBOX_CONCURRENCY": str(CONCURRENCY),
-        "OUTBOX_POLL_SECONDS": "0.1",
-        "SEEDS_SCAN_SECONDS": "0",
-        "LOG_LEVEL": "INFO",
-    }
-    with log.open("ab") as stream:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=stream, stderr=stream
-        )
-
-
 async def test_sigkill_mid_broadcast_loses_nothing(
     api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
 ) -> None:
@@ -61,8 +39,14 @@ async def test_sigkill_mid_broadcast_loses_nothing(
     await prepare(database, lexicon)
     api.limits = ServerLimits(per_second=RATE)
     log = tmp_path / "bot.log"
+    settings = {
+        "RATE_PER_SECOND": str(RATE),
+        "OUTBOX_CONCURRENCY": str(CONCURRENCY),
+        "OUTBOX_POLL_SECONDS": "0.1",
+        "LOG_LEVEL": "INFO",
+    }
 
-    first = await start_bot(api, tmp_path, log)
+    first = await start_bot_process(api, TOKEN, tmp_path, **settings)
     try:
         await api.wait_for(lambda _: len(api.delivered()) >= 100, timeout=60)
     finally:
@@ -75,7 +59,7 @@ async def test_sigkill_mid_broadcast_loses_nothing(
         )}  # fmt: skip
     assert served_before < len(SUBSCRIBERS), "the kill came too late to test anything"
 
-    second = await start_bot(api, tmp_path, log)
+    second = await start_bot_process(api, TOKEN, tmp_path, **settings)
     try:
         everyone = set(SUBSCRIBERS)
         await api.wait_for(lambda _: {c.chat_id for c in api.delivered()} >= everyone, 60)
