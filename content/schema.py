@@ -97,4 +97,8 @@ MIGRATIONS: tuple[str, ...] = (
     -- The article a chat reads: NULL means the newest.
     ALTER TABLE chats ADD COLUMN article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL;
     """,
+    """
+    -- How many paragraphs each search term is in: tells a rare word from a common one.
+    CREATE VIRTUAL TABLE paragraph_vocab USING fts5vocab(paragraph_terms, row);
+    """,
 )

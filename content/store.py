@@ -33,6 +33,7 @@ from content.topics import Lexicon
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
 # Raised whenever the way text becomes search terms changes, so articles are re-indexed.
 SEARCH_INDEX_VERSION = 2
+SEARCH_CANDIDATES = 500
 _PARAGRAPH_COLUMNS = """
     p.id, p.section, COALESCE(s.heading, ''), p.position, p.text,
     (SELECT group_concat(topic) FROM paragraph_topics WHERE paragraph_id = p.id)
@@ -346,17 +347,41 @@ class Store(Repository):
         query_terms = self._analyzer.query_terms(query)
         if not query_terms:
             return []
-        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in query_terms)
-        rows = await self._fetchall(
-            f"SELECT {_ARTICLE_COLUMNS}, {_PARAGRAPH_COLUMNS}, bm25(paragraph_terms) AS rank"  # noqa: S608
-            f" FROM paragraph_terms JOIN paragraphs p ON p.id = paragraph_terms.rowid"
-            f" JOIN articles a ON a.id = p.article_id"
-            f" LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section"
-            " WHERE paragraph_terms MATCH ? ORDER BY rank, p.article_id, p.section, p.position"
-            " LIMIT ?",
-            (match, limit),
+        match = _any_of(query_terms)
+        # BM25 ranks the newest SEARCH_CANDIDATES matches: FTS5 walks them newest first and
+        # stops, so a common word costs the same at ten thousand articles as at a hundred,
+        # and the freshest news wins among equals. Paragraphs with a rare word of the question
+        # are ranked wherever they are, so an old article that alone answers is still found.
+        rows = await self._ranked(match, newest_first=True)
+        rare = await self._rare_terms(query_terms)
+        if rare:
+            # Ranked again with the rare words counted twice: they are what the question is
+            # most about. A paragraph found both ways keeps this, its better, rank.
+            rows += await self._ranked(f"{match} AND {_any_of(rare)}", newest_first=False)
+        best = sorted({row[4]: row for row in rows}.values(), key=_order)
+        return [self._hit(row, frozenset(query_terms)) for row in best[:limit]]
+
+    async def _ranked(self, match: str, *, newest_first: bool) -> list[aiosqlite.Row]:
+        """Paragraphs matching ``match`` with their BM25 rank, at most SEARCH_CANDIDATES."""
+        order = "ORDER BY rowid DESC" if newest_first else ""
+        return await self._fetchall(
+            f"SELECT {_ARTICLE_COLUMNS}, {_PARAGRAPH_COLUMNS}, m.rank"  # noqa: S608
+            " FROM (SELECT rowid AS id, bm25(paragraph_terms) AS rank FROM paragraph_terms"
+            f"       WHERE paragraph_terms MATCH :match {order} LIMIT :candidates) m"
+            " JOIN paragraphs p ON p.id = m.id"
+            " JOIN articles a ON a.id = p.article_id"
+            " LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section",
+            {"match": match, "candidates": SEARCH_CANDIDATES},
         )
-        return [self._hit(row, frozenset(query_terms)) for row in rows]
+
+    async def _rare_terms(self, query_terms: list[str]) -> list[str]:
+        """The question's terms found in no more than SEARCH_CANDIDATES paragraphs."""
+        marks = ", ".join("?" for _ in query_terms)
+        rows = await self._fetchall(
+            f"SELECT term FROM paragraph_vocab WHERE term IN ({marks}) AND doc <= ?",  # noqa: S608
+            (*query_terms, SEARCH_CANDIDATES),
+        )
+        return [str(row[0]) for row in rows]
 
     def _hit(self, row: aiosqlite.Row, wanted: frozenset[str]) -> SearchHit:
         paragraph = _paragraph(row[4:10])
@@ -374,6 +399,16 @@ def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
         text=str(text),
         topics=_topic_set(topics),
     )
+
+
+def _any_of(terms: list[str]) -> str:
+    """An FTS5 expression matching any of ``terms``, each quoted."""
+    return "(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in terms) + ")"
+
+
+def _order(row: aiosqlite.Row) -> tuple[float, int, int, int]:
+    """Best rank first, then reading order (article, section, position)."""
+    return (float(row[10]), int(row[0]), int(row[5]), int(row[7]))
 
 
 def _iso(timestamp: float) -> str:

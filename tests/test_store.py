@@ -11,10 +11,11 @@ import pytest
 
 from content.library import ingest_directory, ingest_file
 from content.models import Article, Section
-from content.parser import parse_file
+from content.parser import parse_article, parse_file
 from content.schema import MIGRATIONS
 from content.store import Store
 from content.topics import Lexicon
+from tests.articles import article_text
 from tests.conftest import SEED
 
 TABLES = ("articles", "sections", "paragraphs", "bullets", "paragraph_topics", "bullet_topics")
@@ -196,3 +197,20 @@ async def test_new_articles_go_to_active_matching_subscribers_only(store: Store)
     await ingest_file(store, SEED)
     due = await store.outbox.due(10**10, 10)
     assert sorted((d.chat_id, d.topics) for d in due) == [(1, ("iran",)), (2, ("iran",))]
+
+
+async def test_search_keeps_an_old_answer_that_only_a_rare_word_finds(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("content.store.SEARCH_CANDIDATES", 3)
+    old = article_text("خبر قديم", "قال أوشاكوف إن العقوبات لن تؤثر.")
+    await store.ingest(parse_article(old.encode(), "old.txt"), "old.txt", now=1.0)
+    for number in range(6):  # newer paragraphs that only share the common word
+        newer = article_text(f"خبر {number}", "تتواصل العقوبات على الشركات.")
+        await store.ingest(
+            parse_article(newer.encode(), f"new{number}.txt"), "n", now=2.0 + number
+        )
+    hits = await store.search("أوشاكوف العقوبات", limit=3)
+    assert "أوشاكوف" in hits[0].paragraph.text
+    common = await store.search("العقوبات", limit=10)
+    assert all(hit.article.slug != "old" for hit in common)  # the newest matches win
