@@ -153,3 +153,36 @@ async def test_briefing_replies_carry_a_share_button(api: FakeBotApi) -> None:
         reply = await ask(api, command)
         shares = [b for b in reply.buttons() if "switch_inline_query" in b]
         assert [b["switch_inline_query"] for b in shares] == [query]
+
+
+@pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("قناة السويس", "إيرادات قناة السويس"),
+        ("sanctions", "العقوبات"),
+        ("الإيرانية", "طهران"),
+        ("drones", "الطائرات دون طيار"),
+    ],
+)
+async def test_plain_text_in_private_is_answered_as_a_search(
+    api: FakeBotApi, question: str, answer: str
+) -> None:
+    reply = await ask(api, question)
+    assert answer in re.sub(r"<[^>]+>", "", reply.text)
+    assert "<b>" in reply.text  # the matched words stand out
+
+
+@pytest.mark.usefixtures("bot")
+async def test_plain_text_in_a_group_is_not_a_question(api: FakeBotApi) -> None:
+    group = Chat(-9090, "supergroup", "Chatter")
+    await api.send_text(group, READER, "العقوبات")
+    (reply,) = [await ask_in(api, group, "/summary")]
+    assert len(api.calls_to("sendMessage", group.id)) == 1  # only the /summary was answered
+    assert reply.text
+
+
+async def ask_in(api: FakeBotApi, chat: Chat, text: str) -> Call:
+    before = len(api.calls_to("sendMessage", chat.id))
+    await api.send_text(chat, READER, text)
+    return (await api.wait_for_calls("sendMessage", chat.id, before + 1))[before]
