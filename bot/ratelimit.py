@@ -2,7 +2,7 @@
 
 Every sending request passes through :class:`FloodLimiter` (python-telegram-bot's
 ``rate_limiter``). Replies to people go first: they may use every slot of the overall limit,
-while bulk sends (the outbox, marked with :data:`BULK`) leave ``reserve`` slots a second free
+while bulk sends (the outbox, marked with :func:`bulk`) leave ``reserve`` slots a second free
 for them and give way whenever a reply is waiting. Bulk sends also keep the per-chat and
 per-group limits; a reply to someone who just wrote is never held back by them.
 
@@ -41,9 +41,6 @@ _WAIT_STEP = 0.005
 def bulk(chat_type: str) -> dict[str, Any]:
     """``rate_limit_args`` for a bulk send to a chat of ``chat_type``."""
     return {"bulk": True, "chat_type": chat_type}
-
-
-BULK = bulk("private")
 
 
 @dataclass(frozen=True, slots=True)

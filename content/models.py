@@ -135,11 +135,6 @@ class ChatInfo:
     owner_id: int | None
     language: str = ""  # '' until the chat chooses one with /lang
 
-    @property
-    def is_group(self) -> bool:
-        """A group or supergroup (where only administrators change settings)."""
-        return self.type in {"group", "supergroup"}
-
 
 @dataclass(frozen=True, slots=True)
 class Delivery:

@@ -202,13 +202,6 @@ class Outbox(Repository):
         )
         return cursor.rowcount
 
-    async def in_flight_chats(self) -> list[int]:
-        """Chats with a delivery in flight."""
-        rows = await self._fetchall(
-            "SELECT DISTINCT chat_id FROM deliveries WHERE state = 'sending' ORDER BY chat_id"
-        )
-        return [int(row[0]) for row in rows]
-
     async def stats(self, error_count: int = 5) -> Stats:
         """Chats by type, active subscriptions, deliveries by state, the last errors."""
         chats = await self._fetchall(
