@@ -93,6 +93,7 @@ class Lifecycle:
             watcher = SeedsWatcher(
                 store, self._settings.seeds_dir, self._settings.max_article_bytes
             )
+            await watcher.prime()
             app.job_queue.run_repeating(
                 watcher.scan, interval=self._settings.seeds_scan_seconds, name="seeds-scan"
             )

@@ -34,6 +34,10 @@ class SeedsWatcher:
         self._max_bytes = max_bytes
         self._seen: dict[Path, tuple[float, int]] = {}
 
+    async def prime(self) -> None:
+        """Take the folder as it is now as seen: start-up has just ingested it."""
+        self._seen.update(await asyncio.to_thread(self._changed_files))
+
     async def scan(self, context: Context) -> None:
         """Job callback: ingest what changed since the last scan; wake the outbox if needed."""
         if await self.ingest_changes():

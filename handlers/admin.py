@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from content.library import ARTICLE_SUFFIX
 from content.parser import ArticleFormatError, parse_article
 from handlers import render
-from handlers.callbacks import Action, decode, encode, pattern
+from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
 from handlers.replies import current_article, reply, show_in_place
@@ -70,10 +70,10 @@ async def broadcast(update: Update, context: Context) -> None:
 async def broadcast_button(update: Update, context: Context) -> None:
     """Queue the previewed briefing for every subscribed chat, or cancel."""
     tr = await texts_of(update, context)
-    query = update.callback_query
-    callback = decode(query.data) if query else None
-    if query is None or callback is None:
+    press = decoded_press(update)
+    if press is None:
         return
+    query, callback = press
     if query.from_user.id not in context.bot_data.admin_ids:
         await query.answer()
         return

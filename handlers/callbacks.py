@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from telegram import CallbackQuery, Update
+
 CALLBACK_DATA_LIMIT = 64
 
 
@@ -64,3 +66,10 @@ def decode(data: str | None) -> Callback | None:
 def pattern(action: Action) -> str:
     """The regex a CallbackQueryHandler uses to pick this action's presses."""
     return rf"^{action}:"
+
+
+def decoded_press(update: Update) -> tuple[CallbackQuery, Callback] | None:
+    """The pressed button's query and its decoded data, when the update is one of ours."""
+    query = update.callback_query
+    callback = decode(query.data) if query else None
+    return (query, callback) if query is not None and callback is not None else None

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from content.chats import EVERYTHING
 from content.models import ChatInfo
 from handlers import render
-from handlers.callbacks import Action, decode, encode, pattern
+from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.digests import reschedule
 from handlers.language import texts_of
@@ -95,10 +95,10 @@ async def channels_command(update: Update, context: Context) -> None:
 async def setting_button(update: Update, context: Context) -> None:
     """Toggle posting, or step the digest time, of a channel the presser administers."""
     tr = await texts_of(update, context)
-    query = update.callback_query
-    callback = decode(query.data) if query else None
-    if query is None or callback is None:
+    press = decoded_press(update)
+    if press is None:
         return
+    query, callback = press
     chats = context.bot_data.store.chats
     channel = await chats.get(callback.article_id)
     if channel is None or not await is_admin(context, channel.id, query.from_user.id):

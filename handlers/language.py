@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from handlers.callbacks import Action, decode, encode, pattern
+from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.permissions import may_change_settings, remember_chat
 from handlers.texts import LANGUAGES, Texts, language_of_user, texts_for
@@ -40,11 +40,11 @@ async def lang(update: Update, context: Context) -> None:
 
 async def language_button(update: Update, context: Context) -> None:
     """Store the chosen language for the chat, and answer in it."""
-    query = update.callback_query
-    callback = decode(query.data) if query else None
+    press = decoded_press(update)
     chat = update.effective_chat
-    if query is None or callback is None or chat is None or callback.arg not in LANGUAGES:
+    if press is None or chat is None or press[1].arg not in LANGUAGES:
         return
+    query, callback = press
     if not await may_change_settings(update, context):
         tr = await texts_of(update, context)
         await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)

@@ -11,7 +11,7 @@ from content.arabic import normalise
 from content.chats import EVERYTHING
 from content.topics import Lexicon, Topic
 from handlers import render
-from handlers.callbacks import Action, decode, encode, pattern
+from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.chat_settings import settings_request
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
@@ -85,11 +85,11 @@ async def subscriptions(update: Update, context: Context) -> None:
 async def unsubscribe_button(update: Update, context: Context) -> None:
     """Remove the subscription whose button was pressed, and show the list again."""
     tr = await texts_of(update, context)
-    query = update.callback_query
-    callback = decode(query.data) if query else None
+    press = decoded_press(update)
     chat = update.effective_chat
-    if query is None or callback is None or chat is None:
+    if press is None or chat is None:
         return
+    query, callback = press
     if not await may_change_settings(update, context):
         await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)
         return
