@@ -86,6 +86,29 @@ def _strip(token: str, prefixes: tuple[str, ...]) -> Iterator[str]:
             yield token[len(prefix) :]
 
 
+def readings(token: str) -> Iterator[tuple[str, bool]]:
+    """Yield each distinct (stem, definite) reading of ``token``, proclitics removed.
+
+    ``definite`` says whether an article (ال, or لل after ل) was removed. Proper names keep
+    the article they are written with (الخرطوم, not خرطوم "a hose"; قطر, not القطر "the
+    diameter"), so the topic lexicon compares both parts.
+    """
+    seen: set[tuple[str, bool]] = set()
+    for after_conj in _strip(token, _CONJUNCTIONS):
+        for after_prep in _strip(after_conj, _PREPOSITIONS):
+            for reading in _article_readings(after_prep):
+                if reading not in seen:
+                    seen.add(reading)
+                    yield reading
+
+
+def _article_readings(word: str) -> Iterator[tuple[str, bool]]:
+    yield word, False
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
+            yield word[len(article) :], True
+
+
 def base_form(token: str, protected: frozenset[str] = frozenset()) -> str:
     """The term a token is indexed and searched under.
 

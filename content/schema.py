@@ -101,4 +101,16 @@ MIGRATIONS: tuple[str, ...] = (
     -- How many paragraphs each search term is in: tells a rare word from a common one.
     CREATE VIRTUAL TABLE paragraph_vocab USING fts5vocab(paragraph_terms, row);
     """,
+    """
+    -- The topics of each article ranked by salience (0 is its main subject), and the lexicon
+    -- its tags were made with, so a new lexicon re-tags the articles it did not tag.
+    CREATE TABLE article_topics (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        PRIMARY KEY (article_id, topic)
+    );
+    CREATE INDEX article_topics_by_topic ON article_topics (topic);
+    ALTER TABLE articles ADD COLUMN tagged_with TEXT NOT NULL DEFAULT '';
+    """,
 )

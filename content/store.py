@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import sqlite3
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +20,7 @@ from content.models import (
     ArticleInfo,
     IngestResult,
     SearchHit,
+    Section,
     SectionView,
     StoredBullet,
     StoredParagraph,
@@ -28,6 +30,7 @@ from content.models import (
 from content.outbox import Outbox
 from content.schema import MIGRATIONS
 from content.search import Analyzer
+from content.tagging import ArticleTopics, tag_article
 from content.topics import Lexicon
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
@@ -58,6 +61,7 @@ class Store(Repository):
         super().__init__(db, lock)
         self._lexicon = lexicon
         self._analyzer = analyzer or Analyzer(lexicon)
+        self._tagged_with = self._tagging_key()
         self.chats = Chats(db, lock)
         self.outbox = Outbox(db, lock)
 
@@ -115,6 +119,7 @@ class Store(Repository):
         sent again.
         """
         fingerprint = self._fingerprint(article)
+        tags = tag_article(self._lexicon, article)
         now = time.time() if now is None else now
         # The transaction takes the write lock before reading, so another process ingesting
         # the same file at the same moment cannot slip in between the check and the write.
@@ -130,18 +135,85 @@ class Store(Repository):
                 await self._replace_article(article_id, article, source, fingerprint, now)
             else:
                 article_id = await self._insert_article(article, source, fingerprint, now)
-            await self._write_content(article_id, article)
+            await self._write_content(article_id, article, tags)
             if existing is None:
                 await self.outbox.enqueue_article(article_id, now)
         return IngestResult(article_id, article.slug, "replaced" if existing else "added")
 
     def _fingerprint(self, article: Article) -> str:
         digest = hashlib.sha256(repr(article).encode())
-        digest.update(self._lexicon.fingerprint.encode())
-        # How text is indexed is part of what is stored: a new analyzer re-indexes.
-        digest.update(repr((SEARCH_INDEX_VERSION, self._analyzer.stemming)).encode())
-        digest.update(repr(self._analyzer.topic_terms).encode())
+        digest.update(self._tagged_with.encode())
         return digest.hexdigest()
+
+    def _tagging_key(self) -> str:
+        """What tags and terms depend on: the lexicon and how text is indexed."""
+        analyzer = self._analyzer
+        key = repr((SEARCH_INDEX_VERSION, analyzer.stemming, analyzer.topic_terms))
+        return hashlib.sha256((self._lexicon.fingerprint + key).encode()).hexdigest()
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
+        self._lexicon = lexicon
+        self._analyzer = replace(self._analyzer, lexicon=lexicon)
+        self._tagged_with = self._tagging_key()
+
+    async def stale_articles(self) -> list[int]:
+        """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
+        rows = await self._fetchall(
+            "SELECT id FROM articles WHERE tagged_with != ? ORDER BY id", (self._tagged_with,)
+        )
+        return [int(row[0]) for row in rows]
+
+    async def retag(self, article_id: int) -> bool:
+        """Tag and index one stored article again with the lexicon in use; False if gone.
+
+        The article is rebuilt from the store, not its file: uploads and ingested files have
+        none to go back to. Nothing is queued: subscribers had it when it was new.
+        """
+        async with self._transaction():
+            article = await self._stored_article(article_id)
+            if article is None:
+                return False
+            await self._delete_content(article_id)
+            await self._write_content(article_id, article, tag_article(self._lexicon, article))
+            await self._db.execute(
+                "UPDATE articles SET fingerprint = ? WHERE id = ?",
+                (self._fingerprint(article), article_id),
+            )
+        return True
+
+    async def _stored_article(self, article_id: int) -> Article | None:
+        row = await self._fetchone(
+            "SELECT slug, title, summary_title FROM articles WHERE id = ?", (article_id,)
+        )
+        if row is None:
+            return None
+        paragraphs = await self._fetchall(
+            "SELECT section, text FROM paragraphs WHERE article_id = ? ORDER BY section, position",
+            (article_id,),
+        )
+        by_section: dict[int, list[str]] = {}
+        for number, text in paragraphs:
+            by_section.setdefault(int(number), []).append(str(text))
+        sections = [
+            Section(str(heading), tuple(by_section.get(int(number), ())))
+            for number, heading in await self._fetchall(
+                "SELECT number, heading FROM sections WHERE article_id = ? AND number > 0"
+                " ORDER BY number",
+                (article_id,),
+            )
+        ]
+        bullets = await self._fetchall(
+            "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
+        )
+        return Article(
+            slug=str(row[0]),
+            title=str(row[1]),
+            lead=tuple(by_section.get(0, ())),
+            sections=tuple(sections),
+            summary_title=str(row[2]),
+            bullets=tuple(str(bullet[0]) for bullet in bullets),
+        )
 
     async def _insert_article(
         self, article: Article, source: str, fingerprint: str, now: float
@@ -178,37 +250,45 @@ class Store(Repository):
             " (SELECT id FROM paragraphs WHERE article_id = ?)",
             (article_id,),
         )
-        for table in ("sections", "paragraphs", "bullets"):
+        for table in ("sections", "paragraphs", "bullets", "article_topics"):
             await self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608
 
-    async def _write_content(self, article_id: int, article: Article) -> None:
+    async def _write_content(self, article_id: int, article: Article, tags: ArticleTopics) -> None:
         blocks = [("", article.lead)] if article.lead else []
         blocks += [(section.heading, section.paragraphs) for section in article.sections]
         first = 0 if article.lead else 1
+        paragraph_tags = iter(tags.paragraphs)
         for number, (heading, paragraphs) in enumerate(blocks, first):
             await self._db.execute(
                 "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
                 (article_id, number, heading),
             )
             for position, text in enumerate(paragraphs, 1):
-                await self._write_paragraph(article_id, number, position, text)
-        for number, text in enumerate(article.bullets, 1):
+                await self._write_paragraph(
+                    article_id, number, position, text, next(paragraph_tags)
+                )
+        bullets = zip(article.bullets, tags.bullets, strict=True)
+        for number, (text, topics) in enumerate(bullets, 1):
             cursor = await self._db.execute(
                 "INSERT INTO bullets (article_id, number, text) VALUES (?, ?, ?)",
                 (article_id, number, text),
             )
-            await self._tag(
-                "bullet_topics", "bullet_id", cursor.lastrowid, self._lexicon.topics_in(text)
-            )
+            await self._tag("bullet_topics", "bullet_id", cursor.lastrowid, topics)
+        await self._db.executemany(
+            "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
+            [(article_id, topic, rank) for rank, topic in enumerate(tags.salience())],
+        )
+        await self._db.execute(
+            "UPDATE articles SET tagged_with = ? WHERE id = ?", (self._tagged_with, article_id)
+        )
 
     async def _write_paragraph(
-        self, article_id: int, section: int, position: int, text: str
+        self, article_id: int, section: int, position: int, text: str, topics: frozenset[str]
     ) -> None:
         cursor = await self._db.execute(
             "INSERT INTO paragraphs (article_id, section, position, text) VALUES (?, ?, ?, ?)",
             (article_id, section, position, text),
         )
-        topics = self._lexicon.topics_in(text)
         await self._db.execute(
             "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
             (cursor.lastrowid, " ".join(self._analyzer.index_terms(text, topics))),
@@ -307,16 +387,10 @@ class Store(Repository):
         )
 
     async def topics_of(self, article: ArticleInfo) -> list[str]:
-        """Commands of the topics the article names, most mentioned first."""
+        """Commands of the topics the article names, its main subjects first."""
         rows = await self._fetchall(
-            "SELECT topic FROM ("
-            " SELECT pt.topic AS topic FROM paragraph_topics pt"
-            " JOIN paragraphs p ON p.id = pt.paragraph_id WHERE p.article_id = ?"
-            " UNION ALL"
-            " SELECT bt.topic FROM bullet_topics bt"
-            " JOIN bullets b ON b.id = bt.bullet_id WHERE b.article_id = ?"
-            ") GROUP BY topic ORDER BY count(*) DESC, topic",
-            (article.id, article.id),
+            "SELECT topic FROM article_topics WHERE article_id = ? ORDER BY rank",
+            (article.id,),
         )
         return [row[0] for row in rows]
 

@@ -1,153 +1,613 @@
-"""The topic lexicon: which whole words name which topic, and tagging text with topics."""
+"""The topic lexicon: which names name which topic, and finding them in text.
+
+A name is matched as whole words after proclitics are stripped, never as a substring, and
+with the article it is written with: الخرطوم is Khartoum, خرطوم is a hose; قطر is Qatar, القطر
+is "the diameter". Where names overlap, the longest wins: جنوب السودان is South Sudan and not
+also Sudan. A name that is also an ordinary word can be *guarded* (it counts only in the
+contexts its rule allows) or shadowed by a *not* phrase (صلاة المغرب is a prayer, not
+Morocco). content/topics.toml documents each rule beside its data.
+"""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from content.arabic import clitic_variants, tokens
+from content.arabic import normalise, readings, tokens
+
+Reading = tuple[str, bool]  # (stem, written with the article)
+WordForm = frozenset[Reading]  # the readings one word of a name accepts
+Form = tuple[WordForm, ...]
 
 # Endings of a nisba adjective after its final ي (ـي ـية ـيون ـيين ـيان ـيتان ـيات), written
 # as they read after normalisation (ة → ه).
 _NISBA_ENDINGS = ("", "ه", "ون", "ين", "ان", "تان", "ات")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _ARTICLE = "ال"
+NUMBER = "#number"  # in not_before: a numeral (قطر 3 أمتار is a diameter)
+KINDS = ("country", "territory", "region", "organisation", "movement", "person", "other")
+PLACE_KINDS = frozenset({"country", "territory", "region"})
+_TOPIC_KEYS = frozenset(
+    {"command", "aliases", "label_ar", "label_en", "kind", "names", "adjectives", "english"}
+    | {"not", "guarded", "note"}
+)
+_GUARD_KEYS = frozenset(
+    {"name", "after", "beside_place", "not_after", "not_before", "confirm", "why"}
+)
+_TOPIC_HEADER = re.compile(r"^\s*\[\[\s*topic\s*\]\]", re.MULTILINE)
 
 
 class LexiconError(ValueError):
-    """The topic lexicon file is malformed."""
+    """A topic lexicon file is malformed; the message names the file, line and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """When a guarded name counts. Every condition given must hold.
+
+    ``after``: the word before is one of these (في مالي). ``beside_place``: or a neighbouring
+    word names another place (النيجر ومالي). ``not_after`` / ``not_before``: never after or
+    before these words (#number: a numeral). ``confirm``: only in an article that names the
+    topic by another of its names too (عمان is Amman in an article about Jordan).
+    """
+
+    after: frozenset[str] = frozenset()
+    beside_place: bool = False
+    not_after: frozenset[str] = frozenset()
+    not_before: frozenset[str] = frozenset()
+    confirm: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GuardSpec:
+    """A guarded name as written in the lexicon file."""
+
+    name: str
+    guard: Guard
+    why: str = ""  # the reason, kept so the generated lexicon can say it beside the rule
+    written: tuple[tuple[str, object], ...] = ()  # the entry's keys as the file had them
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    """One ``[[topic]]`` entry of a lexicon file, as written (before matching forms are built)."""
+
+    command: str
+    label_ar: str = ""
+    label_en: str = ""
+    kind: str = "other"
+    aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+    shadows: tuple[str, ...] = ()  # the file's "not": phrases in which a name is no name
+    guarded: tuple[GuardSpec, ...] = ()
+    note: str = ""  # why names were left out or shadowed, kept beside the data
+    line: int = 0
+    source: str = ""
+
+    def merged(self, other: TopicSpec) -> TopicSpec:
+        """This topic with ``other``'s names added and its labels, where it gives them."""
+        return replace(
+            self,
+            label_ar=other.label_ar or self.label_ar,
+            label_en=other.label_en or self.label_en,
+            kind=other.kind if other.kind != "other" else self.kind,
+            aliases=_unique(self.aliases + other.aliases),
+            names=_unique(self.names + other.names),
+            adjectives=_unique(self.adjectives + other.adjectives),
+            english=_unique(self.english + other.english),
+            shadows=_unique(self.shadows + other.shadows),
+            guarded=self.guarded + other.guarded,
+            note=" ".join(part for part in (self.note, other.note) if part),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One topic: its command, its labels and the normalised words that name it."""
+    """One topic: its command and aliases, its labels and what it is."""
 
     command: str
     label_ar: str
     label_en: str
-    words: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    kind: str = "other"
+    aliases: tuple[str, ...] = ()
+    # Every name, normalised, that /topic NAME and /subscribe NAME accept.
+    lookup: frozenset[str] = frozenset()
 
     def label(self, language: str) -> str:
         """The topic's name in ``language`` (Arabic for "ar", English otherwise)."""
         return self.label_ar if language == "ar" else self.label_en
 
+    @property
+    def commands(self) -> tuple[str, ...]:
+        """The command and its aliases: each one answers for this topic."""
+        return (self.command, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One matchable form: the topics it names (none for a shadow phrase) and its rule."""
+
+    form: Form
+    topics: frozenset[str]
+    guard: Guard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRules:
+    """Which trap rules are in force; all are, except when the evaluation measures one."""
+
+    definite: bool = True  # names keep the article they are written with
+    longest: bool = True  # overlapping names: the longest wins
+    guards: bool = True  # guarded names count only in their contexts
+    shadows: bool = True  # "not" phrases hide the names inside them
+
+
+@dataclass
+class _Match:
+    """The names found at one place: how many words they take, and what they name."""
+
+    length: int = 0
+    topics: set[str] = field(default_factory=set)
+    shadowed: bool = False
+
+    def add(self, size: int, topics: frozenset[str]) -> None:
+        self.length = max(self.length, size)
+        self.topics |= topics
+        self.shadowed |= not topics
+
+
+@dataclass
+class _Scan:
+    found: set[str] = field(default_factory=set)
+    unconfirmed: set[str] = field(default_factory=set)  # confirm-guarded names seen
+
 
 class Lexicon:
     """All topics, indexed for whole-word matching."""
 
-    def __init__(self, topics: Sequence[Topic], fingerprint: str) -> None:
-        self.topics: tuple[Topic, ...] = tuple(topics)
+    def __init__(
+        self,
+        specs: Sequence[TopicSpec],
+        fingerprint: str,
+        rules: MatchRules | None = None,
+    ) -> None:
+        self.rules = rules or MatchRules()
+        self.specs: tuple[TopicSpec, ...] = tuple(specs)
+        self.topics: tuple[Topic, ...] = tuple(_topic(spec) for spec in specs)
         self.fingerprint = fingerprint
-        self._by_command = {topic.command: topic for topic in self.topics}
-        self._word_topics: dict[str, set[str]] = {}
-        # Phrases by their first word, so a text is scanned once, not once per phrase.
-        self._phrases_by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for topic in self.topics:
-            for word in topic.words:
-                self._word_topics.setdefault(word, set()).add(topic.command)
-            for phrase in topic.phrases:
-                self._phrases_by_first.setdefault(phrase[0], []).append((topic.command, phrase))
-        self.protected_words = frozenset(self._word_topics) | {
-            word for topic in self.topics for phrase in topic.phrases for word in phrase
-        }
+        self._by_command = {name: t for t in self.topics for name in t.commands}
+        self._position = {topic.command: index for index, topic in enumerate(self.topics)}
+        entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
+        self._by_first: dict[Reading, list[_Entry]] = {}
+        for entry in entries:
+            for reading in entry.form[0]:
+                self._by_first.setdefault(reading, []).append(entry)
+        kinds = {spec.command: spec.kind for spec in specs}
+        self._place_readings = frozenset(
+            reading
+            for entry in entries
+            if entry.guard is None and any(kinds[t] in PLACE_KINDS for t in entry.topics)
+            for word in (entry.form[0], entry.form[-1])
+            for reading in word
+        )
+        self.protected_words = frozenset(
+            stem for entry in entries if entry.topics for word in entry.form for stem, _ in word
+        )
+        self._lookup = _lookup_table(self.topics)
+
+    @property
+    def commands(self) -> frozenset[str]:
+        """Every command a topic answers to, aliases included."""
+        return frozenset(self._by_command)
 
     def get(self, command: str) -> Topic | None:
-        """The topic with this command name, if any."""
+        """The topic with this command name or alias, if any."""
         return self._by_command.get(command)
 
     def ordered(self, commands: Iterable[str]) -> list[Topic]:
-        """The topics named in ``commands``, in lexicon order."""
-        wanted = set(commands)
-        return [topic for topic in self.topics if topic.command in wanted]
+        """The topics named in ``commands``, in the order given; unknown ones left out."""
+        found = (self._by_command.get(command) for command in dict.fromkeys(commands))
+        return [topic for topic in found if topic is not None]
 
-    def topics_in(self, text: str) -> frozenset[str]:
-        """Commands of the topics that ``text`` names, by whole words, never substrings."""
-        readings = [set(clitic_variants(token)) for token in tokens(text)]
-        found: set[str] = set()
-        for start, token_readings in enumerate(readings):
-            for reading in token_readings:
-                found |= self._word_topics.get(reading, set())
-                for command, phrase in self._phrases_by_first.get(reading, ()):
-                    if command not in found and _phrase_at(readings, start, phrase):
-                        found.add(command)
-        return frozenset(found)
+    def find(self, name: str) -> Topic | None:
+        """The topic a reader means by ``name``: a command, alias, label or any of its names."""
+        wanted = _lookup_key(name)
+        command = self._lookup.get(wanted) or self._lookup.get(wanted.replace(" ", "_"))
+        return self._by_command.get(command) if command else None
+
+    def closest(self, name: str, among: Sequence[Topic], limit: int = 5) -> list[Topic]:
+        """The topics of ``among`` whose names look most like ``name``, closest first."""
+        wanted = _lookup_key(name)
+
+        def likeness(topic: Topic) -> float:
+            keys = topic.lookup | {topic.command}
+            return max(difflib.SequenceMatcher(None, wanted, key).ratio() for key in keys)
+
+        return sorted(among, key=likeness, reverse=True)[:limit]
+
+    def topics_in(self, text: str, confirmed: frozenset[str] | None = None) -> frozenset[str]:
+        """Commands of the topics ``text`` names.
+
+        ``confirmed`` are the topics its article names by unguarded names; a confirm-guarded
+        name counts only for those. None (a reader's question, say) lets every such name count.
+        """
+        return frozenset(self._scan(tokens(text), confirmed).found)
+
+    def tag_blocks(self, blocks: Sequence[str]) -> list[frozenset[str]]:
+        """The topics of each block of one article, confirm-guarded names decided by it all."""
+        words = [tokens(block) for block in blocks]
+        scans = [self._scan(block, frozenset()) for block in words]
+        named = frozenset().union(*(scan.found for scan in scans))
+        if any(scan.unconfirmed & named for scan in scans):
+            scans = [self._scan(block, named) for block in words]
+        return [frozenset(scan.found) for scan in scans]
+
+    def _scan(self, words: list[str], confirmed: frozenset[str] | None) -> _Scan:
+        options = [tuple(readings(word)) for word in words]
+        scan = _Scan()
+        start = 0
+        while start < len(words):
+            match = self._longest_at(words, options, start, confirmed, scan)
+            if match.shadowed:
+                start += match.length  # a "not" phrase: nothing inside it names a topic
+                continue
+            scan.found |= match.topics
+            start += match.length if self.rules.longest and match.length else 1
+        return scan
+
+    def _longest_at(
+        self,
+        words: list[str],
+        options: list[tuple[Reading, ...]],
+        start: int,
+        confirmed: frozenset[str] | None,
+        scan: _Scan,
+    ) -> _Match:
+        """The longest name at ``start`` (every name there, when longest-wins is off)."""
+        match = _Match()
+        for reading in options[start]:
+            for entry in self._by_first.get(reading, ()):
+                size = len(entry.form)
+                if (self.rules.longest and size < match.length) or not _fits(
+                    entry.form, options, start
+                ):
+                    continue
+                if entry.guard and not self._allows(entry, words, options, start, confirmed):
+                    if entry.guard.confirm:
+                        scan.unconfirmed |= entry.topics
+                    continue
+                if self.rules.longest and size > match.length:
+                    match = _Match()
+                match.add(size, entry.topics)
+        return match
+
+    def _allows(
+        self,
+        entry: _Entry,
+        words: list[str],
+        options: list[tuple[Reading, ...]],
+        start: int,
+        confirmed: frozenset[str] | None,
+    ) -> bool:
+        guard = entry.guard
+        assert guard is not None  # noqa: S101 - only guarded entries are checked
+        end = start + len(entry.form)
+        before = {stem for stem, _ in options[start - 1]} if start else set()
+        after = {stem for stem, _ in options[end]} if end < len(words) else set()
+        if before & guard.not_after or after & guard.not_before:
+            return False
+        if NUMBER in guard.not_before and end < len(words) and words[end].isdecimal():
+            return False
+        if guard.after or guard.beside_place:
+            near_place = guard.beside_place and self._is_place(options, start - 1, end)
+            if not (before & guard.after or near_place):
+                return False
+        if guard.confirm and confirmed is not None:
+            return entry.topics <= confirmed
+        return True
+
+    def _is_place(self, options: list[tuple[Reading, ...]], left: int, right: int) -> bool:
+        """Whether the word at ``left`` or at ``right`` is part of another place's name."""
+        neighbours = [index for index in (left, right) if 0 <= index < len(options)]
+        return any(self._place_readings.intersection(options[index]) for index in neighbours)
 
 
-def _phrase_at(readings: list[set[str]], start: int, phrase: tuple[str, ...]) -> bool:
-    """Whether ``phrase`` is read at ``start``, one of each word's readings per word."""
-    window = readings[start : start + len(phrase)]
-    return len(window) == len(phrase) and all(
-        word in options for word, options in zip(phrase, window, strict=True)
+def _fits(form: Form, options: list[tuple[Reading, ...]], start: int) -> bool:
+    """Whether every word of ``form`` is read at its place from ``start`` on."""
+    if start + len(form) > len(options):
+        return False
+    return all(
+        accepted.intersection(options[start + offset]) for offset, accepted in enumerate(form)
     )
 
 
-def load_lexicon(path: Path | None = None) -> Lexicon:
-    """Read the lexicon from ``path``, or the one shipped with the package."""
-    raw = (
-        path.read_bytes()
-        if path
-        else resources.files("content").joinpath("topics.toml").read_bytes()
+# --- building the matchable forms -----------------------------------------------------------
+
+
+def _entries(spec: TopicSpec, rules: MatchRules) -> list[_Entry]:
+    topics = frozenset({spec.command})
+    guarded = {normalise(item.name) for item in spec.guarded}
+    entries = [
+        _Entry(_name_form(name, rules), topics)
+        for name in spec.names + spec.english
+        if normalise(name) not in guarded
+    ]
+    entries += [_Entry(form, topics) for form in _adjective_forms(spec.adjectives)]
+    for item in spec.guarded:
+        guard = item.guard if rules.guards else None
+        entries.append(_Entry(_name_form(item.name, rules), topics, guard))
+    if rules.shadows:
+        entries += [_Entry(_name_form(phrase, rules), frozenset()) for phrase in spec.shadows]
+    return [entry for entry in entries if entry.form]
+
+
+def _name_form(name: str, rules: MatchRules) -> Form:
+    """A name's words as they must be read: without the article, marked if it had one."""
+    form = []
+    for word in tokens(name):
+        stem, definite = _split_article(word)
+        if rules.definite:
+            form.append(frozenset({(stem, definite)}))
+        else:
+            form.append(frozenset({(stem, True), (stem, False)}))
+    return tuple(form)
+
+
+def _adjective_forms(adjectives: Iterable[str]) -> list[Form]:
+    """Each nisba adjective with its endings; every word of a phrase takes the same ending."""
+    forms: list[Form] = []
+    for adjective in adjectives:
+        stems = [_split_article(word)[0] for word in tokens(adjective)]
+        forms += [
+            tuple(frozenset({(stem + ending, True), (stem + ending, False)}) for stem in stems)
+            for ending in _NISBA_ENDINGS
+        ]
+    return [form for form in forms if form]
+
+
+def _split_article(word: str) -> Reading:
+    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
+        return word[len(_ARTICLE) :], True
+    return word, False
+
+
+def _topic(spec: TopicSpec) -> Topic:
+    names = (spec.label_ar, spec.label_en, *spec.names, *spec.english, *spec.adjectives)
+    lookup = {_lookup_key(name) for name in names if name}
+    lookup |= {key.removeprefix(_ARTICLE) for key in lookup if key.startswith(_ARTICLE)}
+    return Topic(
+        command=spec.command,
+        label_ar=spec.label_ar,
+        label_en=spec.label_en,
+        kind=spec.kind,
+        aliases=spec.aliases,
+        lookup=frozenset(lookup),
     )
+
+
+def _lookup_key(name: str) -> str:
+    return " ".join(tokens(name.strip().removeprefix("/")))
+
+
+def _lookup_table(topics: Sequence[Topic]) -> dict[str, str]:
+    """Name → command; commands and aliases first, then labels, then other names."""
+    table: dict[str, str] = {}
+    for topic in topics:
+        for name in topic.commands:
+            table.setdefault(name, topic.command)
+    for topic in topics:
+        for label in (topic.label_ar, topic.label_en):
+            table.setdefault(_lookup_key(label), topic.command)
+    for topic in topics:
+        for key in sorted(topic.lookup):
+            table.setdefault(key, topic.command)
+    return table
+
+
+# --- reading lexicon files -------------------------------------------------------------------
+
+
+def builtin_lexicon_bytes() -> bytes:
+    """The world lexicon shipped with the package (content/topics.toml)."""
+    return resources.files("content").joinpath("topics.toml").read_bytes()
+
+
+def load_lexicon(
+    path: Path | None = None,
+    overlay: Path | None = None,
+    reserved: Iterable[str] = (),
+    rules: MatchRules | None = None,
+) -> Lexicon:
+    """The lexicon of ``path`` (the shipped one by default), with ``overlay`` merged over it.
+
+    ``overlay`` is a newsroom's own file: its topics are added, and its entries for a
+    command the lexicon has already add names to that topic. ``reserved`` are commands the
+    bot has for itself, which no topic may take.
+    """
+    raw = path.read_bytes() if path else builtin_lexicon_bytes()
+    specs = parse_lexicon(raw, str(path or "content/topics.toml"))
+    digest = hashlib.sha256(raw)
+    if overlay is not None:
+        try:
+            extra = overlay.read_bytes()
+        except OSError as error:
+            raise LexiconError(f"{overlay}: cannot be read: {error.strerror}") from error
+        specs = merge_specs(specs, parse_lexicon(extra, str(overlay)))
+        digest.update(extra)
+    _check_commands(specs, frozenset(reserved))
+    return Lexicon(specs, digest.hexdigest(), rules)
+
+
+def parse_lexicon(raw: bytes, source: str) -> list[TopicSpec]:
+    """The ``[[topic]]`` entries of one lexicon file; LexiconError names file, line and reason."""
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-        topics = [_topic_from_entry(entry) for entry in data["topic"]]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
-        raise LexiconError(f"topic lexicon is malformed: {error}") from error
-    _check_unique([topic.command for topic in topics])
-    return Lexicon(topics, hashlib.sha256(raw).hexdigest())
+    except UnicodeDecodeError as error:
+        raise LexiconError(f"{source}: not UTF-8 text (byte {error.start})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise LexiconError(f"{source}: {error}") from error
+    entries = data.get("topic")
+    if not isinstance(entries, list) or not entries:
+        raise LexiconError(f"{source}:1: no [[topic]] entries")
+    lines = _header_lines(raw.decode("utf-8"))
+    specs = []
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else 0
+        try:
+            specs.append(_spec(entry, line, source))
+        except LexiconError as error:
+            raise LexiconError(f"{source}:{line}: {error}") from None
+    return specs
 
 
-def _topic_from_entry(entry: dict[str, object]) -> Topic:
-    command = str(entry["command"])
-    if not _COMMAND_NAME.fullmatch(command):
-        raise LexiconError(f"topic command {command!r} is not a valid Telegram command name")
-    words: set[str] = set()
-    phrases: list[tuple[str, ...]] = []
-    for form in _strings(entry.get("names", [])) + _strings(entry.get("english", [])):
-        _add_form(_form_words(form), words, phrases)
-    for adjective in _strings(entry.get("adjectives", [])):
-        for word in _form_words(adjective):
-            words.update(word + ending for ending in _NISBA_ENDINGS)
-    return Topic(
+def merge_specs(base: Sequence[TopicSpec], overlay: Sequence[TopicSpec]) -> list[TopicSpec]:
+    """``base`` with ``overlay`` merged in: names added to known topics, new topics appended."""
+    merged = {spec.command: spec for spec in base}
+    owner = {alias: spec.command for spec in base for alias in spec.aliases}
+    for extra in overlay:
+        command = owner.get(extra.command, extra.command)
+        known = merged.get(command)
+        if known is None:
+            if not (extra.label_ar and extra.label_en):
+                raise LexiconError(
+                    f"{extra.source}:{extra.line}: new topic {extra.command!r} needs"
+                    " label_ar and label_en"
+                )
+            merged[command] = extra
+        else:
+            merged[command] = known.merged(extra)
+    return list(merged.values())
+
+
+def _header_lines(text: str) -> list[int]:
+    """The line number of each ``[[topic]]`` header, in order."""
+    return [text.count("\n", 0, match.start()) + 1 for match in _TOPIC_HEADER.finditer(text)]
+
+
+def _spec(entry: object, line: int, source: str) -> TopicSpec:
+    if not isinstance(entry, dict):
+        raise LexiconError("a [[topic]] entry must be a table")
+    unknown = set(entry) - _TOPIC_KEYS
+    if unknown:
+        raise LexiconError(f"unknown key(s) {', '.join(sorted(unknown))}")
+    command = entry.get("command")
+    if not isinstance(command, str) or not _COMMAND_NAME.fullmatch(command):
+        raise LexiconError(f"command {command!r} is not a Telegram command name (a-z 0-9 _)")
+    aliases = _strings(entry, "aliases")
+    for alias in aliases:
+        if not _COMMAND_NAME.fullmatch(alias):
+            raise LexiconError(f"alias {alias!r} is not a Telegram command name (a-z 0-9 _)")
+    kind = entry.get("kind", "other")
+    if kind not in KINDS:
+        raise LexiconError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    return TopicSpec(
         command=command,
-        label_ar=str(entry["label_ar"]),
-        label_en=str(entry["label_en"]),
-        words=frozenset(words),
-        phrases=tuple(phrases),
+        label_ar=_text(entry, "label_ar"),
+        label_en=_text(entry, "label_en"),
+        kind=str(kind),
+        aliases=aliases,
+        names=_strings(entry, "names"),
+        adjectives=_strings(entry, "adjectives"),
+        english=_strings(entry, "english"),
+        shadows=_strings(entry, "not"),
+        guarded=tuple(_guard(item) for item in _tables(entry, "guarded")),
+        note=_text(entry, "note"),
+        line=line,
+        source=source,
     )
 
 
-def _add_form(form: tuple[str, ...], words: set[str], phrases: list[tuple[str, ...]]) -> None:
-    if len(form) == 1:
-        words.add(form[0])
-    elif form:
-        phrases.append(form)
+def _guard(item: dict[str, object]) -> GuardSpec:
+    unknown = set(item) - _GUARD_KEYS
+    if unknown:
+        raise LexiconError(f"unknown guard key(s) {', '.join(sorted(unknown))}")
+    name = _text(item, "name")
+    if not tokens(name):
+        raise LexiconError("a guarded entry needs a name")
+    words = [_stems(value) for value in (item.get("after"), item.get("not_after"))]
+    before = _raw_strings(item.get("not_before"))
+    not_before = _stems([word for word in before if word != NUMBER])
+    if NUMBER in before:
+        not_before |= {NUMBER}
+    guard = Guard(
+        after=words[0],
+        beside_place=_flag(item, "beside_place"),
+        not_after=words[1],
+        not_before=not_before,
+        confirm=_flag(item, "confirm"),
+    )
+    return GuardSpec(name, guard, _text(item, "why"), tuple(item.items()))
 
 
-def _form_words(form: str) -> tuple[str, ...]:
-    """A lexicon form as normalised words without the article, as text tokens are matched."""
-    return tuple(_without_article(word) for word in tokens(form))
+def _stems(value: object) -> frozenset[str]:
+    """Context words as compared: normalised, without the article."""
+    return frozenset(
+        _split_article(word)[0] for item in _raw_strings(value) for word in tokens(item)
+    )
 
 
-def _without_article(word: str) -> str:
-    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
-        return word[len(_ARTICLE) :]
-    return word
+def _text(entry: dict[str, object], key: str) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        raise LexiconError(f"{key} must be a string, not {value!r}")
+    return value
 
 
-def _strings(value: object) -> list[str]:
+def _flag(entry: dict[str, object], key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise LexiconError(f"{key} must be true or false, not {value!r}")
+    return value
+
+
+def _strings(entry: dict[str, object], key: str) -> tuple[str, ...]:
+    try:
+        return tuple(_raw_strings(entry.get(key)))
+    except LexiconError as error:
+        raise LexiconError(f"{key}: {error}") from None
+
+
+def _raw_strings(value: object) -> list[str]:
+    if value is None:
+        return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise LexiconError(f"expected a list of strings, got {value!r}")
     return list(value)
 
 
-def _check_unique(commands: list[str]) -> None:
-    duplicates = {command for command in commands if commands.count(command) > 1}
-    if duplicates:
-        raise LexiconError(f"topic commands appear twice: {', '.join(sorted(duplicates))}")
+def _tables(entry: dict[str, object], key: str) -> list[dict[str, object]]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise LexiconError(f"{key} must be a list of tables ([[topic.{key}]])")
+    return value
+
+
+def _check_commands(specs: Sequence[TopicSpec], reserved: frozenset[str]) -> None:
+    """Every command and alias names one topic, and none is one of the bot's own."""
+    seen: dict[str, TopicSpec] = {}
+    for spec in specs:
+        if not (spec.label_ar and spec.label_en):
+            raise LexiconError(f"{spec.source}:{spec.line}: topic {spec.command!r} needs labels")
+        for name in (spec.command, *spec.aliases):
+            if name in reserved:
+                raise LexiconError(
+                    f"{spec.source}:{spec.line}: /{name} is one of the bot's own commands"
+                )
+            other = seen.setdefault(name, spec)
+            if other is not spec:
+                raise LexiconError(
+                    f"{spec.source}:{spec.line}: /{name} is taken by topic {other.command!r}"
+                    f" ({other.source}:{other.line})"
+                )
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
