@@ -40,7 +40,7 @@ _TOPIC_KEYS = frozenset(
 _GUARD_KEYS = frozenset(
     {"name", "after", "beside_place", "not_after", "not_before", "confirm", "why"}
 )
-_TOPIC_HEADER = re.compile(r"^\s*\[\[\s*topic\s*\]\]", re.MULTILINE)
+_TOPIC_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*topic[ \t]*\]\]", re.MULTILINE)
 
 
 class LexiconError(ValueError):
@@ -157,6 +157,7 @@ class _Match:
     length: int = 0
     topics: set[str] = field(default_factory=set)
     shadowed: bool = False
+    kept: int = 0  # letters of the first word its reading keeps: the fewer stripped, the better
 
     def add(self, size: int, topics: frozenset[str]) -> None:
         self.length = max(self.length, size)
@@ -274,18 +275,20 @@ class Lexicon:
         """The longest name at ``start`` (every name there, when longest-wins is off)."""
         match = _Match()
         for reading in options[start]:
+            # Letters of the word the reading keeps: وجدة read whole (Oujda) beats و + جدة.
+            kept = len(reading[0]) + (len(_ARTICLE) if reading[1] else 0)
             for entry in self._by_first.get(reading, ()):
                 size = len(entry.form)
-                if (self.rules.longest and size < match.length) or not _fits(
-                    entry.form, options, start
+                if (self.rules.longest and (size, kept) < (match.length, match.kept)) or not (
+                    _fits(entry.form, options, start)
                 ):
                     continue
                 if entry.guard and not self._allows(entry, words, options, start, confirmed):
                     if entry.guard.confirm:
                         scan.unconfirmed |= entry.topics
                     continue
-                if self.rules.longest and size > match.length:
-                    match = _Match()
+                if self.rules.longest and (size, kept) > (match.length, match.kept):
+                    match = _Match(kept=kept)
                 match.add(size, entry.topics)
         return match
 
