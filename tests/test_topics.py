@@ -216,7 +216,8 @@ def test_commands_aliases_and_names_find_their_topic(lexicon: Lexicon) -> None:
                           ("جنوب السودان", "south_sudan"), ("حزب الله", "hezbollah"),
                           ("/gaza", "gaza"), ("nato", "nato"), ("الناتو", "nato")):  # fmt: skip
         found = lexicon.find(name)
-        assert found is not None and found.command == command, name
+        assert found is not None, name
+        assert found.command == command, name
     assert lexicon.find("atlantis") is None
 
 
@@ -242,5 +243,5 @@ def test_a_newsroom_file_adds_topics_and_names(tmp_path: Path) -> None:
 def test_a_new_newsroom_topic_needs_labels(tmp_path: Path) -> None:
     overlay = tmp_path / "newsroom.toml"
     overlay.write_text('\n[[topic]]\ncommand = "wheat"\nnames = ["القمح"]\n')
-    with pytest.raises(LexiconError, match="newsroom.toml:2: new topic 'wheat' needs"):
+    with pytest.raises(LexiconError, match=r"newsroom\.toml:2: new topic 'wheat' needs"):
         load_lexicon(overlay=overlay)

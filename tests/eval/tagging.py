@@ -151,7 +151,7 @@ def main() -> int:
         blocks = labelled_blocks(folder)
         topics = {topic for block in blocks for topic in block.expected}
         out += [f"{label}: {len(blocks)} labelled blocks naming {len(topics)} topics", ""]
-        out += table(source_variants(), blocks) + [""] + table(rule_variants(), blocks) + [""]
+        out += [*table(source_variants(), blocks), "", *table(rule_variants(), blocks), ""]
         out += [*score(load_lexicon(), blocks).misses, ""]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
