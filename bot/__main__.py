@@ -14,13 +14,13 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.console import main_console
+from bot.lexicon import read_lexicon
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
 from content.library import ingest_file
 from content.parser import ArticleFormatError
 from content.store import Store
-from content.topics import load_lexicon
 from handlers.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
@@ -97,7 +97,9 @@ def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     """Ingest each file into the database; 1 if any was rejected, else 0."""
     failed = 0
-    async with await Store.open(settings.database_path, load_lexicon()) as store:
+    async with await Store.open(
+        settings.database_path, read_lexicon(settings.topics_file)
+    ) as store:
         for path in paths:
             try:
                 result = await ingest_file(store, path, settings.max_article_bytes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -10,13 +11,14 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Conte
 from telegram.request import BaseRequest
 
 from bot.jobs import SeedsWatcher, schedule_digests
+from bot.lexicon import LexiconWatcher, read_lexicon, retag_stale
 from bot.outbox import OutboxWorker
 from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
 from content.library import ingest_directory
 from content.store import Store
-from content.topics import Lexicon, load_lexicon
+from content.topics import Lexicon
 from handlers import (
     admin,
     articles,
@@ -57,6 +59,7 @@ class Lifecycle:
         self._store: Store | None = None
         self._stop_outbox = asyncio.Event()
         self._outbox_task: asyncio.Task[None] | None = None
+        self._retag_task: asyncio.Task[int] | None = None
 
     async def start(self, app: MojazApp) -> None:
         """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
@@ -67,6 +70,8 @@ class Lifecycle:
             "Loaded %d article(s) from %s; %d file(s) rejected",
             len(report.results), settings.seeds_dir, len(report.errors),
         )  # fmt: skip
+        # Articles stored under an older lexicon are re-tagged behind the updates.
+        self._retag_task = asyncio.create_task(retag_stale(store))
         data = app.bot_data
         data.attach(store, self._lexicon)
         data.admin_ids = settings.admin_ids
@@ -76,7 +81,7 @@ class Lifecycle:
             store,
             app.bot,
             self._limiter,
-            lambda delivery: render_delivery(store, self._lexicon, delivery),
+            lambda delivery: render_delivery(store, data.lexicon, delivery),
             settings.outbox(),
         )
         data.wake_outbox = worker.wake
@@ -89,6 +94,14 @@ class Lifecycle:
         if app.job_queue is None:
             return
         await schedule_digests(app.job_queue, store, self._settings.default_timezone)
+        topics_file = self._settings.topics_file
+        if topics_file is not None and self._settings.seeds_scan_seconds > 0:
+            topics_watcher = LexiconWatcher(topics_file, lambda new: self._install(app, new))
+            app.job_queue.run_repeating(
+                topics_watcher.scan,
+                interval=self._settings.seeds_scan_seconds,
+                name="topics-file",
+            )
         if self._settings.seeds_scan_seconds > 0:
             watcher = SeedsWatcher(
                 store, self._settings.seeds_dir, self._settings.max_article_bytes
@@ -97,6 +110,14 @@ class Lifecycle:
             app.job_queue.run_repeating(
                 watcher.scan, interval=self._settings.seeds_scan_seconds, name="seeds-scan"
             )
+
+    async def _install(self, app: MojazApp, lexicon: Lexicon) -> None:
+        """Put a new lexicon in force: tag with it, answer with it, re-tag, publish menus."""
+        store = app.bot_data.store
+        store.use_lexicon(lexicon)
+        app.bot_data.use_lexicon(lexicon)
+        await retag_stale(store)
+        await menu.publish_menus(app.bot, store, lexicon, self._settings.admin_ids)
 
     async def stop_workers(self, app: MojazApp) -> None:  # noqa: ARG002 - post_stop's signature
         """post_stop: let the outbox finish what is in flight, then stop it."""
@@ -111,6 +132,11 @@ class Lifecycle:
     async def stop(self, app: MojazApp) -> None:
         """post_shutdown: close what start opened."""
         await self.stop_workers(app)
+        if self._retag_task is not None:
+            self._retag_task.cancel()  # what it did not reach is re-tagged at the next start
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retag_task
+            self._retag_task = None
         if self._store is not None:
             await self._store.close()
             self._store = None
@@ -123,7 +149,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
 ) -> MojazApp:
     """The Application with every handler registered, in the order they are tried."""
-    lexicon = load_lexicon()
+    lexicon = read_lexicon(settings.topics_file)
     limiter = FloodLimiter(settings.limits())
     lifecycle = Lifecycle(settings, lexicon, limiter)
     context_types = ContextTypes(context=CallbackContext, bot_data=BotData)
@@ -144,17 +170,19 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app: MojazApp = builder.build()
-    register_handlers(app, lexicon, settings.admin_ids)
+    app.bot_data.use_lexicon(lexicon)
+    register_handlers(app, settings.admin_ids)
     return app
 
 
-def register_handlers(app: MojazApp, lexicon: Lexicon, admin_ids: frozenset[int]) -> None:
+def register_handlers(app: MojazApp, admin_ids: frozenset[int]) -> None:
     """Every handler, in one place. Order matters: the first matching handler wins."""
     # Membership first: a chat's arrival or a group's migration is recorded before anything.
     app.add_handlers(membership.handlers())
     app.add_handlers(briefing.handlers())
     app.add_handlers(sections.handlers())
-    app.add_handlers(topics.handlers(lexicon))
+    # Topic commands after the built-in ones, read from the lexicon in force at each update.
+    app.add_handlers(topics.handlers(lambda: app.bot_data.lexicon.commands))
     app.add_handlers(search.handlers())
     app.add_handlers(articles.handlers())
     app.add_handlers(deeplinks.handlers())

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     bot_api_url: str | None = None
     database_path: Path = Path("data/mojaz.sqlite3")
     seeds_dir: Path = Path("seeds")
+    topics_file: Path | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: str = "INFO"
     max_article_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
@@ -62,6 +63,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown timezone {value!r}; use an Area/City name") from error
         return value
+
+    @field_validator("topics_file", mode="before")
+    @classmethod
+    def _no_blank_path(cls, value: object) -> object:
+        """``TOPICS_FILE=`` (empty, as .env.example has it) means no file."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("bot_api_url")
     @classmethod

@@ -26,6 +26,8 @@ from handlers.replies import (
 )
 from handlers.texts import COMMANDS, Texts
 
+HELP_TOPICS_SHOWN = 20
+
 
 async def start(update: Update, context: Context) -> None:
     """Say what the bot is, name the current article and offer its parts as buttons.
@@ -54,12 +56,14 @@ async def help_command(update: Update, context: Context) -> None:
     lines = [tr.say("HELP_TITLE")]
     # Isolated, the command name leaves an Arabic line right to left from its first letter.
     lines += [isolate(f"/{name} — {tr.command(name)}", tr.rtl) for name in COMMANDS]
-    lexicon = context.bot_data.lexicon
     article = await chat_article(update, context)
     present = await context.bot_data.store.topics_of(article) if article else []
-    topics = lexicon.ordered(present) or list(lexicon.topics)
-    topic_line = isolate(render.commands_line(topics, tr.language), tr.rtl)
-    lines += ["", tr.say("HELP_TOPICS"), topic_line, tr.say("HELP_TOPICS_HINT")]
+    # The article's own topics, main subjects first: the lexicon has hundreds.
+    topics = context.bot_data.lexicon.ordered(present)[:HELP_TOPICS_SHOWN]
+    if topics:
+        topic_line = isolate(render.commands_line(topics, tr.language), tr.rtl)
+        lines += ["", tr.say("HELP_TOPICS"), topic_line]
+    lines += ["", tr.say("HELP_TOPICS_HINT")]
     if context.bot.username:
         link = render.escape(add_to_channel_link(context.bot.username))
         lines += ["", tr.say("ADD_TO_CHANNEL", link=link)]

@@ -33,6 +33,10 @@ class BotData:
         """Hand the open resources to the handlers."""
         self._store, self._lexicon = store, lexicon
 
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Answer with ``lexicon`` from the next update on (a newsroom's file changed)."""
+        self._lexicon = lexicon
+
     @property
     def store(self) -> Store:
         """The open store; asking before start-up has opened it is a programming error."""

@@ -22,7 +22,6 @@ from telegram.ext import BaseHandler, InlineQueryHandler
 from content.models import ArticleInfo
 from handlers import render
 from handlers.context import Context
-from handlers.subscriptions import find_topic
 from handlers.texts import Texts, language_of_user, texts_for
 
 PAGE = 50  # Telegram's most results per answer
@@ -68,7 +67,7 @@ async def _results(text: str, context: Context, tr: Texts) -> list[InlineQueryRe
     if section:
         found = await _section(article, int(section[1]), context, tr)
         return [found] if found else []
-    topic = find_topic(context.bot_data.lexicon, rest)
+    topic = context.bot_data.lexicon.find(rest)
     results = await _topics(article, topic.command, context, tr) if topic else []
     return results + await _hits(rest, context, tr)
 

@@ -7,9 +7,8 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from content.arabic import normalise
 from content.chats import EVERYTHING
-from content.topics import Lexicon, Topic
+from content.topics import Lexicon
 from handlers import render
 from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.chat_settings import settings_request
@@ -19,14 +18,7 @@ from handlers.permissions import may_change_settings
 from handlers.replies import reply, show_in_place
 from handlers.texts import Texts
 
-
-def find_topic(lexicon: Lexicon, words: str) -> Topic | None:
-    """The topic named by its command (iran, /iran) or its label (إيران, Iran)."""
-    wanted = normalise(words.strip().removeprefix("/"))
-    for topic in lexicon.topics:
-        if wanted in {topic.command, normalise(topic.label_ar), normalise(topic.label_en)}:
-            return topic
-    return None
+_SUGGESTIONS = 5
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -35,7 +27,7 @@ async def subscribe(update: Update, context: Context) -> None:
     if request is None:
         return
     chat, tr, argument = request.chat, request.tr, request.argument
-    topic = find_topic(context.bot_data.lexicon, argument) if argument else None
+    topic = context.bot_data.lexicon.find(argument) if argument else None
     if argument and topic is None:
         await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
         return
@@ -63,7 +55,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
         count = await chats.unsubscribe(chat.id, None)
         await reply(update, [tr.say("UNSUBSCRIBED_ALL", count=count)])
         return
-    topic = find_topic(context.bot_data.lexicon, argument)
+    topic = context.bot_data.lexicon.find(argument)
     if topic is None:
         await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
     elif await chats.unsubscribe(chat.id, topic.command):
@@ -129,7 +121,9 @@ def _unknown_topic(argument: str, lexicon: Lexicon, tr: Texts) -> str:
     return tr.say(
         "UNKNOWN_TOPIC",
         topic=render.escape(argument[:64]),
-        commands=render.commands_line(lexicon.topics, tr.language),
+        commands=render.commands_line(
+            lexicon.closest(argument, lexicon.topics, _SUGGESTIONS), tr.language
+        ),
     )
 
 

@@ -18,7 +18,9 @@ DEFAULT_LANGUAGE = "ar"  # the articles are Arabic: so is a chat that has said n
 
 # The command menu and /help, in order. Reading commands work everywhere; settings commands
 # change a chat's subscriptions, so in groups they are for administrators.
-READING_COMMANDS = ("start", "summary", "sections", "topics", "search", "articles", "help")
+READING_COMMANDS = (
+    "start", "summary", "sections", "topics", "topic", "search", "articles", "help",
+)  # fmt: skip
 SETTINGS_COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "digest", "timezone", "lang")
 PRIVATE_COMMANDS = ("share", "channels")
 ADMIN_COMMANDS = ("stats", "broadcast")  # ADMIN_IDS only

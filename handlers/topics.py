@@ -1,12 +1,19 @@
-"""/topics and the topic commands (/iran, /china …): what the article says about a topic."""
+"""/topics, /topic NAME and the topic commands (/sudan, /uk …): what the article says of a topic.
+
+Topic commands are read from the lexicon when each update arrives, not fixed at start-up: a
+newsroom's topics file can add topics while the bot runs.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
-from content.topics import Lexicon, Topic
+from content.topics import Topic
 from handlers import render
 from handlers.articles import button_label
 from handlers.callbacks import Action, encode, pattern
@@ -15,7 +22,6 @@ from handlers.inline import share_button
 from handlers.language import texts_of
 from handlers.replies import (
     Rendered,
-    answer_button,
     answer_command,
     answer_stale,
     current_article,
@@ -25,27 +31,79 @@ from handlers.replies import (
 )
 from handlers.texts import Texts
 
-_TOPIC_BUTTONS_PER_ROW = 3
+_BUTTONS_PER_ROW = 3
+TOPICS_PER_PAGE = 12  # a page of the topic list: four rows of three
+_OTHER_TOPICS_SHOWN = 6  # under a briefing, the article's next topics; the rest behind "more"
+_CLOSEST_SHOWN = 5
+_MAX_PAGE_DIGITS = 4
+
+
+class TopicCommandHandler(CommandHandler[Context, None]):
+    """A CommandHandler whose commands are the lexicon's at the moment an update arrives."""
+
+    def __init__(
+        self,
+        commands: Callable[[], frozenset[str]],
+        callback: Callable[[Update, Context], Coroutine[Any, Any, None]],
+    ) -> None:
+        self._live_commands = commands
+        super().__init__("topic", callback, filters=NEW_MESSAGES)
+
+    @property
+    def commands(self) -> frozenset[str]:
+        """The lexicon's commands and aliases, as they are now."""
+        return self._live_commands()
+
+    @commands.setter
+    def commands(self, _value: frozenset[str]) -> None:
+        """CommandHandler sets its commands once; ours follow the lexicon instead."""
 
 
 async def topics(update: Update, context: Context) -> None:
-    """List the topics the current article names, as buttons."""
-    await answer_command(update, context, _topic_list)
+    """List the topics the current article names, its main subjects first."""
+    await answer_command(update, context, _first_page)
 
 
 async def topics_button(update: Update, context: Context) -> None:
-    """Send the list of topics of the article whose button was pressed."""
-    await answer_button(update, context, _topic_list, in_place=False)
+    """Show a page of the topic list: a new message from the start card, else in place."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    await pressed.query.answer()
+    page = _page_number(pressed.arg)
+    rendered = await topic_list(pressed.article, context, pressed.tr, page or 0)
+    if page is None:
+        await reply(update, rendered.chunks, rendered.keyboard)
+    else:
+        await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
 
 
 async def topic_command(update: Update, context: Context) -> None:
-    """Answer /iran, /china …: that topic's paragraphs under their headings, then bullets."""
+    """Answer /sudan, /uk …: that topic's paragraphs under their headings, then bullets."""
     message = update.effective_message
     topic = context.bot_data.lexicon.get(_command_name(message.text if message else None))
     article = await current_article(update, context)
     if topic is None or article is None:
         return
     rendered = await topic_reply(article, topic, context, await texts_of(update, context))
+    await reply(update, rendered.chunks, rendered.keyboard)
+
+
+async def topic_by_name(update: Update, context: Context) -> None:
+    """Answer /topic NAME for any topic, named in Arabic or English, or by an alias."""
+    article = await current_article(update, context)
+    if article is None:
+        return
+    tr = await texts_of(update, context)
+    name = " ".join(context.args or [])
+    topic = context.bot_data.lexicon.find(name) if name else None
+    if topic is not None:
+        rendered = await topic_reply(article, topic, context, tr)
+    elif name:
+        rendered = await _unknown_name(article, name, context, tr)
+    else:
+        listing = await topic_list(article, context, tr, 0)
+        rendered = Rendered([f"{tr.say('TOPIC_USAGE')}\n\n{listing.chunks[0]}"], listing.keyboard)
     await reply(update, rendered.chunks, rendered.keyboard)
 
 
@@ -64,10 +122,10 @@ async def topic_button(update: Update, context: Context) -> None:
 
 
 async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: Texts) -> Rendered:
-    """The topic's briefing, with buttons to the article's other topics and its summary."""
+    """The topic's briefing, with buttons to the article's next topics and its summary."""
     store = context.bot_data.store
     briefing = await store.topic_briefing(article, topic.command)
-    present = context.bot_data.lexicon.ordered(await store.topics_of(article))
+    present = await _present(article, context)
     others = [other for other in present if other.command != topic.command]
     summary = InlineKeyboardButton(
         tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article.id)
@@ -81,10 +139,11 @@ async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: 
         ]
         for other in await store.articles_on(topic.command, besides=article.id)
     ]
+    rows = _topic_rows(article, others[:_OTHER_TOPICS_SHOWN], tr)
+    if len(others) > _OTHER_TOPICS_SHOWN:
+        rows.append([_more_button(article, len(others) - _OTHER_TOPICS_SHOWN, tr)])
     share = share_button(tr, article, topic.command)
-    keyboard = InlineKeyboardMarkup(
-        [*_topic_rows(article, others, tr), [summary, share], *earlier]
-    )
+    keyboard = InlineKeyboardMarkup([*rows, [summary, share], *earlier])
     if briefing.paragraphs or briefing.bullets:
         return Rendered(render.topic(briefing, topic, tr), keyboard)
     absent = tr.say(
@@ -94,16 +153,66 @@ async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: 
     )
     if not present:
         return Rendered([absent])
-    commands = render.commands_line(present, tr.language)
+    commands = render.commands_line(present[:TOPICS_PER_PAGE], tr.language)
     return Rendered([f"{absent}\n{tr.say('TOPIC_PRESENT_LIST', commands=commands)}"], keyboard)
 
 
-async def _topic_list(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
-    present = context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
+async def topic_list(article: ArticleInfo, context: Context, tr: Texts, page: int) -> Rendered:
+    """One page of the article's topics as buttons, main subjects on the first page."""
+    present = await _present(article, context)
     if not present:
         return Rendered([tr.say("NO_TOPICS")])
+    pages = -(-len(present) // TOPICS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = present[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
     title = tr.say("TOPICS_TITLE", title=render.escape(article.title))
-    return Rendered([title], InlineKeyboardMarkup(_topic_rows(article, present, tr)))
+    if pages > 1:
+        title += "\n" + tr.say("TOPICS_PAGE", page=page + 1, pages=pages)
+    rows = _topic_rows(article, shown, tr)
+    navigation = _page_buttons(article, page, pages, tr)
+    return Rendered([title], InlineKeyboardMarkup([*rows, navigation] if navigation else rows))
+
+
+async def _first_page(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
+    return await topic_list(article, context, tr, 0)
+
+
+async def _unknown_name(article: ArticleInfo, name: str, context: Context, tr: Texts) -> Rendered:
+    """Say the name is unknown, and offer the article's topics that look most like it."""
+    present = await _present(article, context)
+    topic = render.escape(name[:64])
+    if not present:
+        return Rendered([tr.say("TOPIC_UNKNOWN_NONE", topic=topic)])
+    closest = context.bot_data.lexicon.closest(name, present, _CLOSEST_SHOWN)
+    commands = render.commands_line(closest, tr.language)
+    text = tr.say("TOPIC_UNKNOWN_CLOSEST", topic=topic, commands=commands)
+    return Rendered([text], InlineKeyboardMarkup(_topic_rows(article, closest, tr)))
+
+
+async def _present(article: ArticleInfo, context: Context) -> list[Topic]:
+    """The article's topics, main subjects first."""
+    return context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
+
+
+def _page_buttons(
+    article: ArticleInfo, page: int, pages: int, tr: Texts
+) -> list[InlineKeyboardButton]:
+    """◀ and ▶ between pages, mirrored for a right-to-left reader."""
+    buttons = []
+    if page > 0:
+        previous = encode(Action.TOPICS, article.id, page - 1)
+        buttons.append(InlineKeyboardButton(tr.say("BUTTON_PREVIOUS"), callback_data=previous))
+    if page + 1 < pages:
+        following = encode(Action.TOPICS, article.id, page + 1)
+        buttons.append(InlineKeyboardButton(tr.say("BUTTON_NEXT"), callback_data=following))
+    return buttons[::-1] if tr.rtl else buttons
+
+
+def _more_button(article: ArticleInfo, count: int, tr: Texts) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        tr.say("BUTTON_MORE_TOPICS", count=count),
+        callback_data=encode(Action.TOPICS, article.id, 0),
+    )
 
 
 def _topic_rows(
@@ -117,9 +226,17 @@ def _topic_rows(
         for topic in topics
     ]
     return [
-        buttons[start : start + _TOPIC_BUTTONS_PER_ROW]
-        for start in range(0, len(buttons), _TOPIC_BUTTONS_PER_ROW)
+        buttons[start : start + _BUTTONS_PER_ROW]
+        for start in range(0, len(buttons), _BUTTONS_PER_ROW)
     ]
+
+
+def _page_number(arg: str) -> int | None:
+    """The page a button asks for; None for the start card's button, which has none."""
+    if not arg:
+        return None
+    # Forged data may carry any digits: only short, plain ones are a page.
+    return int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= _MAX_PAGE_DIGITS else 0
 
 
 def _command_name(text: str | None) -> str:
@@ -128,13 +245,17 @@ def _command_name(text: str | None) -> str:
     return first.removeprefix("/").partition("@")[0].lower()
 
 
-def handlers(lexicon: Lexicon) -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers: /topics, one command for every topic, and their buttons."""
+def handlers(
+    topic_commands: Callable[[], frozenset[str]],
+) -> list[BaseHandler[Update, Context, None]]:
+    """This module's handlers: /topics, /topic NAME, every topic's command, and their buttons.
+
+    ``topic_commands`` gives the lexicon's commands as they are when an update arrives.
+    """
     return [
         CommandHandler("topics", topics, filters=NEW_MESSAGES),
-        CommandHandler(
-            [topic.command for topic in lexicon.topics], topic_command, filters=NEW_MESSAGES
-        ),
+        CommandHandler("topic", topic_by_name, filters=NEW_MESSAGES),
+        TopicCommandHandler(topic_commands, topic_command),
         CallbackQueryHandler(topics_button, pattern=pattern(Action.TOPICS)),
         CallbackQueryHandler(topic_button, pattern=pattern(Action.TOPIC)),
     ]

@@ -188,7 +188,7 @@ async def test_command_menus_for_each_language_and_audience(api: FakeBotApi) -> 
         return [command["command"] for command in menus[language, scope]["commands"]]
 
     private = names("ar", "all_private_chats")
-    assert private[:5] == ["start", "summary", "sections", "topics", "search"]
+    assert private[:6] == ["start", "summary", "sections", "topics", "topic", "search"]
     assert {"subscribe", "digest", "lang", "channels", "help"} <= set(private)
     assert "subscribe" not in names("ar", "all_group_chats")  # groups: administrators only
     assert {"subscribe", "digest"} <= set(names("", "all_chat_administrators"))

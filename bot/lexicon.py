@@ -1,0 +1,91 @@
+"""The topic lexicon in force: the built-in world lexicon with a newsroom's TOPICS_FILE over it.
+
+The file is read at start-up and again whenever it changes while the bot runs. A malformed
+file is logged with its file, line and reason, and the lexicon in force stays as it was.
+Stored articles are re-tagged with a new lexicon in the background, one transaction each,
+so readers keep being answered meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from content.store import Store
+from content.topics import Lexicon, LexiconError, load_lexicon
+from handlers.texts import ADMIN_COMMANDS, COMMANDS
+
+logger = logging.getLogger(__name__)
+
+# No topic may take one of the bot's own commands.
+RESERVED_COMMANDS = frozenset(COMMANDS) | frozenset(ADMIN_COMMANDS)
+Signature = tuple[float, int] | None
+
+
+def read_lexicon(topics_file: Path | None) -> Lexicon:
+    """The built-in lexicon with ``topics_file`` merged over it, when it is given and valid."""
+    builtin = load_lexicon(reserved=RESERVED_COMMANDS)
+    if topics_file is None:
+        return builtin
+    try:
+        return load_lexicon(overlay=topics_file, reserved=RESERVED_COMMANDS)
+    except LexiconError as error:
+        logger.error("Ignored TOPICS_FILE, using the built-in topics: %s", error)
+        return builtin
+
+
+class LexiconWatcher:
+    """Reloads TOPICS_FILE when it changes, and brings the store and the handlers up to it."""
+
+    def __init__(
+        self,
+        topics_file: Path,
+        install: Callable[[Lexicon], Awaitable[None]],
+    ) -> None:
+        self._file = topics_file
+        self._install = install
+        self._seen: Signature = _signature(topics_file)
+
+    async def scan(self, _context: object) -> None:
+        """Job callback: check the file."""
+        await self.check()
+
+    async def check(self) -> bool:
+        """Load the file if it changed since last time; whether a new lexicon is in force."""
+        signature = await asyncio.to_thread(_signature, self._file)
+        if signature == self._seen:
+            return False
+        self._seen = signature
+        if signature is None:
+            logger.warning("TOPICS_FILE %s is gone: its topics stay until it returns", self._file)
+            return False
+        try:
+            lexicon = await asyncio.to_thread(load_lexicon, None, self._file, RESERVED_COMMANDS)
+        except LexiconError as error:
+            logger.error("Rejected the new TOPICS_FILE; the topics in force stay: %s", error)
+            return False
+        await self._install(lexicon)
+        logger.info("Loaded %d topics from the lexicon and %s", len(lexicon.topics), self._file)
+        return True
+
+
+async def retag_stale(store: Store) -> int:
+    """Re-tag every article tagged with another lexicon; how many were re-tagged."""
+    count = 0
+    for article_id in await store.stale_articles():
+        count += await store.retag(article_id)
+        await asyncio.sleep(0)  # one article at a time: replies go between them
+    if count:
+        logger.info("Re-tagged %d article(s) with the topics in force", count)
+    return count
+
+
+def _signature(path: Path) -> Signature:
+    """(mtime, size) of a regular file, or None when there is none to read."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime, status.st_size)
