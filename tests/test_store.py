@@ -14,9 +14,10 @@ from content.models import Article, Section
 from content.parser import parse_article, parse_file
 from content.schema import MIGRATIONS
 from content.store import Store
-from content.topics import Lexicon
+from content.topics import Lexicon, load_lexicon
 from tests.articles import article_text
 from tests.conftest import SEED
+from tests.eval.tagging import FOLDER as WORLD
 
 TABLES = ("articles", "sections", "paragraphs", "bullets", "paragraph_topics", "bullet_topics")
 
@@ -214,3 +215,39 @@ async def test_search_keeps_an_old_answer_that_only_a_rare_word_finds(
     assert "أوشاكوف" in hits[0].paragraph.text
     common = await store.search("العقوبات", limit=10)
     assert all(hit.article.slug != "old" for hit in common)  # the newest matches win
+
+
+async def test_topics_are_ranked_main_subject_first(store: Store) -> None:
+    result = await ingest_file(store, WORLD / "sudan-war.ar.txt")
+    article = await store.article(result.article_id)
+    assert article is not None
+    ranked = await store.topics_of(article)
+    assert ranked[0] == "sudan"  # named in the title
+    # then the summary's topics, most named first, before those of paragraphs alone
+    assert ranked.index("rsf") < ranked.index("libya")
+    assert ranked.index("chad") < ranked.index("ethiopia")
+
+
+async def test_a_new_lexicon_retags_stored_articles(
+    db_path: Path, lexicon: Lexicon, tmp_path: Path
+) -> None:
+    path = WORLD / "sudan-war.ar.txt"
+    overlay = tmp_path / "newsroom.toml"
+    overlay.write_text(
+        '[[topic]]\ncommand = "fuel"\nlabel_ar = "الوقود"\nlabel_en = "Fuel"\nnames = ["الوقود"]\n'
+    )
+    async with await Store.open(db_path, lexicon) as store:
+        result = await ingest_file(store, path)
+        assert await store.stale_articles() == []
+        store.use_lexicon(load_lexicon(overlay=overlay))
+        assert await store.stale_articles() == [result.article_id]
+        assert await store.retag(result.article_id)
+        article = await store.article(result.article_id)
+        assert article is not None
+        assert "fuel" in await store.topics_of(article)
+        briefing = await store.topic_briefing(article, "fuel")
+        assert [p.text[:12] for p in briefing.paragraphs] == ["ويعبر الوقود"]
+        assert await store.stale_articles() == []
+        # Re-tagging from the store gives what ingesting the file would have.
+        assert (await ingest_file(store, path)).outcome == "unchanged"
+        assert await store.retag(9999) is False
