@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -247,12 +248,14 @@ class Lexicon:
         words = [tokens(block) for block in blocks]
         scans = [self._scan(block, frozenset()) for block in words]
         named = frozenset().union(*(scan.found for scan in scans))
-        if any(scan.unconfirmed & named for scan in scans):
-            scans = [self._scan(block, named) for block in words]
-        return [frozenset(scan.found) for scan in scans]
+        # Only a block holding a confirm-guarded name of a topic named elsewhere can change.
+        return [
+            frozenset(self._scan(block, named).found if scan.unconfirmed & named else scan.found)
+            for block, scan in zip(words, scans, strict=True)
+        ]
 
     def _scan(self, words: list[str], confirmed: frozenset[str] | None) -> _Scan:
-        options = [tuple(readings(word)) for word in words]
+        options = [_readings(word) for word in words]
         scan = _Scan()
         start = 0
         while start < len(words):
@@ -321,6 +324,12 @@ class Lexicon:
         """Whether the word at ``left`` or at ``right`` is part of another place's name."""
         neighbours = [index for index in (left, right) if 0 <= index < len(options)]
         return any(self._place_readings.intersection(options[index]) for index in neighbours)
+
+
+@lru_cache(maxsize=1 << 16)
+def _readings(word: str) -> tuple[Reading, ...]:
+    """A word's readings, computed once: news repeats its words."""
+    return tuple(readings(word))
 
 
 def _fits(form: Form, options: list[tuple[Reading, ...]], start: int) -> bool:
