@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search import generate  # noqa: E402  (bench/search.py, beside this file)
+
 from content.parser import parse_article, parse_file  # noqa: E402
 from content.store import Store  # noqa: E402
 from content.topics import Lexicon, load_lexicon  # noqa: E402
@@ -44,19 +46,10 @@ def sentences() -> tuple[list[str], list[str], list[str]]:
 
 
 def articles(count: int) -> list[bytes]:
-    """``count`` articles of a lead, four sections of three to nine paragraphs, six bullets."""
+    """``count`` articles in the seed's shape, as the search benchmark makes them."""
     rng = random.Random(count)
-    paragraphs, headings, bullets = sentences()
-    made = []
-    for number in range(count):
-        lines = [rng.choice(paragraphs)]
-        for _ in range(4):
-            lines.append(f"{rng.choice(headings)} {number}")
-            lines += [rng.choice(paragraphs) for _ in range(rng.randint(3, 9))]
-        lines.append(f"خلاصة المقال {number}:")
-        lines += [f"- {rng.choice(bullets)}" for _ in range(6)]
-        made.append("\n".join(lines).encode())
-    return made
+    words = sentences()
+    return [generate(number, rng, words) for number in range(count)]
 
 
 def load(path: Path | None) -> tuple[Lexicon, float, float]:
