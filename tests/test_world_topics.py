@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot.app import MojazApp
+from content.library import ingest_file
 from content.parser import parse_file
+from content.store import Store
+from content.topics import Lexicon, load_lexicon, parse_lexicon
 from handlers import topics
 from handlers.texts import texts_for
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
-from tests.eval.tagging import FOLDER
+from tests.eval.tagging import FOLDER, HAND_LEXICON
 from tests.fake_bot_api import Call, Chat, FakeBotApi, User
 from tests.test_e2e import button, plain
 
@@ -196,3 +199,46 @@ async def _until_logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"never logged {text!r}")
+
+
+@pytest.mark.usefixtures("world_bot")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("a1 sudan", "t:1:sudan"), ("a1 السودان", "t:1:sudan"), ("a1 britain", None)],
+)
+async def test_inline_mode_takes_any_topic_name(
+    api: FakeBotApi, query: str, expected: str | None
+) -> None:
+    before = len(api.calls_to("answerInlineQuery"))
+    await api.inline(READER, query)
+    await api.wait_for(lambda _: len(api.calls_to("answerInlineQuery")) > before)
+    results = api.calls_to("answerInlineQuery")[before].params["results"]
+    ids = [result["id"] for result in results]
+    if expected is None:  # a topic the article does not name offers no briefing of it
+        assert not any(i.startswith("t:") for i in ids)
+    else:
+        assert ids[0] == expected
+
+
+@pytest.mark.usefixtures("world_bot")
+@pytest.mark.parametrize(("payload", "heading"), [("a1-t-chad", "Chad"), ("a1-t-emirates", "UAE")])
+async def test_a_deep_link_opens_any_topic(api: FakeBotApi, payload: str, heading: str) -> None:
+    reply = await reply_to(api, f"/start {payload}")
+    assert plain(reply.text).startswith(f"{heading} — ")
+
+
+def test_every_command_of_the_sixteen_topics_still_answers(lexicon: Lexicon) -> None:
+    old = parse_lexicon(HAND_LEXICON.read_bytes(), "old")
+    assert {spec.command for spec in old} <= lexicon.commands
+
+
+async def test_an_article_stored_under_the_old_lexicon_is_retagged_at_start(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with await Store.open(database, load_lexicon(HAND_LEXICON)) as store:
+        await ingest_file(store, SUDAN)  # the 16 topics know no Sudan
+    empty = tmp_path / "no-seeds"
+    empty.mkdir()
+    async with bot_running(settings_for(api, tmp_path, empty)):
+        await _until_answered(api, "/sudan", ARTICLE.sections[0].paragraphs[2])
