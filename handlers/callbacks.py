@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,7 +29,11 @@ class Action(StrEnum):
     ARTICLE = "art"
 
 
-_DATA = re.compile(r"(?P<action>[a-z]+):(?P<number>-?\d{1,19}):(?P<arg>[a-z0-9_]{0,32})")
+_DATA = re.compile(
+    r"(?P<action>[a-z]+):(?P<number>-?[0-9]{1,19}):(?P<arg>[a-z0-9_]{0,32})", re.ASCII
+)
+# SQLite's integers are 64-bit: a forged id beyond them must read as no id, not overflow.
+_LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,34 @@ def decode(data: str | None) -> Callback | None:
         action = Action(match["action"])
     except ValueError:
         return None
-    return Callback(action, int(match["number"]), match["arg"])
+    number = int(match["number"])
+    if abs(number) > _LARGEST_ID:
+        return None
+    return Callback(action, number, match["arg"])
 
 
-def pattern(action: Action) -> str:
-    """The regex a CallbackQueryHandler uses to pick this action's presses."""
-    return rf"^{action}:"
+def small_number(text: str, digits: int) -> int | None:
+    """``text`` as a count of at most ``digits`` ASCII digits, or None.
+
+    ``str.isdigit`` also takes ² and ①, which ``int`` refuses: forged data may hold either.
+    """
+    if 0 < len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def pattern(action: Action) -> Callable[[object], bool]:
+    """What a CallbackQueryHandler picks: well-formed presses of this action only.
+
+    Anything else (forged, malformed, an id past 64 bits) falls through to the fallback,
+    which answers it, so no press is left with a spinning button.
+    """
+
+    def matches(data: object) -> bool:
+        callback = decode(data) if isinstance(data, str) else None
+        return callback is not None and callback.action is action
+
+    return matches
 
 
 def decoded_press(update: Update) -> tuple[CallbackQuery, Callback] | None:

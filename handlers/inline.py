@@ -21,11 +21,13 @@ from telegram.ext import BaseHandler, InlineQueryHandler
 
 from content.models import ArticleInfo
 from handlers import render
+from handlers.callbacks import small_number
 from handlers.context import Context
 from handlers.texts import Texts, language_of_user, texts_for
 
 PAGE = 50  # Telegram's most results per answer
 CACHE_SECONDS = 60  # the same query answers the same briefings for a minute
+_OFFSET_DIGITS = 6  # next_offset is ours: a longer one is forged
 QUERY_MAX_CHARS = 256
 _ARTICLE = re.compile(r"a(\d{1,18})")
 _SECTION = re.compile(r"s(\d{1,4})")
@@ -45,7 +47,7 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     tr = texts_for(language_of_user(query.from_user.language_code))
     results = await _results(query.query[:QUERY_MAX_CHARS].strip(), context, tr)
-    start = int(query.offset) if query.offset.isdigit() else 0
+    start = small_number(query.offset, _OFFSET_DIGITS) or 0
     page = results[start : start + PAGE]
     more = start + PAGE < len(results)
     await query.answer(

@@ -42,9 +42,12 @@ async def language_button(update: Update, context: Context) -> None:
     """Store the chosen language for the chat, and answer in it."""
     press = decoded_press(update)
     chat = update.effective_chat
-    if press is None or chat is None or press[1].arg not in LANGUAGES:
+    if press is None or chat is None:
         return
     query, callback = press
+    if callback.arg not in LANGUAGES:
+        await query.answer()  # a forged language: answered, and nothing changes
+        return
     if not await may_change_settings(update, context):
         tr = await texts_of(update, context)
         await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo, SectionView
 from handlers import render
-from handlers.callbacks import Action, encode, pattern
+from handlers.callbacks import Action, encode, pattern, small_number
 from handlers.context import NEW_MESSAGES, Context
 from handlers.inline import share_button
 from handlers.replies import (
@@ -19,6 +19,8 @@ from handlers.replies import (
     show_in_place,
 )
 from handlers.texts import Texts
+
+_SECTION_DIGITS = 6
 
 
 async def sections(update: Update, context: Context) -> None:
@@ -36,7 +38,8 @@ async def section_button(update: Update, context: Context) -> None:
     pressed = await pressed_button(update, context)
     if pressed is None:
         return
-    number = int(pressed.arg) if pressed.arg.isdigit() else -1
+    number = small_number(pressed.arg, _SECTION_DIGITS)
+    number = -1 if number is None else number
     view = await context.bot_data.store.section(pressed.article, number)
     if view is None:
         await answer_stale(pressed.query, pressed.tr)

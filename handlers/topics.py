@@ -16,7 +16,7 @@ from content.models import ArticleInfo
 from content.topics import Topic
 from handlers import render
 from handlers.articles import button_label
-from handlers.callbacks import Action, encode, pattern
+from handlers.callbacks import Action, encode, pattern, small_number
 from handlers.context import NEW_MESSAGES, Context
 from handlers.inline import share_button
 from handlers.language import texts_of
@@ -235,8 +235,7 @@ def _page_number(arg: str) -> int | None:
     """The page a button asks for; None for the start card's button, which has none."""
     if not arg:
         return None
-    # Forged data may carry any digits: only short, plain ones are a page.
-    return int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= _MAX_PAGE_DIGITS else 0
+    return small_number(arg, _MAX_PAGE_DIGITS) or 0
 
 
 def _command_name(text: str | None) -> str:
