@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 from telegram.ext import JobQueue
@@ -48,12 +49,17 @@ class SeedsWatcher:
         changed = await asyncio.to_thread(self._changed_files)
         stored = 0
         for path, signature in changed:
-            self._seen[path] = signature
             try:
                 result = await ingest_file(self._store, path, self._max_bytes)
             except ArticleFormatError as error:
+                self._seen[path] = signature  # the file is wrong: wait for it to change
                 logger.warning("Skipped an article: %s", error)
                 continue
+            except (sqlite3.Error, OSError) as error:
+                # Disk full, database locked: not the file's fault, so the next scan retries.
+                logger.warning("Could not store %s, will retry: %s", path.name, error)
+                continue
+            self._seen[path] = signature
             logger.info("Article %s from %s: %s", result.slug, path.name, result.outcome)
             stored += result.outcome != "unchanged"
         return stored

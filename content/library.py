@@ -62,7 +62,8 @@ def article_files(directory: Path) -> list[Path] | None:
     """The article files in ``directory`` in name order, or None when it is no folder."""
     if not directory.is_dir():
         return None
-    return sorted(directory.glob(f"*{ARTICLE_SUFFIX}"))
+    # Only regular files: a folder or a FIFO named like an article is no article.
+    return sorted(path for path in directory.glob(f"*{ARTICLE_SUFFIX}") if path.is_file())
 
 
 def _claim_slug(slugs: dict[str, Path], path: Path) -> None:

@@ -13,7 +13,9 @@ The format, line by line (blank lines are ignored everywhere):
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,11 +58,32 @@ class _Line:
 def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and parse the article at ``path``; refuses a file over ``max_bytes``."""
     try:
-        size = path.stat().st_size
+        data = _read_regular_file(path, max_bytes)
     except OSError as error:
         raise ArticleFormatError(path, None, f"cannot be read: {error.strerror}") from error
-    _check_size(path, size, max_bytes)
-    return parse_article(path.read_bytes(), path, max_bytes)
+    return parse_article(data, path, max_bytes)
+
+
+def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` when it is a regular file; a FIFO or a folder is refused.
+
+    O_NONBLOCK lets opening a FIFO return at once instead of waiting for a writer for good;
+    the check on the open descriptor then refuses anything that is not a regular file, even
+    one swapped in after the folder was listed.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise ArticleFormatError(path, None, "not a regular file")
+        _check_size(path, status.st_size, max_bytes)
+        chunks, total = [], 0
+        while total <= max_bytes and (chunk := os.read(descriptor, 1 << 16)):
+            chunks.append(chunk)
+            total += len(chunk)  # past max_bytes it grew while read: refused by size below
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def parse_article(data: bytes, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
