@@ -113,4 +113,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX article_topics_by_topic ON article_topics (topic);
     ALTER TABLE articles ADD COLUMN tagged_with TEXT NOT NULL DEFAULT '';
     """,
+    """
+    -- Topic terms (t_south_sudan) are one token: unicode61 split them at '_', so /search t
+    -- matched every paragraph that named a topic. The terms are copied, not recomputed.
+    CREATE VIRTUAL TABLE paragraph_terms_whole
+        USING fts5 (terms, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
+    INSERT INTO paragraph_terms_whole (rowid, terms) SELECT rowid, terms FROM paragraph_terms;
+    DROP TABLE paragraph_vocab;
+    DROP TABLE paragraph_terms;
+    ALTER TABLE paragraph_terms_whole RENAME TO paragraph_terms;
+    CREATE VIRTUAL TABLE paragraph_vocab USING fts5vocab(paragraph_terms, row);
+    """,
 )

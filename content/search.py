@@ -70,8 +70,12 @@ class Analyzer:
     glossary: dict[str, str] = field(default_factory=load_glossary)
 
     def index_terms(self, text: str, topics: frozenset[str] | None = None) -> list[str]:
-        """The terms ``text`` is indexed under; ``topics`` spares finding its topics again."""
-        found = [self.term(token) for token in tokens(text)]
+        """The terms ``text`` is indexed under; ``topics`` spares finding its topics again.
+
+        A word of the text that looks like a topic term is left out: only the lexicon makes
+        topic terms, so no paragraph or question can forge or type one.
+        """
+        found = [self.term(token) for token in tokens(text) if not token.startswith(TOPIC_PREFIX)]
         if self.topic_terms:
             named = self.lexicon.topics_in(text) if topics is None else topics
             found += [TOPIC_PREFIX + topic for topic in sorted(named)]

@@ -251,3 +251,15 @@ async def test_a_new_lexicon_retags_stored_articles(
         # Re-tagging from the store gives what ingesting the file would have.
         assert (await ingest_file(store, path)).outcome == "unchanged"
         assert await store.retag(9999) is False
+
+
+@pytest.mark.parametrize("query", ["t", "t_iran", "T_IRAN", "t_", "_"])
+async def test_topic_terms_cannot_be_typed(store: Store, query: str) -> None:
+    await ingest_file(store, SEED)
+    assert await store.search(query) == []
+
+
+async def test_a_topic_is_still_found_by_its_names(store: Store) -> None:
+    await ingest_file(store, SEED)
+    assert await store.search("iran")  # the English name reaches إيران through its topic term
+    assert await store.search("طهران")
