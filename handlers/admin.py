@@ -18,6 +18,7 @@ from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
 from handlers.replies import current_article, reply, show_in_place
+from handlers.texts import Texts
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 async def stats(update: Update, context: Context) -> None:
     """Chats by type, active subscriptions, deliveries by state and the last errors."""
     tr = await texts_of(update, context)
+    if not await _in_private(update, tr):
+        return
     numbers = await context.bot_data.store.outbox.stats()
     lines = [tr.say("STATS_TITLE")]
     lines += [
@@ -32,7 +35,7 @@ async def stats(update: Update, context: Context) -> None:
         for kind, active, inactive in numbers.chats_by_type
     ]
     lines.append(tr.say("STATS_SUBSCRIPTIONS", count=numbers.active_subscriptions))
-    states = "، ".join(f"{state} {count}" for state, count in numbers.deliveries_by_state)
+    states = tr.join(f"{state} {count}" for state, count in numbers.deliveries_by_state)
     lines.append(tr.say("STATS_DELIVERIES", states=states or "0"))
     if numbers.last_errors:
         lines += ["", tr.say("STATS_ERRORS")]
@@ -46,6 +49,8 @@ async def stats(update: Update, context: Context) -> None:
 async def broadcast(update: Update, context: Context) -> None:
     """Preview the latest briefing as it would be sent, with a button to send it to all."""
     tr = await texts_of(update, context)
+    if not await _in_private(update, tr):
+        return
     article = await current_article(update, context)
     if article is None:
         return
@@ -65,6 +70,15 @@ async def broadcast(update: Update, context: Context) -> None:
         ]
     )
     await reply(update, [tr.say("BROADCAST_PREVIEW", count=audience), *preview], keyboard)
+
+
+async def _in_private(update: Update, tr: Texts) -> bool:
+    """Whether the chat is private; elsewhere chat ids and errors are not for everyone's eyes."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == chat.PRIVATE:
+        return True
+    await reply(update, [tr.say("ADMIN_PRIVATE_ONLY")])
+    return False
 
 
 async def broadcast_button(update: Update, context: Context) -> None:

@@ -6,8 +6,9 @@ import logging
 import re
 import time
 from datetime import time as clock_time
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, JobQueue
@@ -32,14 +33,20 @@ def parse_time(text: str) -> str | None:
 
 
 def valid_zone(name: str) -> str | None:
-    """The IANA zone ``name`` if this machine knows it, else None."""
+    """The IANA zone ``name`` (asia/riyadh is Asia/Riyadh) if this machine knows it, else None."""
     if not name or name.startswith(("/", ".")) or ".." in name:
         return None
+    canonical = _zones_by_folded_name().get(name.casefold(), name)
     try:
-        ZoneInfo(name)
+        ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return name
+    return canonical
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in available_timezones()}
 
 
 def job_name(chat_id: int) -> str:

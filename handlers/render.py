@@ -211,7 +211,7 @@ def new_article(summary_view: Summary, topic_labels: Sequence[str], tr: Texts) -
     """A new article pushed to a subscriber: a marker, its summary, the topics that matched."""
     blocks = [tr.say("NEW_ARTICLE"), *summary(summary_view, tr)]
     if topic_labels:
-        labels = ("، " if tr.rtl else ", ").join(escape(label) for label in topic_labels)
+        labels = tr.join(escape(label) for label in topic_labels)
         blocks.append(f"<i>{tr.say('NEW_ARTICLE_TOPICS', labels=labels)}</i>")
     return titled(blocks, escape(summary_view.article.title))
 

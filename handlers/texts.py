@@ -8,6 +8,7 @@ code to LANGUAGES.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -51,6 +52,10 @@ class Texts:
     def command(self, name: str) -> str:
         """The one-line description of a command."""
         return self._entries[f"COMMAND_{name.upper()}"]
+
+    def join(self, items: Iterable[str]) -> str:
+        """Items as a list in this language: the Arabic comma in Arabic, ", " otherwise."""
+        return ("، " if self.rtl else ", ").join(items)
 
     @property
     def rtl(self) -> bool:

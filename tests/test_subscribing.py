@@ -215,3 +215,24 @@ async def test_digest_jobs_are_rebuilt_at_start_up(
         assert job.next_t is not None
         cairo = job.next_t.astimezone(ZoneInfo("Africa/Cairo"))
         assert (cairo.hour, cairo.minute) == (6, 15)
+
+
+@pytest.mark.parametrize("written", ["asia/riyadh", "ASIA/RIYADH", "Asia/Riyadh"])
+async def test_a_timezone_is_matched_whatever_its_case(api: FakeBotApi, written: str) -> None:
+    me = Chat(READER.id)
+    reply = await say(api, me, READER, f"/timezone {written}")
+    assert reply.text == AR.say("TIMEZONE_SET", zone="Asia/Riyadh")
+
+
+@pytest.mark.parametrize("command", ["/stats", "/broadcast"])
+async def test_admin_commands_are_answered_in_private_only(api: FakeBotApi, command: str) -> None:
+    english_admin = User(ADMIN.id, "Admin", language_code="en")
+    in_group = await say(api, GROUP, english_admin, command)
+    assert in_group.text == texts_for("en").say("ADMIN_PRIVATE_ONLY")
+    private = await say(api, Chat(ADMIN.id), english_admin, command)
+    assert private.text != in_group.text
+
+
+def test_lists_are_joined_with_each_languages_comma() -> None:
+    assert texts_for("en").join(["sent 3", "failed 1"]) == "sent 3, failed 1"
+    assert texts_for("ar").join(["sent 3", "failed 1"]) == "sent 3، failed 1"
