@@ -20,7 +20,7 @@ from bot.runner import run_until_signalled
 from bot.settings import Settings
 from content.library import ingest_file
 from content.parser import ArticleFormatError
-from content.store import Store
+from content.store import Store, StoreUnavailableError
 from handlers.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
@@ -70,7 +70,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
-    """Do what the command line asked: ingest files, the console, or the bot in Telegram."""
+    """Do what the command line asked; a database that cannot be opened is named, not traced."""
+    try:
+        return _run(args, settings, token)
+    except StoreUnavailableError as error:
+        print(f"Mojaz: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
+    """Ingest files, run the console, or run the bot in Telegram."""
     if args.command == "ingest":
         setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
         return asyncio.run(ingest_files(settings, args.files))

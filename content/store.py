@@ -47,6 +47,13 @@ _PARAGRAPH_FROM = """
 """
 
 
+class StoreUnavailableError(RuntimeError):
+    """The database cannot be opened or brought up to date."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"cannot open the database {path}: {reason}")
+
+
 class Store(Repository):
     """Articles, their sections, paragraphs, bullets and topic tags, in one SQLite file.
 
@@ -69,22 +76,15 @@ class Store(Repository):
     async def open(
         cls, path: Path | str, lexicon: Lexicon, analyzer: Analyzer | None = None
     ) -> Store:
-        """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
+        """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+        Raises StoreUnavailableError, naming the path, when the file cannot be opened or written
+        (read-only, locked past the busy timeout, not a database, a folder).
+        """
         try:
-            await db.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL survives a crash of the process (what the outbox must
-            # survive) and spares an fsync on every commit; only a power cut could lose the
-            # last commits.
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA busy_timeout = 5000")
-            await _migrate(db)
-        except BaseException:
-            await db.close()
-            raise
+            db = await _connect(path)
+        except (sqlite3.Error, OSError) as error:
+            raise StoreUnavailableError(path, str(error)) from error
         return cls(db, lexicon, analyzer)
 
     async def close(self) -> None:
@@ -493,6 +493,26 @@ def _topic_set(value: object) -> frozenset[str]:
     return frozenset(str(value).split(",")) if value else frozenset()
 
 
+async def _connect(path: Path | str) -> aiosqlite.Connection:
+    """A connection to ``path`` with our settings, its schema migrated to the latest."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        # First, so that a database another process holds is waited for, not failed at once.
+        await db.execute("PRAGMA busy_timeout = 5000")
+        await db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL survives a crash of the process (what the outbox must survive)
+        # and spares an fsync on every commit; only a power cut could lose the last commits.
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await _migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
 async def _user_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
@@ -503,7 +523,7 @@ async def _migrate(db: aiosqlite.Connection) -> None:
     """Apply every migration newer than the database, each in its own transaction."""
     current = await _user_version(db)
     if current > len(MIGRATIONS):
-        raise RuntimeError(
+        raise sqlite3.DatabaseError(
             f"the database has schema version {current}, newer than this program's "
             f"{len(MIGRATIONS)}: upgrade Mojaz"
         )

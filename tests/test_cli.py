@@ -120,3 +120,19 @@ def test_the_token_is_secret_in_settings() -> None:
     settings = make_settings(bot_token="1:very-secret")
     assert "very-secret" not in repr(settings)
     assert "very-secret" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize("command", [["ingest", str(SEED)], ["--console"]])
+@pytest.mark.parametrize("kind", ["folder", "not a database"])
+def test_a_database_that_cannot_be_opened_is_named_not_traced(
+    tmp_path: Path, command: list[str], kind: str
+) -> None:
+    database = tmp_path / "mojaz.sqlite3"
+    if kind == "folder":
+        database.mkdir()
+    else:
+        database.write_bytes(b"this is not SQLite" * 100)
+    result = run_bot(command, tmp_path, stdin="/start\n", DATABASE_PATH=str(database))
+    assert result.returncode == 1
+    assert f"cannot open the database {database}" in result.stderr
+    assert "Traceback" not in result.stderr
