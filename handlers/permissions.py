@@ -43,10 +43,20 @@ async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
 
 
 async def may_change_settings(update: Update, context: Context) -> bool:
-    """In a private chat anyone may; in a group only its administrators (anonymous ones too)."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    """In a private chat anyone may; in a group or channel only its administrators.
+
+    A press is always checked against the presser's rights, asked of Telegram: the message
+    under the button may well be the channel's own post, and its data can be forged. A new
+    message sent as the chat itself is from an anonymous administrator (in a group) or from
+    the channel's administrators (a channel post): nobody else can send one.
+    """
+    chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return True
+    if update.callback_query is not None:
+        return await is_admin(context, chat.id, update.callback_query.from_user.id)
+    message = update.message or update.channel_post
     if message is not None and message.sender_chat is not None:
-        return message.sender_chat.id == chat.id  # an anonymous administrator of this group
+        return message.sender_chat.id == chat.id
+    user = update.effective_user
     return user is not None and await is_admin(context, chat.id, user.id)

@@ -236,3 +236,30 @@ async def test_admin_commands_are_answered_in_private_only(api: FakeBotApi, comm
 def test_lists_are_joined_with_each_languages_comma() -> None:
     assert texts_for("en").join(["sent 3", "failed 1"]) == "sent 3, failed 1"
     assert texts_for("ar").join(["sent 3", "failed 1"]) == "sent 3، failed 1"
+
+
+@pytest.mark.parametrize("data", ["unsub:0:", "lang:0:en"])
+async def test_a_forged_press_on_a_channel_post_changes_nothing(
+    api: FakeBotApi, bot: MojazApp, data: str
+) -> None:
+    """Every post in a channel is sent as the channel: that says nothing of the presser."""
+    await api.change_membership(CHANNEL, ADMIN, "administrator", can_post=True)
+    await api.wait_for_calls("sendMessage", ADMIN.id, 3)
+    api.admins[CHANNEL.id] = {ADMIN.id}
+    chats = bot.bot_data.store.chats
+    before = (await chats.subscriptions(CHANNEL.id), await chats.get(CHANNEL.id))
+    post = {
+        "message_id": 77,
+        "date": 0,
+        "chat": CHANNEL.as_json(),
+        "sender_chat": CHANNEL.as_json(),
+        "text": "a post",
+    }
+    await api.press(READER, post, data)
+    await api.wait_for(
+        lambda c: any(x.params.get("text") == AR.say("GROUP_ADMINS_ONLY") for x in c)
+    )
+    assert (await chats.subscriptions(CHANNEL.id), await chats.get(CHANNEL.id)) == before
+    await api.press(ADMIN, post, data)  # the channel's administrator may
+    await api.wait_for(lambda _: len(api.calls_to("answerCallbackQuery")) >= 2)
+    assert (await chats.subscriptions(CHANNEL.id), await chats.get(CHANNEL.id)) != before
