@@ -177,7 +177,13 @@ class OutboxWorker:
 
     async def _render_once(self, delivery: Delivery) -> Rendered | None:
         """The delivery's messages, rendered once for every delivery that says the same."""
-        key = (delivery.kind, delivery.article_ids, delivery.topics, delivery.chat_type)
+        key = (
+            delivery.kind,
+            delivery.article_ids,
+            delivery.topics,
+            delivery.chat_type,
+            delivery.language,
+        )
         if key not in self._rendered:
             if len(self._rendered) >= _RENDER_CACHE_SIZE:
                 self._rendered.clear()

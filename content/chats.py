@@ -27,16 +27,27 @@ class Chats(Repository):
     """Where briefings go."""
 
     async def record(
-        self, chat_id: int, kind: str, title: str, now: float, owner_id: int | None = None
+        self,
+        chat_id: int,
+        kind: str,
+        title: str,
+        now: float,
+        owner_id: int | None = None,
+        app_language: str = "",
     ) -> ChatInfo:
-        """Remember a chat (again): a chat that comes back is active once more."""
+        """Remember a chat (again): a chat that comes back is active once more.
+
+        ``app_language`` is the language of a private chat's user's app, which pushes to it
+        speak until /lang chooses one; '' leaves what was known.
+        """
         await self._write(
-            "INSERT INTO chats (id, type, title, created_at, owner_id, digest_since)"
-            " VALUES (?, ?, ?, ?, ?, ?)"
+            "INSERT INTO chats (id, type, title, created_at, owner_id, digest_since,"
+            " app_language) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
             " active = 1, inactive_reason = '',"
-            " owner_id = COALESCE(excluded.owner_id, chats.owner_id)",
-            (chat_id, kind, title, now, owner_id, now),
+            " owner_id = COALESCE(excluded.owner_id, chats.owner_id),"
+            " app_language = COALESCE(NULLIF(excluded.app_language, ''), chats.app_language)",
+            (chat_id, kind, title, now, owner_id, now, app_language),
         )
         chat = await self.get(chat_id)
         if chat is None:

@@ -11,7 +11,8 @@ from content.db import Repository
 from content.models import Delivery, DeliveryError, Stats
 
 _DELIVERY_COLUMNS = (
-    "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent, c.language"
+    "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
+    " COALESCE(NULLIF(c.language, ''), c.app_language)"  # chosen, else the user's app's
 )
 # Topics an article names, in its paragraphs or bullets.
 _ARTICLE_TOPICS = """

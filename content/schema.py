@@ -124,4 +124,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE paragraph_terms_whole RENAME TO paragraph_terms;
     CREATE VIRTUAL TABLE paragraph_vocab USING fts5vocab(paragraph_terms, row);
     """,
+    """
+    -- The language of the app of a private chat's user, for pushes until /lang chooses one.
+    ALTER TABLE chats ADD COLUMN app_language TEXT NOT NULL DEFAULT '';
+    """,
 )

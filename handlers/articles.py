@@ -36,7 +36,7 @@ async def article_button(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if pressed is None or chat is None:
         return
-    await remember_chat(chat, context)
+    await remember_chat(chat, context, update.effective_user)
     await context.bot_data.store.chats.set_article(chat.id, pressed.article.id)
     await pressed.query.answer()
     text = pressed.tr.say("ARTICLE_CHOSEN", title=render.escape(pressed.article.title))

@@ -36,7 +36,7 @@ async def start(update: Update, context: Context) -> None:
     subscriptions resume.
     """
     if update.effective_chat is not None:
-        await remember_chat(update.effective_chat, context)
+        await remember_chat(update.effective_chat, context, update.effective_user)
     payload = (context.args or [""])[0]
     if payload and await open_link(update, context, payload):
         return

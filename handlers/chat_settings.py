@@ -32,5 +32,5 @@ async def settings_request(update: Update, context: Context) -> SettingsRequest 
     if not await may_change_settings(update, context):
         await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
         return None
-    await remember_chat(chat, context)
+    await remember_chat(chat, context, update.effective_user)
     return SettingsRequest(chat, tr, " ".join(context.args or []).strip())

@@ -27,7 +27,7 @@ async def open_link(update: Update, context: Context, payload: str) -> bool:
     rendered = await _render(target, article, context, tr)
     if rendered is None:
         return False
-    await remember_chat(chat, context)
+    await remember_chat(chat, context, update.effective_user)
     await store.chats.set_article(chat.id, article.id)
     await reply(update, rendered.chunks, rendered.keyboard)
     return True

@@ -52,7 +52,7 @@ async def language_button(update: Update, context: Context) -> None:
         tr = await texts_of(update, context)
         await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)
         return
-    await remember_chat(chat, context)
+    await remember_chat(chat, context, update.effective_user)
     await context.bot_data.store.chats.set_language(chat.id, callback.arg)
     tr = texts_for(callback.arg)
     await query.answer()

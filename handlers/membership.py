@@ -31,7 +31,7 @@ async def membership_changed(update: Update, context: Context) -> None:
         return
     chats = context.bot_data.store.chats
     if change.new_chat_member.status in _PRESENT_STATUSES:
-        await remember_chat(change.chat, context)
+        await remember_chat(change.chat, context, change.from_user)
         logger.info("Now in %s %s", change.chat.type, change.chat.id)
     else:
         await chats.deactivate(change.chat.id, f"bot is {change.new_chat_member.status}")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import Chat, Update
+from telegram import Chat, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from content.models import ChatInfo
 from handlers.context import Context
+from handlers.texts import language_of_user
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +20,18 @@ ADMIN_CACHE_SECONDS = 60.0
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
-async def remember_chat(chat: Chat, context: Context) -> ChatInfo:
-    """Record the chat a command came from; a chat that comes back is active again."""
+async def remember_chat(chat: Chat, context: Context, user: User | None = None) -> ChatInfo:
+    """Record the chat a command came from; a chat that comes back is active again.
+
+    In a private chat, ``user``'s app language is kept too: pushes speak it until /lang.
+    """
     title = chat.title or chat.full_name or ""
-    return await context.bot_data.store.chats.record(chat.id, chat.type, title, time.time())
+    app_language = ""
+    if user is not None and chat.type == ChatType.PRIVATE and user.language_code:
+        app_language = language_of_user(user.language_code)
+    return await context.bot_data.store.chats.record(
+        chat.id, chat.type, title, time.time(), app_language=app_language
+    )
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:

@@ -263,3 +263,26 @@ async def test_a_forged_press_on_a_channel_post_changes_nothing(
     await api.press(ADMIN, post, data)  # the channel's administrator may
     await api.wait_for(lambda _: len(api.calls_to("answerCallbackQuery")) >= 2)
     assert (await chats.subscriptions(CHANNEL.id), await chats.get(CHANNEL.id)) != before
+
+
+async def test_each_push_speaks_its_chats_language(api: FakeBotApi, seeds_dir: Path) -> None:
+    """One chat chose English, one's app is English, one is Arabic: one article, three tongues."""
+    en = texts_for("en")
+    chose = User(911, "Chose", language_code="ar")
+    app_english = User(912, "App", language_code="en")
+    arabic = User(913, "Arabic", language_code="ar")
+    for user in (chose, app_english, arabic):
+        await say(api, Chat(user.id), user, "/subscribe")
+    before = len(api.calls_to("editMessageText", chose.id))
+    listing = await say(api, Chat(chose.id), chose, "/lang")
+    await api.press(chose, listing.result, "lang:0:en")
+    await api.wait_for_calls("editMessageText", chose.id, before + 1)
+
+    write_article(seeds_dir, *IRAN_NEWS)
+    for user, tr in ((chose, en), (app_english, en), (arabic, AR)):
+        await api.wait_for(
+            lambda _, chat=user.id: any("محادثات فيينا" in c.text for c in api.delivered(chat))
+        )
+        push = next(c for c in api.delivered(user.id) if "محادثات فيينا" in c.text)
+        assert tr.say("NEW_ARTICLE") in push.text, user
+        assert {b["text"] for b in push.buttons()} >= {tr.say("BUTTON_SUMMARY")}, user
