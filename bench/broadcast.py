@@ -123,7 +123,7 @@ async def measure(
     busy: list[float] = []
     done = asyncio.Event()
     async with await Store.open(folder / "bot.sqlite3", load_lexicon()) as store:
-        await store.outbox.enqueue_broadcast(1, time.time())
+        await store.outbox.enqueue_broadcast(1, "bench", time.time())
     prober = asyncio.create_task(probe(api, done, busy))
     targets = set(range(FIRST_SUBSCRIBER, FIRST_SUBSCRIBER + subscribers))
 

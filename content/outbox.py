@@ -111,26 +111,33 @@ class Outbox(Repository):
         """How many chats a broadcast would reach: the active ones with a subscription."""
         return await self._scalar(f"SELECT count(DISTINCT c.id) {_AUDIENCE}")
 
-    async def enqueue_broadcast(self, article_id: int, now: float) -> int:
-        """Queue an article for every active chat with a subscription; how many were queued."""
+    async def enqueue_broadcast(self, article_id: int, preview: str, now: float) -> int:
+        """Queue an article for every active chat with a subscription; how many were queued.
+
+        ``preview`` names the preview the administrator confirmed: however often, and from
+        however many clients, it is confirmed, each chat gets it once (0 the second time).
+        """
+        queued = 0
         async with self._transaction():
             rows = await self._fetchall(f"SELECT DISTINCT c.id {_AUDIENCE} ORDER BY c.id")
             for (chat_id,) in rows:
-                await self._insert(
+                queued += await self._insert(
                     chat_id, "broadcast", _payload([article_id], []),
-                    f"broadcast:{article_id}:{chat_id}:{now}", now,
+                    f"broadcast:{article_id}:{preview}:{chat_id}", now,
                 )  # fmt: skip
-        return len(rows)
+        return queued
 
     async def _insert(
         self, chat_id: int, kind: str, payload: str, dedupe_key: str, now: float
-    ) -> None:
-        await self._db.execute(
+    ) -> int:
+        """Queue one delivery unless its dedupe key is queued already; 1 if it was queued."""
+        cursor = await self._db.execute(
             "INSERT OR IGNORE INTO deliveries"
             " (chat_id, kind, payload, dedupe_key, next_attempt_at, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (chat_id, kind, payload, dedupe_key, now, now),
         )
+        return cursor.rowcount
 
     async def due(self, now: float, limit: int) -> list[Delivery]:
         """Queued deliveries whose time has come, oldest first."""

@@ -6,6 +6,7 @@ Anyone else gets what any unknown command gets: these commands do not exist for 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -61,7 +62,9 @@ async def broadcast(update: Update, context: Context) -> None:
         [
             [
                 InlineKeyboardButton(
-                    tr.say("BUTTON_BROADCAST"), callback_data=encode(Action.BROADCAST, article.id)
+                    tr.say("BUTTON_BROADCAST"),
+                    # The preview's own name: pressing its button again sends nothing more.
+                    callback_data=encode(Action.BROADCAST, article.id, secrets.token_hex(8)),
                 ),
                 InlineKeyboardButton(
                     tr.say("BUTTON_CANCEL"), callback_data=encode(Action.CANCEL, 0)
@@ -95,7 +98,11 @@ async def broadcast_button(update: Update, context: Context) -> None:
     if callback.action == Action.CANCEL:
         await show_in_place(query, context, [tr.say("BROADCAST_CANCELLED")])
         return
-    count = await context.bot_data.store.outbox.enqueue_broadcast(callback.article_id, time.time())
+    outbox = context.bot_data.store.outbox
+    count = await outbox.enqueue_broadcast(callback.article_id, callback.arg, time.time())
+    if count == 0 and await outbox.broadcast_audience():
+        await show_in_place(query, context, [tr.say("BROADCAST_ALREADY_SENT")])
+        return
     context.bot_data.wake_outbox()
     logger.info(
         "Admin %s broadcast article %s to %d chats", query.from_user.id, callback.article_id, count

@@ -28,7 +28,7 @@ async def prepare(database: Path, lexicon: Lexicon) -> None:
         for chat_id in SUBSCRIBERS:
             await store.chats.record(chat_id, "private", "", now)
             await store.chats.subscribe(chat_id, "", now)
-        assert await store.outbox.enqueue_broadcast(1, now) == len(SUBSCRIBERS)
+        assert await store.outbox.enqueue_broadcast(1, "crash", now) == len(SUBSCRIBERS)
 
 
 async def test_sigkill_mid_broadcast_loses_nothing(

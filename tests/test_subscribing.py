@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -280,9 +282,34 @@ async def test_each_push_speaks_its_chats_language(api: FakeBotApi, seeds_dir: P
 
     write_article(seeds_dir, *IRAN_NEWS)
     for user, tr in ((chose, en), (app_english, en), (arabic, AR)):
-        await api.wait_for(
-            lambda _, chat=user.id: any("محادثات فيينا" in c.text for c in api.delivered(chat))
-        )
+        await api.wait_for(functools.partial(_pushed_to, api, user.id, "محادثات فيينا"))
         push = next(c for c in api.delivered(user.id) if "محادثات فيينا" in c.text)
         assert tr.say("NEW_ARTICLE") in push.text, user
         assert {b["text"] for b in push.buttons()} >= {tr.say("BUTTON_SUMMARY")}, user
+
+
+def _pushed(api: FakeBotApi, chat_id: int, words: str) -> bool:
+    return any(words in call.text for call in api.delivered(chat_id))
+
+
+def _pushed_to(api: FakeBotApi, chat_id: int, words: str, _calls: object) -> bool:
+    return _pushed(api, chat_id, words)
+
+
+async def test_one_preview_sends_one_broadcast_however_often_it_is_pressed(
+    api: FakeBotApi,
+) -> None:
+    await say(api, Chat(READER.id), READER, "/subscribe")
+    await api.send_text(Chat(ADMIN.id), ADMIN, "/broadcast")
+    _, preview = await api.wait_for_calls("sendMessage", ADMIN.id, 2)
+    send = preview.buttons()[0]["callback_data"]
+    for _ in range(3):  # a double tap, and a second client pressing the same preview
+        await api.press(ADMIN, preview.result, send)
+    edits = await api.wait_for_calls("editMessageText", ADMIN.id, 3)
+    assert sorted(e.text for e in edits) == sorted(
+        [AR.say("BROADCAST_QUEUED", count=1), *[AR.say("BROADCAST_ALREADY_SENT")] * 2]
+    )
+    await api.wait_for(lambda _: _pushed(api, READER.id, AR.say("NEW_ARTICLE")))
+    await asyncio.sleep(0.5)  # time enough for a second copy to go out, were one queued
+    pushes = [c for c in api.delivered(READER.id) if AR.say("NEW_ARTICLE") in c.text]
+    assert len(pushes) == 1
