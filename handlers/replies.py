@@ -91,6 +91,25 @@ async def answer_stale(query: CallbackQuery, tr: Texts) -> None:
     await query.answer(tr.say("STALE_BUTTON"), show_alert=False)
 
 
+def page_buttons(
+    action: Action, article_id: int, page: int, pages: int, tr: Texts
+) -> list[InlineKeyboardButton]:
+    """◀ and ▶ between the pages of a long list, mirrored for a right-to-left reader."""
+    buttons = []
+    if page > 0:
+        previous = encode(action, article_id, page - 1)
+        buttons.append(InlineKeyboardButton(tr.say("BUTTON_PREVIOUS"), callback_data=previous))
+    if page + 1 < pages:
+        following = encode(action, article_id, page + 1)
+        buttons.append(InlineKeyboardButton(tr.say("BUTTON_NEXT"), callback_data=following))
+    return buttons[::-1] if tr.rtl else buttons
+
+
+def page_count(items: int, per_page: int) -> int:
+    """How many pages ``items`` fill, one at least."""
+    return max(1, -(-items // per_page))
+
+
 def main_menu(article_id: int, tr: Texts) -> InlineKeyboardMarkup:
     """Buttons for the summary, the sections and the topics of an article."""
     return InlineKeyboardMarkup(

@@ -12,25 +12,33 @@ from handlers.context import NEW_MESSAGES, Context
 from handlers.inline import share_button
 from handlers.replies import (
     Rendered,
-    answer_button,
     answer_command,
     answer_stale,
+    page_buttons,
+    page_count,
     pressed_button,
     show_in_place,
 )
 from handlers.texts import Texts
 
 _SECTION_DIGITS = 6
+SECTIONS_PER_PAGE = 10
 
 
 async def sections(update: Update, context: Context) -> None:
     """List the current article's sections as buttons, the lead first."""
-    await answer_command(update, context, _section_list)
+    await answer_command(update, context, _first_page)
 
 
 async def sections_button(update: Update, context: Context) -> None:
-    """Show the list of sections, replacing the message whose button was pressed."""
-    await answer_button(update, context, _section_list, in_place=True)
+    """Show a page of the list of sections, replacing the message whose button was pressed."""
+    pressed = await pressed_button(update, context)
+    if pressed is None:
+        return
+    await pressed.query.answer()
+    page = small_number(pressed.arg, _SECTION_DIGITS) or 0
+    rendered = await section_list(pressed.article, context, pressed.tr, page)
+    await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
 
 
 async def section_button(update: Update, context: Context) -> None:
@@ -49,8 +57,16 @@ async def section_button(update: Update, context: Context) -> None:
     await show_in_place(pressed.query, context, render.section(view, tr), navigation(view, tr))
 
 
-async def _section_list(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
+async def _first_page(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
+    return await section_list(article, context, tr, 0)
+
+
+async def section_list(article: ArticleInfo, context: Context, tr: Texts, page: int) -> Rendered:
+    """One page of the article's headings as buttons (an article may have thousands)."""
     headings = await context.bot_data.store.headings(article)
+    pages = page_count(len(headings), SECTIONS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = headings[page * SECTIONS_PER_PAGE : (page + 1) * SECTIONS_PER_PAGE]
     rows = [
         [
             InlineKeyboardButton(
@@ -58,9 +74,12 @@ async def _section_list(article: ArticleInfo, context: Context, tr: Texts) -> Re
                 callback_data=encode(Action.SECTION, article.id, number),
             )
         ]
-        for number, heading in headings
+        for number, heading in shown
     ]
     text = tr.say("SECTIONS_TITLE", title=render.escape(article.title))
+    if pages > 1:
+        text += "\n" + tr.say("LIST_PAGE", page=page + 1, pages=pages)
+        rows.append(page_buttons(Action.SECTIONS, article.id, page, pages, tr))
     return Rendered([text], InlineKeyboardMarkup(rows))
 
 
@@ -77,7 +96,11 @@ def navigation(view: SectionView, tr: Texts) -> InlineKeyboardMarkup:
         )
     row.append(
         InlineKeyboardButton(
-            tr.say("BUTTON_BACK_TO_SECTIONS"), callback_data=encode(Action.SECTIONS, article_id)
+            tr.say("BUTTON_BACK_TO_SECTIONS"),
+            # Back to the page of the list that holds this section.
+            callback_data=encode(
+                Action.SECTIONS, article_id, (view.index - 1) // SECTIONS_PER_PAGE
+            ),
         )
     )
     if view.next is not None:

@@ -25,6 +25,8 @@ from handlers.replies import (
     answer_command,
     answer_stale,
     current_article,
+    page_buttons,
+    page_count,
     pressed_button,
     reply,
     show_in_place,
@@ -162,14 +164,14 @@ async def topic_list(article: ArticleInfo, context: Context, tr: Texts, page: in
     present = await _present(article, context)
     if not present:
         return Rendered([tr.say("NO_TOPICS")])
-    pages = -(-len(present) // TOPICS_PER_PAGE)
+    pages = page_count(len(present), TOPICS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = present[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
     title = tr.say("TOPICS_TITLE", title=render.escape(article.title))
     if pages > 1:
-        title += "\n" + tr.say("TOPICS_PAGE", page=page + 1, pages=pages)
+        title += "\n" + tr.say("LIST_PAGE", page=page + 1, pages=pages)
     rows = _topic_rows(article, shown, tr)
-    navigation = _page_buttons(article, page, pages, tr)
+    navigation = page_buttons(Action.TOPICS, article.id, page, pages, tr)
     return Rendered([title], InlineKeyboardMarkup([*rows, navigation] if navigation else rows))
 
 
@@ -192,20 +194,6 @@ async def _unknown_name(article: ArticleInfo, name: str, context: Context, tr: T
 async def _present(article: ArticleInfo, context: Context) -> list[Topic]:
     """The article's topics, main subjects first."""
     return context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
-
-
-def _page_buttons(
-    article: ArticleInfo, page: int, pages: int, tr: Texts
-) -> list[InlineKeyboardButton]:
-    """◀ and ▶ between pages, mirrored for a right-to-left reader."""
-    buttons = []
-    if page > 0:
-        previous = encode(Action.TOPICS, article.id, page - 1)
-        buttons.append(InlineKeyboardButton(tr.say("BUTTON_PREVIOUS"), callback_data=previous))
-    if page + 1 < pages:
-        following = encode(Action.TOPICS, article.id, page + 1)
-        buttons.append(InlineKeyboardButton(tr.say("BUTTON_NEXT"), callback_data=following))
-    return buttons[::-1] if tr.rtl else buttons
 
 
 def _more_button(article: ArticleInfo, count: int, tr: Texts) -> InlineKeyboardButton:

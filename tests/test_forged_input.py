@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
+from bot.app import MojazApp
+from content.parser import parse_article
 from tests.fake_bot_api import FakeBotApi
-from tests.test_e2e import PRIVATE, READER, ask
+from tests.test_e2e import AR, PRIVATE, READER, ask, button
 
 pytestmark = pytest.mark.usefixtures("bot")
 
@@ -53,3 +56,21 @@ async def test_a_forged_inline_offset_is_answered(
         await api.inline(READER, "إيران", offset)
         await api.wait_for(lambda _: len(api.calls_to("answerInlineQuery")) > before)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_thousands_of_sections_are_paged(api: FakeBotApi, bot: MojazApp) -> None:
+    lines = ["مقال طويل جدا", "مقدمة المقال الطويل."]
+    for number in range(2500):
+        lines += [f"القسم {number}", f"فقرة القسم {number}."]
+    lines += ["الخلاصة:", "- مقال طويل."]
+    article = parse_article("\n".join(lines).encode(), "long.txt")
+    await bot.bot_data.store.ingest(article, "long.txt", time.time() + 60)  # the newest
+    (listing,) = await ask(api, PRIVATE, "/sections")
+    buttons = listing.buttons()
+    assert len(buttons) <= 12
+    assert AR.say("LIST_PAGE", page=1, pages=251) in listing.text  # lead + 2 500: ten a page
+    edits = len(api.calls_to("editMessageText", PRIVATE.id))
+    await api.press(READER, listing.result, button(listing, "التالي"))
+    (*_, second) = await api.wait_for_calls("editMessageText", PRIVATE.id, edits + 1)
+    assert AR.say("LIST_PAGE", page=2, pages=251) in second.text
+    assert {b["text"] for b in second.buttons()} >= {"القسم 9", "القسم 18"}
