@@ -496,6 +496,10 @@ def _topic_set(value: object) -> frozenset[str]:
 async def _connect(path: Path | str) -> aiosqlite.Connection:
     """A connection to ``path`` with our settings, its schema migrated to the latest."""
     if str(path) != ":memory:":
+        if await asyncio.to_thread(Path(path).is_dir):
+            # Refused before aiosqlite starts its thread: a failed connect leaves that thread
+            # to report to an event loop that may be closed by then.
+            raise IsADirectoryError(21, "it is a folder, not a database file")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
