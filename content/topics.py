@@ -286,8 +286,8 @@ class Lexicon:
                     _fits(entry.form, options, start)
                 ):
                     continue
-                if entry.guard and not self._allows(entry, words, options, start, confirmed):
-                    if entry.guard.confirm:
+                if not self._allows(entry, words, options, start, confirmed):
+                    if entry.guard is not None and entry.guard.confirm:
                         scan.unconfirmed |= entry.topics
                     continue
                 if self.rules.longest and (size, kept) > (match.length, match.kept):
@@ -303,8 +303,10 @@ class Lexicon:
         start: int,
         confirmed: frozenset[str] | None,
     ) -> bool:
+        """Whether ``entry``'s guard lets it count at ``start``; an unguarded entry always does."""
         guard = entry.guard
-        assert guard is not None  # noqa: S101 - only guarded entries are checked
+        if guard is None:
+            return True
         end = start + len(entry.form)
         before = {stem for stem, _ in options[start - 1]} if start else set()
         after = {stem for stem, _ in options[end]} if end < len(words) else set()
