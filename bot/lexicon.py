@@ -26,14 +26,12 @@ Signature = tuple[float, int] | None
 
 def read_lexicon(topics_file: Path | None) -> Lexicon:
     """The built-in lexicon with ``topics_file`` merged over it, when it is given and valid."""
-    builtin = load_lexicon(reserved=RESERVED_COMMANDS)
-    if topics_file is None:
-        return builtin
-    try:
-        return load_lexicon(overlay=topics_file, reserved=RESERVED_COMMANDS)
-    except LexiconError as error:
-        logger.error("Ignored TOPICS_FILE, using the built-in topics: %s", error)
-        return builtin
+    if topics_file is not None:
+        try:
+            return load_lexicon(overlay=topics_file, reserved=RESERVED_COMMANDS)
+        except LexiconError as error:
+            logger.error("Ignored TOPICS_FILE, using the built-in topics: %s", error)
+    return load_lexicon(reserved=RESERVED_COMMANDS)
 
 
 class LexiconWatcher:

@@ -186,6 +186,8 @@ class Lexicon:
         self.topics: tuple[Topic, ...] = tuple(_topic(spec) for spec in specs)
         self.fingerprint = fingerprint
         self._by_command = {name: t for t in self.topics for name in t.commands}
+        # Every command a topic answers to, aliases included: asked for on every update.
+        self.commands = frozenset(self._by_command)
         self._position = {topic.command: index for index, topic in enumerate(self.topics)}
         entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
         self._by_first: dict[Reading, list[_Entry]] = {}
@@ -204,11 +206,6 @@ class Lexicon:
             stem for entry in entries if entry.topics for word in entry.form for stem, _ in word
         )
         self._lookup = _lookup_table(self.topics)
-
-    @property
-    def commands(self) -> frozenset[str]:
-        """Every command a topic answers to, aliases included."""
-        return frozenset(self._by_command)
 
     def get(self, command: str) -> Topic | None:
         """The topic with this command name or alias, if any."""
