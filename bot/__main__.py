@@ -18,8 +18,9 @@ from bot.lexicon import read_lexicon
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
-from content.library import ingest_file
-from content.parser import ArticleFormatError
+from content.library import add_article, ingest_file
+from content.models import IngestResult
+from content.parser import ArticleFormatError, read_article_file
 from content.store import Store, StoreUnavailableError
 from handlers.texts import LANGUAGES
 
@@ -111,13 +112,32 @@ async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     ) as store:
         for path in paths:
             try:
-                result = await ingest_file(store, path, settings.max_article_bytes)
-            except ArticleFormatError as error:
+                result = await _ingest_into_seeds(store, path, settings)
+            except (ArticleFormatError, OSError) as error:
                 print(error, file=sys.stderr)
                 failed += 1
             else:
                 print(f"{path}: {result.outcome} ({result.slug})")
     return 1 if failed else 0
+
+
+async def _ingest_into_seeds(store: Store, path: Path, settings: Settings) -> IngestResult:
+    """Store a file of the seeds folder, or copy one from elsewhere into it and store it.
+
+    The seeds folder is the source of truth: a file stored from anywhere else would be
+    undone by the next start-up when a seed has its id.
+    """
+    folder = settings.seeds_dir
+    if await asyncio.to_thread(_is_in_folder, path, folder):
+        return await ingest_file(store, path, settings.max_article_bytes)
+    data = await asyncio.to_thread(read_article_file, path, settings.max_article_bytes)
+    return await add_article(
+        store, folder, path.name, data, settings.max_article_bytes, shown_as=path
+    )
+
+
+def _is_in_folder(path: Path, folder: Path) -> bool:
+    return path.resolve().parent == folder.resolve()
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ class Lifecycle:
         data.admin_ids = settings.admin_ids
         data.default_timezone = settings.default_timezone
         data.max_article_bytes = settings.max_article_bytes
+        data.seeds_folder = settings.seeds_dir
         worker = OutboxWorker(
             store,
             app.bot,

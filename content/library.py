@@ -1,19 +1,33 @@
-"""Ingesting article files into the store: one file, or every file in the seeds folder."""
+"""Ingesting article files into the store: one file, or every file in the seeds folder.
+
+The seeds folder is the source of truth, and an article's id comes from its file's name.
+Every way in (start-up, the folder watcher, ``python -m bot ingest``, an administrator's
+upload) ends with the file in the seeds folder under its own name. A file replaces an
+article only when it has the name of the file that made it; another file whose name gives
+the same id is refused, naming both, for as long as the first file is in the folder.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.models import IngestResult
-from content.parser import DEFAULT_MAX_BYTES, ArticleFormatError, parse_file, slug_for
-from content.store import Store
+from content.models import Article, IngestResult
+from content.parser import (
+    DEFAULT_MAX_BYTES,
+    ArticleFormatError,
+    parse_article,
+    parse_file,
+)
+from content.store import IdTakenError, Store
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_SUFFIX = ".txt"
+_MAX_NAME_BYTES = 255  # what common file systems allow
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +41,69 @@ class IngestReport:
 async def ingest_file(
     store: Store, path: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
-    """Parse ``path`` and store it; a malformed file raises and leaves the store as it was."""
+    """Parse ``path``, a file in the seeds folder, and store it.
+
+    A malformed file, or one whose id another file in its folder owns, raises
+    ArticleFormatError and leaves the store as it was.
+    """
     # Reading and parsing up to a megabyte is blocking work: keep it off the event loop.
     article = await asyncio.to_thread(parse_file, path, max_bytes)
-    return await store.ingest(article, source=path.name)
+    return await _store_owned(store, article, path, path)
+
+
+async def add_article(
+    store: Store,
+    folder: Path,
+    name: str,
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    shown_as: str | Path | None = None,
+) -> IngestResult:
+    """Put an article from outside the seeds folder into it as ``name``, and store it.
+
+    The file is checked and stored before it takes its place in the folder, so a refused
+    article (malformed, or its id owned by another file) leaves both the store and the
+    folder as they were. A full disk raises OSError, and changes nothing either. Errors
+    name the file as ``shown_as`` (by default ``name``), as its sender knows it.
+    """
+    target = folder / file_name_for(name)
+    shown_as = name if shown_as is None else shown_as
+    article = parse_article(data, shown_as, max_bytes)
+    # Not named *.txt: the watcher must never read a half-written file.
+    partial = folder / f".{target.name}.partial"
+    try:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(partial.write_bytes, data)
+        result = await _store_owned(store, article, target, shown_as)
+        await asyncio.to_thread(os.replace, partial, target)
+    finally:
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+    return result
+
+
+def file_name_for(name: str) -> str:
+    """The name an uploaded file takes in the seeds folder; a name that can't be one raises."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    if not base.endswith(ARTICLE_SUFFIX) or base.startswith(".") or "\x00" in base:
+        raise ArticleFormatError(name, None, f"an article's file name ends in {ARTICLE_SUFFIX}")
+    if len(base.encode()) > _MAX_NAME_BYTES:
+        raise ArticleFormatError(name, None, "the file name is too long")
+    return base
+
+
+async def _store_owned(
+    store: Store, article: Article, path: Path, shown_as: str | Path
+) -> IngestResult:
+    """Store ``article`` as the file at ``path``, unless another file there owns its id."""
+    folder = path.parent
+
+    def owner_present(owner: str) -> bool:
+        return (folder / owner).is_file()
+
+    try:
+        return await store.ingest(article, source=path.name, owner_present=owner_present)
+    except IdTakenError as error:
+        raise ArticleFormatError(shown_as, None, f"{error}; rename one of them") from None
 
 
 async def ingest_directory(
@@ -44,10 +117,8 @@ async def ingest_directory(
         return IngestReport((), (error,))
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
-    slugs: dict[str, Path] = {}
     for path in paths:
         try:
-            _claim_slug(slugs, path)
             result = await ingest_file(store, path, max_bytes)
         except ArticleFormatError as error:
             logger.warning("Skipped an article: %s", error)
@@ -64,13 +135,3 @@ def article_files(directory: Path) -> list[Path] | None:
         return None
     # Only regular files: a folder or a FIFO named like an article is no article.
     return sorted(path for path in directory.glob(f"*{ARTICLE_SUFFIX}") if path.is_file())
-
-
-def _claim_slug(slugs: dict[str, Path], path: Path) -> None:
-    """Refuse a second file whose name gives the same slug: it would overwrite the first."""
-    slug = slug_for(path)
-    other = slugs.setdefault(slug, path)
-    if other != path:
-        raise ArticleFormatError(
-            path, None, f"its id {slug!r} is already taken by {other.name}; rename one of them"
-        )

@@ -57,11 +57,15 @@ class _Line:
 
 def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and parse the article at ``path``; refuses a file over ``max_bytes``."""
+    return parse_article(read_article_file(path, max_bytes), path, max_bytes)
+
+
+def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the article file at ``path``; ArticleFormatError if it can't be one."""
     try:
-        data = _read_regular_file(path, max_bytes)
+        return _read_regular_file(path, max_bytes)
     except OSError as error:
         raise ArticleFormatError(path, None, f"cannot be read: {error.strerror}") from error
-    return parse_article(data, path, max_bytes)
 
 
 def _read_regular_file(path: Path, max_bytes: int) -> bytes:

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,18 @@ class StoreUnavailableError(RuntimeError):
 
     def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"cannot open the database {path}: {reason}")
+
+
+class IdTakenError(ValueError):
+    """Another file owns the id an article's file name gives: storing it would overwrite."""
+
+    def __init__(self, slug: str, owner: str) -> None:
+        super().__init__(f"its id {slug!r} is already taken by {owner}")
+        self.slug, self.owner = slug, owner
+
+
+def _no_owner_present(_owner: str) -> bool:
+    return False
 
 
 class Store(Repository):
@@ -109,9 +122,17 @@ class Store(Repository):
     # --- ingest ---------------------------------------------------------------------------
 
     async def ingest(
-        self, article: Article, source: str, now: float | None = None
+        self,
+        article: Article,
+        source: str,
+        now: float | None = None,
+        owner_present: Callable[[str], bool] = _no_owner_present,
     ) -> IngestResult:
         """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
+
+        An article's id belongs to the file (``source``) that made it. Another file with the
+        same id replaces it only when ``owner_present(owner)`` says the owner is gone (a
+        rename); otherwise IdTakenError is raised and nothing changes.
 
         The fingerprint covers the article and the lexicon, so the same file twice changes
         nothing, while a new lexicon re-tags the article the next time it is ingested. A new
@@ -125,10 +146,16 @@ class Store(Repository):
         # the same file at the same moment cannot slip in between the check and the write.
         async with self._transaction():
             row = await self._fetchone(
-                "SELECT id, fingerprint FROM articles WHERE slug = ?", (article.slug,)
+                "SELECT id, fingerprint, source FROM articles WHERE slug = ?", (article.slug,)
             )
+            if row and str(row[2]) != source and owner_present(str(row[2])):
+                raise IdTakenError(article.slug, str(row[2]))
             existing = (int(row[0]), str(row[1])) if row else None
             if existing and existing[1] == fingerprint:
+                # A renamed file: the same article, which now belongs to its new name.
+                await self._db.execute(
+                    "UPDATE articles SET source = ? WHERE id = ?", (source, existing[0])
+                )
                 return IngestResult(existing[0], article.slug, "unchanged")
             if existing:
                 article_id = existing[0]

@@ -12,8 +12,8 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from content.library import ARTICLE_SUFFIX
-from content.parser import ArticleFormatError, parse_article
+from content.library import ARTICLE_SUFFIX, add_article
+from content.parser import ArticleFormatError
 from handlers import render
 from handlers.callbacks import Action, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
@@ -123,13 +123,17 @@ async def article_file(update: Update, context: Context) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or f"upload{ARTICLE_SUFFIX}"
+    bot_data = context.bot_data
     try:
-        article = parse_article(data, name, limit)
+        result = await add_article(bot_data.store, bot_data.seeds_folder, name, data, limit)
     except ArticleFormatError as error:
         await reply(update, [tr.say("INGEST_REJECTED", error=render.escape(str(error)))])
         return
-    result = await context.bot_data.store.ingest(article, source=name)
-    context.bot_data.wake_outbox()
+    except OSError as error:
+        logger.warning("Could not save the upload %r: %s", name, error)
+        await reply(update, [tr.say("INGEST_NOT_SAVED", error=render.escape(str(error)))])
+        return
+    bot_data.wake_outbox()
     await reply(update, [tr.say("INGESTED", slug=result.slug, outcome=result.outcome)])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot, filters
@@ -24,6 +25,8 @@ class BotData:
         self.admin_ids: frozenset[int] = frozenset()
         self.default_timezone = "UTC"
         self.max_article_bytes = 1_000_000
+        # Where uploaded articles are put: the seeds folder is their source of truth.
+        self.seeds_folder = Path("seeds")
         # Called after something is queued, so the outbox sends it now, not at its next poll.
         self.wake_outbox: Callable[[], None] = _nothing
         # (chat, user) → (is an administrator, until when that answer holds)

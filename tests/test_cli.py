@@ -69,6 +69,9 @@ def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> Non
     result = run_bot(["ingest", str(SEED), str(bad)], tmp_path, DATABASE_PATH=str(database))
     assert result.returncode == 1
     assert f"{SEED}: added (brics-kazan-summit-ar)" in result.stdout
+    # A file from outside the seeds folder is copied in, so no restart can undo it.
+    assert (tmp_path / "seeds" / SEED.name).read_bytes() == SEED.read_bytes()
+    assert not (tmp_path / "seeds" / bad.name).exists()
     assert f"{bad}:1: the article has no closing summary" in result.stderr
     again = run_bot(["ingest", str(SEED)], tmp_path, DATABASE_PATH=str(database))
     assert again.returncode == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -200,7 +201,20 @@ async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_
     await api.send_document(Chat(ADMIN.id), ADMIN, "broken.txt", "فقرة بلا خلاصة.".encode())
     rejected = (await api.wait_for_calls("sendMessage", ADMIN.id, 2))[-1]
     assert "broken.txt:1" in rejected.text
-    assert not (seeds_dir / "uploaded.txt").exists()
+    assert (seeds_dir / "uploaded.txt").read_bytes() == text.encode()  # its source of truth
+    assert not (seeds_dir / "broken.txt").exists()
+
+
+async def test_an_upload_may_not_take_a_seeds_id_under_another_name(
+    api: FakeBotApi, seeds_dir: Path
+) -> None:
+    text = article_text("خبر مرفوع", "أعلنت قرغيزستان عن اتفاق جديد.")
+    await api.send_document(Chat(ADMIN.id), ADMIN, "BRICS Kazan Summit.ar.txt", text.encode())
+    (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
+    assert "already taken by brics-kazan-summit.ar.txt" in answer.text
+    assert await asyncio.to_thread(os.listdir, seeds_dir) == ["brics-kazan-summit.ar.txt"]
+    summary = await say(api, Chat(ADMIN.id), ADMIN, "/summary")
+    assert "خبر مرفوع" not in summary.text
 
 
 async def test_digest_jobs_are_rebuilt_at_start_up(
