@@ -55,12 +55,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+GIL_SWITCH_SECONDS = 0.001
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the bot; returns the process exit status."""
     args = parse_args(argv)
     # Opt in to python-telegram-bot's coming default (time periods as timedelta) rather than
     # have every 429 warn about the old one.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # Parsing and tagging a long article run in worker threads that hold the GIL; at the
+    # default 5 ms switch interval every await of a reply waits up to that long for it.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
         settings = Settings()
     except ValidationError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,16 +70,32 @@ async def add_article(
     target = folder / file_name_for(name)
     shown_as = name if shown_as is None else shown_as
     article = parse_article(data, shown_as, max_bytes)
-    # Not named *.txt: the watcher must never read a half-written file.
-    partial = folder / f".{target.name}.partial"
+    partial = await asyncio.to_thread(_write_partial, folder, target.name, data)
     try:
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        await asyncio.to_thread(partial.write_bytes, data)
         result = await _store_owned(store, article, target, shown_as)
+        # Should two uploads of one name race, the file that lands last wins on disk, and the
+        # watcher then stores it: the folder stays the source of truth.
         await asyncio.to_thread(os.replace, partial, target)
     finally:
         await asyncio.to_thread(partial.unlink, missing_ok=True)
     return result
+
+
+def _write_partial(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a new hidden file in ``folder``; a full disk leaves nothing behind.
+
+    Not named *.txt, so the watcher never reads it half-written, and unique, so two uploads
+    of the same name do not write into one file.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+    except BaseException:
+        os.unlink(partial)
+        raise
+    return Path(partial)
 
 
 def file_name_for(name: str) -> str:

@@ -15,7 +15,7 @@ from types import TracebackType
 import aiosqlite
 
 from content.chats import Chats
-from content.db import Repository, inserted_id
+from content.db import Connections, Repository, inserted_id
 from content.models import (
     Article,
     ArticleInfo,
@@ -29,9 +29,9 @@ from content.models import (
     TopicBriefing,
 )
 from content.outbox import Outbox
+from content.rows import ArticleRows, article_rows
 from content.schema import MIGRATIONS
 from content.search import Analyzer
-from content.tagging import ArticleTopics, tag_article
 from content.topics import Lexicon
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
@@ -75,15 +75,14 @@ class Store(Repository):
     """
 
     def __init__(
-        self, db: aiosqlite.Connection, lexicon: Lexicon, analyzer: Analyzer | None = None
+        self, connections: Connections, lexicon: Lexicon, analyzer: Analyzer | None = None
     ) -> None:
-        lock = asyncio.Lock()
-        super().__init__(db, lock)
+        super().__init__(connections)
         self._lexicon = lexicon
         self._analyzer = analyzer or Analyzer(lexicon)
         self._tagged_with = self._tagging_key()
-        self.chats = Chats(db, lock)
-        self.outbox = Outbox(db, lock)
+        self.chats = Chats(connections)
+        self.outbox = Outbox(connections)
 
     @classmethod
     async def open(
@@ -95,14 +94,14 @@ class Store(Repository):
         (read-only, locked past the busy timeout, not a database, a folder).
         """
         try:
-            db = await _connect(path)
+            connections = await _connect(path)
         except (sqlite3.Error, OSError) as error:
             raise StoreUnavailableError(path, str(error)) from error
-        return cls(db, lexicon, analyzer)
+        return cls(connections, lexicon, analyzer)
 
     async def close(self) -> None:
-        """Close the database connection."""
-        await self._db.close()
+        """Close the database connections."""
+        await self._connections.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -139,8 +138,11 @@ class Store(Repository):
         article is queued for its subscribers in the same transaction; a replaced one is not
         sent again.
         """
-        fingerprint = self._fingerprint(article)
-        tags = tag_article(self._lexicon, article)
+        fingerprint = await asyncio.to_thread(self._fingerprint, article)
+        stored = await self._stored_unchanged(article.slug, fingerprint, source)
+        if stored is not None:
+            return IngestResult(stored, article.slug, "unchanged")
+        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
         now = time.time() if now is None else now
         # The transaction takes the write lock before reading, so another process ingesting
         # the same file at the same moment cannot slip in between the check and the write.
@@ -162,10 +164,19 @@ class Store(Repository):
                 await self._replace_article(article_id, article, source, fingerprint, now)
             else:
                 article_id = await self._insert_article(article, source, fingerprint, now)
-            await self._write_content(article_id, article, tags)
+            await self._write_content(article_id, rows)
             if existing is None:
                 await self.outbox.enqueue_article(article_id, now)
         return IngestResult(article_id, article.slug, "replaced" if existing else "added")
+
+    async def _stored_unchanged(self, slug: str, fingerprint: str, source: str) -> int | None:
+        """The id of this very article stored from this very file, else None: the common case
+        at start-up, answered without tagging the article or taking the write lock."""
+        row = await self._fetchone(
+            "SELECT id FROM articles WHERE slug = ? AND fingerprint = ? AND source = ?",
+            (slug, fingerprint, source),
+        )
+        return int(row[0]) if row else None
 
     def _fingerprint(self, article: Article) -> str:
         digest = hashlib.sha256(repr(article).encode())
@@ -195,17 +206,27 @@ class Store(Repository):
         """Tag and index one stored article again with the lexicon in use; False if gone.
 
         The article is rebuilt from the store, not its file: uploads and ingested files have
-        none to go back to. Nothing is queued: subscribers had it when it was new.
+        none to go back to. Nothing is queued: subscribers had it when it was new. The work is
+        done before the write lock is taken; an article replaced meanwhile is left as it is.
         """
+        before = await self._fetchone(
+            "SELECT fingerprint FROM articles WHERE id = ?", (article_id,)
+        )
+        article = await self._stored_article(article_id)
+        if before is None or article is None:
+            return False
+        fingerprint = await asyncio.to_thread(self._fingerprint, article)
+        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
         async with self._transaction():
-            article = await self._stored_article(article_id)
-            if article is None:
-                return False
+            now = await self._fetchone(
+                "SELECT fingerprint FROM articles WHERE id = ?", (article_id,)
+            )
+            if now is None or now[0] != before[0]:
+                return now is not None
             await self._delete_content(article_id)
-            await self._write_content(article_id, article, tag_article(self._lexicon, article))
+            await self._write_content(article_id, rows)
             await self._db.execute(
-                "UPDATE articles SET fingerprint = ? WHERE id = ?",
-                (self._fingerprint(article), article_id),
+                "UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint, article_id)
             )
         return True
 
@@ -280,53 +301,48 @@ class Store(Repository):
         for table in ("sections", "paragraphs", "bullets", "article_topics"):
             await self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608
 
-    async def _write_content(self, article_id: int, article: Article, tags: ArticleTopics) -> None:
-        blocks = [("", article.lead)] if article.lead else []
-        blocks += [(section.heading, section.paragraphs) for section in article.sections]
-        first = 0 if article.lead else 1
-        paragraph_tags = iter(tags.paragraphs)
-        for number, (heading, paragraphs) in enumerate(blocks, first):
-            await self._db.execute(
-                "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
-                (article_id, number, heading),
-            )
-            for position, text in enumerate(paragraphs, 1):
-                await self._write_paragraph(
-                    article_id, number, position, text, next(paragraph_tags)
-                )
-        bullets = zip(article.bullets, tags.bullets, strict=True)
-        for number, (text, topics) in enumerate(bullets, 1):
-            cursor = await self._db.execute(
-                "INSERT INTO bullets (article_id, number, text) VALUES (?, ?, ?)",
-                (article_id, number, text),
-            )
-            await self._tag("bullet_topics", "bullet_id", cursor.lastrowid, topics)
-        await self._db.executemany(
-            "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
-            [(article_id, topic, rank) for rank, topic in enumerate(tags.salience())],
+    async def _write_content(self, article_id: int, rows: ArticleRows) -> None:
+        """Write an article's rows in bulk; its paragraph and bullet ids are given, not asked
+        for row by row, so that the transaction is a few statements however long it is."""
+        db = self._db
+        await db.executemany(
+            "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
+            [(article_id, number, heading) for number, heading in rows.sections],
         )
-        await self._db.execute(
+        paragraphs = list(enumerate(rows.paragraphs, await self._next_id("paragraphs")))
+        await db.executemany(
+            "INSERT INTO paragraphs (id, article_id, section, position, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(id_, article_id, p.section, p.position, p.text) for id_, p in paragraphs],
+        )
+        await db.executemany(
+            "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
+            [(id_, p.terms) for id_, p in paragraphs],
+        )
+        await db.executemany(
+            "INSERT INTO paragraph_topics (paragraph_id, topic) VALUES (?, ?)",
+            [(id_, topic) for id_, p in paragraphs for topic in p.topics],
+        )
+        bullets = list(enumerate(rows.bullets, await self._next_id("bullets")))
+        await db.executemany(
+            "INSERT INTO bullets (id, article_id, number, text) VALUES (?, ?, ?, ?)",
+            [(id_, article_id, n, text) for n, (id_, (text, _)) in enumerate(bullets, 1)],
+        )
+        await db.executemany(
+            "INSERT INTO bullet_topics (bullet_id, topic) VALUES (?, ?)",
+            [(id_, topic) for id_, (_, topics) in bullets for topic in topics],
+        )
+        await db.executemany(
+            "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
+            [(article_id, topic, rank) for rank, topic in enumerate(rows.topics)],
+        )
+        await db.execute(
             "UPDATE articles SET tagged_with = ? WHERE id = ?", (self._tagged_with, article_id)
         )
 
-    async def _write_paragraph(
-        self, article_id: int, section: int, position: int, text: str, topics: frozenset[str]
-    ) -> None:
-        cursor = await self._db.execute(
-            "INSERT INTO paragraphs (article_id, section, position, text) VALUES (?, ?, ?, ?)",
-            (article_id, section, position, text),
-        )
-        await self._db.execute(
-            "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
-            (cursor.lastrowid, " ".join(self._analyzer.index_terms(text, topics))),
-        )
-        await self._tag("paragraph_topics", "paragraph_id", cursor.lastrowid, topics)
-
-    async def _tag(self, table: str, key: str, row_id: int | None, topics: frozenset[str]) -> None:
-        await self._db.executemany(
-            f"INSERT INTO {table} ({key}, topic) VALUES (?, ?)",  # noqa: S608 - fixed names
-            [(row_id, topic) for topic in sorted(topics)],
-        )
+    async def _next_id(self, table: str) -> int:
+        """The next free id of ``table``, asked inside the transaction that holds the lock."""
+        return await self._scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -520,14 +536,27 @@ def _topic_set(value: object) -> frozenset[str]:
     return frozenset(str(value).split(",")) if value else frozenset()
 
 
-async def _connect(path: Path | str) -> aiosqlite.Connection:
-    """A connection to ``path`` with our settings, its schema migrated to the latest."""
-    if str(path) != ":memory:":
-        if await asyncio.to_thread(Path(path).is_dir):
-            # Refused before aiosqlite starts its thread: a failed connect leaves that thread
-            # to report to an event loop that may be closed by then.
-            raise IsADirectoryError(21, "it is a folder, not a database file")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+async def _connect(path: Path | str) -> Connections:
+    """The writer and the reader of ``path``, its schema migrated to the latest."""
+    if str(path) == ":memory:":
+        # Each connection to :memory: is a database of its own: one connection does both.
+        writer = await _open_writer(path)
+        return Connections(writer, writer)
+    if await asyncio.to_thread(Path(path).is_dir):
+        # Refused before aiosqlite starts its thread: a failed connect leaves that thread
+        # to report to an event loop that may be closed by then.
+        raise IsADirectoryError(21, "it is a folder, not a database file")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    writer = await _open_writer(path)
+    try:
+        reader = await _open_reader(path)
+    except BaseException:
+        await writer.close()
+        raise
+    return Connections(writer, reader)
+
+
+async def _open_writer(path: Path | str) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
         # First, so that a database another process holds is waited for, not failed at once.
@@ -538,6 +567,18 @@ async def _connect(path: Path | str) -> aiosqlite.Connection:
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await _migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+async def _open_reader(path: Path | str) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await db.execute("PRAGMA busy_timeout = 5000")
+        # A write here would be a bug: it would bypass the writer's lock and transactions.
+        await db.execute("PRAGMA query_only = ON")
     except BaseException:
         await db.close()
         raise

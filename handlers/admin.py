@@ -123,7 +123,16 @@ async def article_file(update: Update, context: Context) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or f"upload{ARTICLE_SUFFIX}"
+    # Storing a long article takes seconds, and updates are handled one at a time: store it
+    # beside them, so nobody's reply waits for it. Application.stop waits for the task.
+    context.application.create_task(_store_upload(update, context, name, data), update=update)
+
+
+async def _store_upload(update: Update, context: Context, name: str, data: bytes) -> None:
+    """Store an uploaded article and say what happened, or why not."""
+    tr = await texts_of(update, context)
     bot_data = context.bot_data
+    limit = bot_data.max_article_bytes
     try:
         result = await add_article(bot_data.store, bot_data.seeds_folder, name, data, limit)
     except ArticleFormatError as error:

@@ -5,7 +5,9 @@ keeps to it, so nothing is overwritten silently and no restart undoes anything."
 from __future__ import annotations
 
 import errno
+import io
 import logging
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -123,11 +125,16 @@ async def test_an_upload_stays_inside_the_seeds_folder(store: Store, seeds_dir: 
 async def test_a_full_disk_leaves_the_folder_and_the_store_as_they_were(
     seeded: Store, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def disk_fills_up(path: Path, _data: bytes) -> int:
-        path.touch()  # the partial file was begun before the disk filled up
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(Path, "write_bytes", disk_fills_up)
+    class FillsUp(io.BufferedWriter):
+        def write(self, _data: object) -> int:  # the partial file was begun, then the disk filled
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(descriptor: int, mode: str = "r") -> object:
+        return FillsUp(real_fdopen(descriptor, mode, buffering=0))
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
     with pytest.raises(OSError, match="No space left"):
         await add_article(seeded, seeds_dir, "new.txt", UPLOAD)
     monkeypatch.undo()

@@ -7,17 +7,21 @@ import functools
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+import content.library
+import handlers.admin
 from bot.app import MojazApp
+from content.parser import parse_file
 from content.store import Store
 from content.topics import Lexicon
 from handlers.digests import job_name
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, article_text, write_article
-from tests.conftest import FAST_OUTBOX, bot_running, settings_for
+from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
 from tests.fake_bot_api import BOT_USER, Call, Chat, FakeBotApi, User
 
 AR = texts_for("ar")  # the test users' Telegram is in Arabic
@@ -215,6 +219,28 @@ async def test_an_upload_may_not_take_a_seeds_id_under_another_name(
     assert await asyncio.to_thread(os.listdir, seeds_dir) == ["brics-kazan-summit.ar.txt"]
     summary = await say(api, Chat(ADMIN.id), ADMIN, "/summary")
     assert "خبر مرفوع" not in summary.text
+
+
+async def test_a_reply_does_not_wait_for_an_upload_being_stored(
+    api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = asyncio.Event()
+    real_add = content.library.add_article
+
+    async def slow_add(*args: Any, **kwargs: Any) -> Any:
+        await gate.wait()  # a long article, still being stored
+        return await real_add(*args, **kwargs)
+
+    monkeypatch.setattr(handlers.admin, "add_article", slow_add)
+    text = article_text("خبر مرفوع", "أعلنت قرغيزستان عن اتفاق جديد.")
+    await api.send_document(Chat(ADMIN.id), ADMIN, "uploaded.txt", text.encode())
+    async with asyncio.timeout(5.0):
+        summary = await say(api, Chat(READER.id), READER, "/summary")
+    assert parse_file(SEED).bullets[0] in summary.text
+    assert not api.calls_to("sendMessage", ADMIN.id)  # the upload is still being stored
+    gate.set()
+    (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
+    assert "uploaded: added" in answer.text
 
 
 async def test_digest_jobs_are_rebuilt_at_start_up(

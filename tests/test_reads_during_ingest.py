@@ -1,0 +1,55 @@
+"""Readers and a long ingest: a reader never sees a half-written article, and never waits."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from content.library import ingest_file
+from content.models import Summary
+from content.rows import ArticleRows
+from content.store import Store
+from tests.articles import article_text, write_article
+
+BOUND = 5.0  # seconds
+
+
+async def test_a_reader_sees_the_last_commit_not_an_open_transaction(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_article(tmp_path, "news", "الخلاصة القديمة", "وصل وفد قرغيزستان إلى بيشكيك.")
+    await ingest_file(store, path)
+    (info,) = await store.articles()
+    before = await store.summary(info)
+    midway, looked = asyncio.Event(), asyncio.Event()
+    seen: list[Summary] = []
+
+    async def reader() -> None:  # a handler's task, started before the ingest
+        await midway.wait()
+        seen.append(await store.summary(info))
+        looked.set()
+
+    real_write = store._write_content
+
+    async def write_then_wait_for_the_reader(article_id: int, rows: ArticleRows) -> None:
+        await real_write(article_id, rows)
+        midway.set()  # the new content is written, not yet committed
+        async with asyncio.timeout(BOUND):
+            await looked.wait()
+
+    reading = asyncio.create_task(reader())
+    monkeypatch.setattr(store, "_write_content", write_then_wait_for_the_reader)
+    path.write_text(article_text("الخلاصة الجديدة", "غادر وفد طاجيكستان دوشنبه."), "utf-8")
+    assert (await ingest_file(store, path)).outcome == "replaced"
+    await reading
+    assert seen == [before]
+    (after,) = await store.articles()
+    assert (await store.summary(after)).title == "الخلاصة الجديدة"
+
+
+async def test_the_reading_connection_cannot_write(store: Store) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await store._fetchall("DELETE FROM articles")
