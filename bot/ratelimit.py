@@ -6,14 +6,16 @@ while bulk sends (the outbox, marked with :func:`bulk`) leave ``reserve`` slots 
 for them and give way whenever a reply is waiting. Bulk sends also keep the per-chat and
 per-group limits; a reply to someone who just wrote is never held back by them.
 
-Unlike python-telegram-bot's AIORateLimiter, a 429 is not retried here (the outbox decides
-what a 429 means for that one chat), and a group is known by its chat type, not guessed from
-the sign of its id.
+A 429 to a reply holds that chat for ``retry_after`` and the reply is sent again, a few
+times, so that every part of a long answer arrives. A 429 to a bulk send is not retried here:
+the outbox decides what it means for that one chat. A group is known by its chat type, not
+guessed from the sign of its id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -21,6 +23,7 @@ from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 # Requests that put a message in a chat and so count towards the limits.
@@ -36,6 +39,10 @@ GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
 # the clocks' granularity.
 _MARGIN = 0.005
 _WAIT_STEP = 0.005
+# A reply refused with 429 is sent again this many times, if Telegram asks for no longer
+# than REPLY_MAX_HOLD seconds each time; past that the person has long stopped waiting.
+REPLY_RETRIES = 3
+REPLY_MAX_HOLD = 30.0
 
 
 def bulk(chat_type: str) -> dict[str, Any]:
@@ -66,6 +73,8 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         self._group_sent: dict[int | str, deque[float]] = {}
         self._replies_waiting = 0
         self._in_flight = 0
+        # chat (None: the whole bot) → until when Telegram told us to send it nothing
+        self._held_until: dict[int | str | None, float] = {}
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -82,13 +91,40 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for a slot when the request sends a message, then make it."""
-        if endpoint not in SENDING_ENDPOINTS or "chat_id" not in data:
-            return await callback(*args, **kwargs)
+        """Wait for a slot when the request sends a message, then make it.
+
+        A reply refused with 429 holds its chat for ``retry_after`` and is made again.
+        """
         options = rate_limit_args or {}
-        chat_type = str(options.get("chat_type") or _type_from_id(data["chat_id"]))
-        async with self.slot(data["chat_id"], bool(options.get("bulk")), chat_type):
-            return await callback(*args, **kwargs)
+        is_bulk = bool(options.get("bulk"))
+        chat_id = data.get("chat_id")
+        refusals = 0
+        while True:
+            await self._held(chat_id)
+            try:
+                if endpoint not in SENDING_ENDPOINTS or chat_id is None:
+                    return await callback(*args, **kwargs)
+                chat_type = str(options.get("chat_type") or _type_from_id(chat_id))
+                async with self.slot(chat_id, is_bulk, chat_type):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                seconds = _seconds(error.retry_after)
+                self._hold(chat_id, seconds)
+                refusals += 1
+                if is_bulk or refusals > REPLY_RETRIES or seconds > REPLY_MAX_HOLD:
+                    raise
+
+    def _hold(self, chat_id: object, seconds: float) -> None:
+        """Telegram asked us to wait: nothing more goes to this chat (or at all) until then."""
+        key = chat_id if isinstance(chat_id, int | str) else None
+        self._held_until[key] = max(self._held_until.get(key, 0.0), self._clock() + seconds)
+
+    async def _held(self, chat_id: object) -> None:
+        """Wait out a hold Telegram set on this chat, or on the whole bot."""
+        key = chat_id if isinstance(chat_id, int | str) else None
+        wait = max(self._held_until.get(key, 0.0), self._held_until.get(None, 0.0))
+        if (delay := wait - self._clock()) > 0:
+            await asyncio.sleep(delay)
 
     @contextmanager
     def replying(self) -> Iterator[None]:
@@ -167,6 +203,11 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         while sent and sent[0] <= now - seconds:
             sent.popleft()
         return sent
+
+
+def _seconds(period: int | dt.timedelta) -> float:
+    """``retry_after`` in seconds, whichever way python-telegram-bot gives it."""
+    return period.total_seconds() if isinstance(period, dt.timedelta) else float(period)
 
 
 def _type_from_id(chat_id: int | str) -> str:

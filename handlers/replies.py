@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from content.models import ArticleInfo
 from handlers.callbacks import Action, decode, encode
@@ -29,6 +29,37 @@ logger = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
+class ReplyCutShortError(Exception):
+    """A reply of several messages stopped after ``sent`` of ``total``: the reader should know."""
+
+    def __init__(self, sent: int, total: int) -> None:
+        super().__init__(f"reply stopped after {sent} of {total} messages")
+        self.sent = sent
+        self.total = total
+
+
+SendOne = Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]]
+
+
+async def send_parts(
+    send: SendOne, chunks: list[str], keyboard: InlineKeyboardMarkup | None, *, already: int = 0
+) -> None:
+    """Send ``chunks`` in order with ``send``, buttons under the last one.
+
+    The flood limiter has already waited out and retried any 429 it could. If a later part
+    still fails, :class:`ReplyCutShortError` says how far the reply got, so the reader is told
+    rather than left with half an answer. ``already`` counts parts sent before these.
+    """
+    total = already + len(chunks)
+    for number, chunk in enumerate(chunks, already + 1):
+        try:
+            await send(chunk, keyboard if number == total else None)
+        except TelegramError as error:
+            if number == 1 or isinstance(error, Forbidden):
+                raise  # nothing sent yet, or nobody left to tell
+            raise ReplyCutShortError(number - 1, total) from error
+
+
 async def reply(
     update: Update, chunks: list[str], keyboard: InlineKeyboardMarkup | None = None
 ) -> None:
@@ -36,13 +67,13 @@ async def reply(
     message = update.effective_message
     if message is None:
         return
-    for number, chunk in enumerate(chunks, 1):
-        await message.reply_text(
-            chunk,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=_NO_PREVIEW,
-            reply_markup=keyboard if number == len(chunks) else None,
+
+    async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
+        return await message.reply_text(
+            chunk, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW, reply_markup=markup
         )
+
+    await send_parts(send, chunks, keyboard)
 
 
 async def show_in_place(
@@ -70,20 +101,27 @@ async def show_in_place(
         if "not modified" not in error.message.lower():
             raise
     if rest:
-        await _send(context, message.chat.id, rest, keyboard)
+        await _send(context, message.chat.id, rest, keyboard, already=1)
 
 
 async def _send(
-    context: Context, chat_id: int, chunks: list[str], keyboard: InlineKeyboardMarkup | None
+    context: Context,
+    chat_id: int,
+    chunks: list[str],
+    keyboard: InlineKeyboardMarkup | None,
+    *,
+    already: int = 0,
 ) -> None:
-    for number, chunk in enumerate(chunks, 1):
-        await context.bot.send_message(
+    async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
+        return await context.bot.send_message(
             chat_id,
             chunk,
             parse_mode=ParseMode.HTML,
             link_preview_options=_NO_PREVIEW,
-            reply_markup=keyboard if number == len(chunks) else None,
+            reply_markup=markup,
         )
+
+    await send_parts(send, chunks, keyboard, already=already)
 
 
 async def answer_stale(query: CallbackQuery, tr: Texts) -> None:

@@ -70,8 +70,9 @@ class Fault:
     """One failure to answer a send with: an HTTP error, a timeout, or a dropped connection.
 
     ``kind`` is "error" (``code``, ``description``, ``parameters``), "timeout" (the answer
-    comes after ``delay`` seconds, too late; nothing is delivered) or "drop" (the connection is
-    closed with no answer; nothing is delivered).
+    comes after ``delay`` seconds, too late; nothing is delivered), "drop" (the connection is
+    closed with no answer; nothing is delivered) or "pass" (no fault: the send goes through,
+    so that a fault can be aimed at a later send).
     """
 
     kind: str
@@ -314,7 +315,9 @@ class FakeBotApi:
         """The refusal this send gets, if any: an injected fault, a migration, a limit."""
         chat_id = int(params.get("chat_id", 0) or 0)
         queued = self.faults.get(chat_id)
-        if queued:
+        if queued and queued[0].kind == "pass":
+            queued.pop(0)
+        elif queued:
             return await self._fault(request, params, queued.pop(0))
         if chat_id in self.migrated:
             await self._record(Call("sendMessage", params, "migrated"))
