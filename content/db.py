@@ -65,12 +65,16 @@ class Repository:
             return await self._db.execute(sql, _bind(parameters))
 
     async def _fetchone(self, sql: str, parameters: Parameters = ()) -> aiosqlite.Row | None:
-        async with self._reading().execute(sql, _bind(parameters)) as cursor:
-            return await cursor.fetchone()
+        # Every row is read in one go (see _fetchall): a statement left part-read would keep
+        # the reading connection's snapshot open, and other tasks' reads on it would miss
+        # the writes committed since, their own included.
+        rows = await self._fetchall(sql, parameters)
+        return rows[0] if rows else None
 
     async def _fetchall(self, sql: str, parameters: Parameters = ()) -> list[aiosqlite.Row]:
-        async with self._reading().execute(sql, _bind(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        # Run and read in one call on the connection's thread: between a separate execute and
+        # fetch, other tasks' reads would run inside this statement's open snapshot.
+        return list(await self._reading().execute_fetchall(sql, _bind(parameters)))
 
     async def _scalar(self, sql: str, parameters: Parameters = ()) -> int:
         row = await self._fetchone(sql, parameters)

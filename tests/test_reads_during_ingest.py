@@ -53,3 +53,22 @@ async def test_a_reader_sees_the_last_commit_not_an_open_transaction(
 async def test_the_reading_connection_cannot_write(store: Store) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         await store._fetchall("DELETE FROM articles")
+
+
+async def test_a_chat_just_recorded_is_read_back_while_others_read(
+    store: Store, seeds_dir: Path
+) -> None:
+    """Read-your-writes while other tasks read: a statement left open on the reading
+    connection would pin its snapshot, and a chat just written would 'vanish'."""
+    await ingest_file(store, seeds_dir / "brics-kazan-summit.ar.txt")
+
+    async def reader() -> None:
+        for _ in range(20):
+            await store.search("إيران", limit=3)
+            await store.chats.get(1)
+
+    async def newcomer(chat_id: int) -> None:
+        chat = await store.chats.record(chat_id, "private", "Reader", now=1.0)
+        assert chat.id == chat_id
+
+    await asyncio.gather(*(reader() for _ in range(8)), *(newcomer(i) for i in range(2, 200)))
