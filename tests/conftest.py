@@ -62,6 +62,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.start()
     yield server
     await server.stop()
+    # Whatever a test checks, the bot kept every rule Telegram would have refused it for.
+    assert server.rule_breaks == []
 
 
 def make_settings(**values: Any) -> Settings:

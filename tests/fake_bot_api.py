@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.telegram_rules import problems_of
+
 BOT_USERNAME = "MojazTestBot"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Mojaz", "username": BOT_USERNAME}
 # Parameters python-telegram-bot sends JSON-encoded inside a form field.
@@ -136,6 +138,12 @@ class FakeBotApi:
     chat_types: dict[int, str] = field(default_factory=dict)
     admins: dict[int, set[int]] = field(default_factory=dict)  # chat → administrators
     files: dict[str, bytes] = field(default_factory=dict)
+    # Telegram's rules the bot broke: each such request was refused with a 400
+    rule_breaks: list[str] = field(default_factory=list)
+    # callback query id → how often the bot answered it (more than once is refused)
+    answered: dict[str, int] = field(default_factory=dict)
+    _asked: set[str] = field(default_factory=set)  # callback and inline query ids played
+    _shown: dict[tuple[int, int], str] = field(default_factory=dict)  # what a message shows
     # what reached each chat, kept as calls come in so that looking it up costs nothing
     _delivered: dict[int, list[Call]] = field(default_factory=dict)
     _send_times: list[float] = field(default_factory=list)
@@ -239,10 +247,27 @@ class FakeBotApi:
         }
         await self._push({"message": message})
 
-    async def _push(self, payload: dict[str, Any]) -> None:
+    async def push(self, payload: dict[str, Any]) -> int:
+        """Queue any update (``{"channel_post": …}``, ``{"edited_message": …}`` …); its id."""
+        return await self._push(payload)
+
+    def next_message_id(self) -> int:
+        """A fresh message id, for updates built by hand."""
+        return next(self._message_ids)
+
+    async def _push(self, payload: dict[str, Any]) -> int:
+        for kind in ("callback_query", "inline_query"):
+            if kind in payload:
+                self._asked.add(str(payload[kind]["id"]))
         async with self._changed:
-            self._updates.append({"update_id": next(self._update_ids), **payload})
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **payload})
             self._changed.notify_all()
+        return update_id
+
+    def pending_updates(self) -> int:
+        """Updates the bot has not yet confirmed by asking past them."""
+        return len(self._updates)
 
     # --- what the bot did ----------------------------------------------------------------
 
@@ -281,16 +306,53 @@ class FakeBotApi:
             return _error(404, f"Not Found: method {method} not found")
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await handler(params)})
-        if method == "sendMessage":
-            problem = await self._send_problem(request, params)
-            if problem is not None:
-                return problem
+        problem = await self._problem(request, method, params)
+        if problem is not None:
+            return problem
         refusal = self.refuse_chats.get(int(params.get("chat_id", 0) or 0))
         result = refusal or handler(params)
         await self._record(Call(method, params, result))
         if refusal is not None:
             return _error(*refusal)
         return web.json_response({"ok": True, "result": result})
+
+    async def _problem(
+        self, request: web.Request, method: str, params: dict[str, Any]
+    ) -> web.Response | None:
+        """The refusal a request gets for a broken rule, a fault, a migration or a limit."""
+        refused = self._broken_rule(method, params)
+        if refused is not None:
+            await self._record(Call(method, params, "refused"))
+            return _error(400, f"Bad Request: {refused}")
+        if method == "sendMessage":
+            return await self._send_problem(request, params)
+        return None
+
+    def _broken_rule(self, method: str, params: dict[str, Any]) -> str | None:
+        """Why Telegram would refuse this request with a 400, if it would."""
+        problems = problems_of(method, params)
+        if method in ("answerCallbackQuery", "answerInlineQuery"):
+            problems += self._answer_problems(method, params)
+        if problems:
+            self.rule_breaks.extend(f"{method}: {problem}" for problem in problems)
+            return problems[0]
+        if method == "editMessageText" and "chat_id" in params:
+            shown = json.dumps([params.get("text"), params.get("reply_markup")], sort_keys=True)
+            key = (int(params["chat_id"]), int(params["message_id"]))
+            if self._shown.get(key) == shown:  # not a broken rule: nothing to change
+                return "message is not modified"
+            self._shown[key] = shown
+        return None
+
+    def _answer_problems(self, method: str, params: dict[str, Any]) -> list[str]:
+        query_id = str(params.get("callback_query_id", params.get("inline_query_id", "")))
+        if query_id not in self._asked:
+            return [f"query {query_id!r} was never asked"]
+        if method == "answerCallbackQuery":
+            self.answered[query_id] = self.answered.get(query_id, 0) + 1
+            if self.answered[query_id] > 1:
+                return [f"query {query_id!r} answered {self.answered[query_id]} times"]
+        return []
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -399,7 +461,10 @@ class FakeBotApi:
         return BOT_USER
 
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        return self._message(params, next(self._message_ids))
+        message = self._message(params, next(self._message_ids))
+        shown = json.dumps([params.get("text"), params.get("reply_markup")], sort_keys=True)
+        self._shown[(int(params["chat_id"]), int(message["message_id"]))] = shown
+        return message
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params, int(params["message_id"]))
