@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from content.library import ARTICLE_SUFFIX, add_article
 from content.parser import ArticleFormatError
 from handlers import render
-from handlers.callbacks import Action, decoded_press, encode, pattern
+from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
 from handlers.replies import current_article, reply, show_in_place
@@ -92,9 +92,9 @@ async def broadcast_button(update: Update, context: Context) -> None:
         return
     query, callback = press
     if query.from_user.id not in context.bot_data.admin_ids:
-        await query.answer()
+        await answer_press(query, context)
         return
-    await query.answer()
+    await answer_press(query, context)
     if callback.action == Action.CANCEL:
         await show_in_place(query, context, [tr.say("BROADCAST_CANCELLED")])
         return

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers import render
-from handlers.callbacks import Action, encode, pattern
+from handlers.callbacks import Action, answer_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
 from handlers.permissions import remember_chat
@@ -38,7 +38,7 @@ async def article_button(update: Update, context: Context) -> None:
         return
     await remember_chat(chat, context, update.effective_user)
     await context.bot_data.store.chats.set_article(chat.id, pressed.article.id)
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     text = pressed.tr.say("ARTICLE_CHOSEN", title=render.escape(pressed.article.title))
     await show_in_place(pressed.query, context, [text], main_menu(pressed.article.id, pressed.tr))
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
+
+from handlers.context import Context
 
 CALLBACK_DATA_LIMIT = 64
 
@@ -100,3 +103,22 @@ def decoded_press(update: Update) -> tuple[CallbackQuery, Callback] | None:
     query = update.callback_query
     callback = decode(query.data) if query else None
     return (query, callback) if query is not None and callback is not None else None
+
+
+async def answer_press(
+    query: CallbackQuery, context: Context, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Stop the press's spinner (with ``text``, if any), and remember it was answered.
+
+    Telegram takes one answer a press: an error after this one is told in the chat instead.
+    """
+    await query.answer(text, show_alert=alert)
+    context.bot_data.press_answered(query.id)
+
+
+def unchanged(error: BadRequest) -> bool:
+    """Whether Telegram refused an edit only because the message already shows it.
+
+    Two people pressing one button, or one pressing it again later, ask for the same edit.
+    """
+    return "not modified" in error.message.lower()

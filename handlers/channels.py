@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from content.chats import EVERYTHING
 from content.models import ChatInfo
 from handlers import render
-from handlers.callbacks import Action, decoded_press, encode, pattern
+from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context
 from handlers.digests import reschedule
 from handlers.language import texts_of
@@ -102,7 +102,7 @@ async def setting_button(update: Update, context: Context) -> None:
     chats = context.bot_data.store.chats
     channel = await chats.get(callback.article_id)
     if channel is None or not await is_admin(context, channel.id, query.from_user.id):
-        await query.answer(tr.say("CHANNEL_ADMINS_ONLY"), show_alert=True)
+        await answer_press(query, context, tr.say("CHANNEL_ADMINS_ONLY"), alert=True)
         return
     if callback.action == Action.CHANNEL_POST:
         await _toggle_posting(channel, context)
@@ -112,7 +112,7 @@ async def setting_button(update: Update, context: Context) -> None:
     updated = await reschedule(context, channel.id)
     if updated is None:
         return
-    await query.answer()
+    await answer_press(query, context)
     text, keyboard = await settings_view(updated, context, tr)
     await show_in_place(query, context, [text], keyboard)
 

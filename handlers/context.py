@@ -11,6 +11,9 @@ from telegram.ext import CallbackContext, ExtBot, filters
 from content.store import Store
 from content.topics import Lexicon
 
+# Presses are answered within seconds of arriving; a few thousand cover any burst.
+ANSWERED_PRESSES_KEPT = 10_000
+
 
 class BotData:
     """What handlers need from the application: the store and the topic lexicon.
@@ -31,6 +34,19 @@ class BotData:
         self.wake_outbox: Callable[[], None] = _nothing
         # (chat, user) → (is an administrator, until when that answer holds)
         self.admin_cache: dict[tuple[int, int], tuple[bool, float]] = {}
+        # The presses answered lately, oldest first: Telegram takes one answer a press, so
+        # the error handler apologises in the chat for a press answered already.
+        self._answered: dict[str, None] = {}
+
+    def press_answered(self, query_id: str) -> None:
+        """Remember that the press ``query_id`` has had its answer."""
+        self._answered[query_id] = None
+        if len(self._answered) > ANSWERED_PRESSES_KEPT:
+            del self._answered[next(iter(self._answered))]
+
+    def was_answered(self, query_id: str) -> bool:
+        """Whether the press ``query_id`` has had its answer."""
+        return query_id in self._answered
 
     def attach(self, store: Store, lexicon: Lexicon) -> None:
         """Hand the open resources to the handlers."""

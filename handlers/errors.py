@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
+from handlers.callbacks import answer_press
 from handlers.context import Context
 from handlers.language import texts_of
 from handlers.replies import ReplyCutShortError
@@ -24,21 +25,23 @@ async def on_error(update: object, context: Context) -> None:
         if isinstance(context.error, ReplyCutShortError):
             await _say_cut_short(update, context, context.error)
         else:
-            await _apologise(update, context.error)
+            await _apologise(update, context, context.error)
     except TelegramError as error:
         # The note could not be delivered either (the chat is gone, the network is down).
         logger.warning("Could not tell the user about the error: %s", error)
 
 
-async def _apologise(update: Update, error: object) -> None:
+async def _apologise(update: Update, context: Context, error: object) -> None:
     """Stop a button's spinner with an apology; say sorry in the chat for anything else.
 
-    Not in the chat when Telegram refused us there: a 429 means it would refuse the apology
-    too, and a 403 means nobody is left to read it.
+    A press answered before the error has had its one answer, so the chat is told. Not in
+    the chat when Telegram refused us there: a 429 means it would refuse the apology too,
+    and a 403 means nobody is left to read it.
     """
     tr = _texts_of_user(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer(tr.say("ERROR"))
+    query = update.callback_query
+    if query is not None and not context.bot_data.was_answered(query.id):
+        await answer_press(query, context, tr.say("ERROR"))
     elif update.effective_message is not None and not isinstance(error, RetryAfter | Forbidden):
         await update.effective_message.reply_text(tr.say("ERROR"))
 

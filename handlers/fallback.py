@@ -33,7 +33,7 @@ async def unknown_button(update: Update, context: Context) -> None:
     """A button no handler knows (an old message, another version's data): say so briefly."""
     query = update.callback_query
     if query is not None:
-        await answer_stale(query, await texts_of(update, context))
+        await answer_stale(query, context, await texts_of(update, context))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

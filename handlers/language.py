@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from handlers.callbacks import Action, decoded_press, encode, pattern
+from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern, unchanged
 from handlers.context import NEW_MESSAGES, Context
 from handlers.permissions import may_change_settings, remember_chat
 from handlers.texts import LANGUAGES, Texts, language_of_user, texts_for
@@ -46,17 +47,21 @@ async def language_button(update: Update, context: Context) -> None:
         return
     query, callback = press
     if callback.arg not in LANGUAGES:
-        await query.answer()  # a forged language: answered, and nothing changes
+        await answer_press(query, context)  # a forged language: answered, and nothing changes
         return
     if not await may_change_settings(update, context):
         tr = await texts_of(update, context)
-        await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)
+        await answer_press(query, context, tr.say("GROUP_ADMINS_ONLY"), alert=True)
         return
     await remember_chat(chat, context, update.effective_user)
     await context.bot_data.store.chats.set_language(chat.id, callback.arg)
     tr = texts_for(callback.arg)
-    await query.answer()
-    await query.edit_message_text(tr.say("LANG_SET"))
+    await answer_press(query, context)
+    try:
+        await query.edit_message_text(tr.say("LANG_SET"))
+    except BadRequest as error:
+        if not unchanged(error):
+            raise
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

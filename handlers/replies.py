@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from content.models import ArticleInfo
-from handlers.callbacks import Action, decode, encode
+from handlers.callbacks import Action, answer_press, decode, encode, unchanged
 from handlers.context import Context
 from handlers.language import texts_of
 from handlers.texts import Texts
@@ -98,7 +98,7 @@ async def show_in_place(
             reply_markup=None if rest else keyboard,
         )
     except BadRequest as error:
-        if "not modified" not in error.message.lower():
+        if not unchanged(error):
             raise
     if rest:
         await _send(context, message.chat.id, rest, keyboard, already=1)
@@ -124,9 +124,9 @@ async def _send(
     await send_parts(send, chunks, keyboard, already=already)
 
 
-async def answer_stale(query: CallbackQuery, tr: Texts) -> None:
+async def answer_stale(query: CallbackQuery, context: Context, tr: Texts) -> None:
     """Tell the presser that the button no longer leads anywhere."""
-    await query.answer(tr.say("STALE_BUTTON"), show_alert=False)
+    await answer_press(query, context, tr.say("STALE_BUTTON"))
 
 
 def page_buttons(
@@ -210,7 +210,7 @@ async def pressed_button(update: Update, context: Context) -> Pressed | None:
     callback = decode(query.data)
     article = await context.bot_data.store.article(callback.article_id) if callback else None
     if callback is None or article is None:
-        await answer_stale(query, tr)
+        await answer_stale(query, context, tr)
         return None
     return Pressed(query, article, callback.arg, tr)
 
@@ -241,7 +241,7 @@ async def answer_button(
     pressed = await pressed_button(update, context)
     if pressed is None:
         return
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     rendered = await view(pressed.article, context, pressed.tr)
     if in_place:
         await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo, SectionView
 from handlers import render
-from handlers.callbacks import Action, encode, pattern, small_number
+from handlers.callbacks import Action, answer_press, encode, pattern, small_number
 from handlers.context import NEW_MESSAGES, Context
 from handlers.inline import share_button
 from handlers.replies import (
@@ -35,7 +35,7 @@ async def sections_button(update: Update, context: Context) -> None:
     pressed = await pressed_button(update, context)
     if pressed is None:
         return
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     page = small_number(pressed.arg, _SECTION_DIGITS) or 0
     rendered = await section_list(pressed.article, context, pressed.tr, page)
     await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
@@ -50,9 +50,9 @@ async def section_button(update: Update, context: Context) -> None:
     number = -1 if number is None else number
     view = await context.bot_data.store.section(pressed.article, number)
     if view is None:
-        await answer_stale(pressed.query, pressed.tr)
+        await answer_stale(pressed.query, context, pressed.tr)
         return
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     tr = pressed.tr
     await show_in_place(pressed.query, context, render.section(view, tr), navigation(view, tr))
 

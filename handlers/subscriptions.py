@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from content.chats import EVERYTHING
 from content.topics import Lexicon
 from handlers import render
-from handlers.callbacks import Action, decoded_press, encode, pattern
+from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
 from handlers.chat_settings import settings_request
 from handlers.context import NEW_MESSAGES, Context
 from handlers.language import texts_of
@@ -83,10 +83,10 @@ async def unsubscribe_button(update: Update, context: Context) -> None:
         return
     query, callback = press
     if not await may_change_settings(update, context):
-        await query.answer(tr.say("GROUP_ADMINS_ONLY"), show_alert=True)
+        await answer_press(query, context, tr.say("GROUP_ADMINS_ONLY"), alert=True)
         return
     await context.bot_data.store.chats.unsubscribe(chat.id, callback.arg)
-    await query.answer()
+    await answer_press(query, context)
     text, keyboard = await _listing(chat.id, context, tr)
     await show_in_place(query, context, [text], keyboard)
 

@@ -16,7 +16,7 @@ from content.models import ArticleInfo
 from content.topics import Topic
 from handlers import render
 from handlers.articles import button_label
-from handlers.callbacks import Action, encode, pattern, small_number
+from handlers.callbacks import Action, answer_press, encode, pattern, small_number
 from handlers.context import NEW_MESSAGES, Context
 from handlers.inline import share_button
 from handlers.language import texts_of
@@ -71,7 +71,7 @@ async def topics_button(update: Update, context: Context) -> None:
     pressed = await pressed_button(update, context)
     if pressed is None:
         return
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     page = _page_number(pressed.arg)
     rendered = await topic_list(pressed.article, context, pressed.tr, page or 0)
     if page is None:
@@ -116,9 +116,9 @@ async def topic_button(update: Update, context: Context) -> None:
         return
     topic = context.bot_data.lexicon.get(pressed.arg)
     if topic is None:
-        await answer_stale(pressed.query, pressed.tr)
+        await answer_stale(pressed.query, context, pressed.tr)
         return
-    await pressed.query.answer()
+    await answer_press(pressed.query, context)
     rendered = await topic_reply(pressed.article, topic, context, pressed.tr)
     await show_in_place(pressed.query, context, rendered.chunks, rendered.keyboard)
 

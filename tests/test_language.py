@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import string
@@ -202,3 +203,22 @@ async def test_each_reader_is_answered_in_their_language(api: FakeBotApi, code: 
     assert ("الهند" if code == "ar" else "India") in labels
     assert switched.say("LANG_SET") == seen["lang"][0].text
     assert switched.say("START") in seen["after"][0].text
+
+
+@pytest.mark.usefixtures("bot")
+async def test_the_same_language_chosen_twice_is_answered_quietly(
+    api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two administrators pick English on one prompt: the second edit would change nothing."""
+    first, second = User(731, language_code="en"), User(732, language_code="en")
+    group = Chat(-100731, "supergroup", "Desk")
+    api.admins[group.id] = {first.id, second.id}
+    await api.send_text(group, first, "/lang")
+    (prompt,) = await api.wait_for_calls("sendMessage", group.id, 1)
+    for user in (first, second):
+        await api.press(user, prompt.result, "lang:0:en")
+    await api.wait_for(lambda _: len(api.calls_to("answerCallbackQuery")) == 2)
+    await api.wait_for(lambda _: len(api.calls_to("editMessageText")) == 2)
+    await asyncio.sleep(0.3)  # time enough for an error to be logged, were one coming
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+    assert api.calls_to("sendMessage", group.id) == [prompt]  # no apology

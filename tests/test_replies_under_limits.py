@@ -148,3 +148,18 @@ async def test_a_reader_who_blocked_the_bot_gets_no_apology_either(api: FakeBotA
     await api.wait_for(lambda _: bool(api.calls_to("sendMessage", PRIVATE.id)))
     await asyncio.sleep(0.5)  # time enough for an apology to be tried, were one coming
     assert len(api.calls_to("sendMessage", PRIVATE.id)) == 1
+
+
+@pytest.mark.usefixtures("chile_bot")
+async def test_a_press_whose_reply_fails_is_answered_once_and_apologised_for_in_the_chat(
+    api: FakeBotApi, chile_bot: MojazApp
+) -> None:
+    """The press was answered before its reply failed: a second answer would be refused."""
+    await ask(api, "/start")
+    (card,) = await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+    article = await chile_bot.bot_data.store.current_article()
+    assert article is not None
+    api.faults[PRIVATE.id] = [Fault("error", 400, "Bad Request: message thread not found")]
+    await api.press(READER, card.result, encode(Action.SUMMARY, article.id))
+    await api.wait_for(lambda _: len(apologies(api)) == 1)
+    assert list(api.answered.values()) == [1]
