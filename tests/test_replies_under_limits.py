@@ -65,6 +65,15 @@ async def settled(api: FakeBotApi, chat_id: int, quiet: float = 1.5) -> list[Cal
     raise AssertionError("the bot kept sending")
 
 
+async def start_card(api: FakeBotApi, app: MojazApp) -> tuple[Call, str]:
+    """The reader's /start card, and the data of its Summary button."""
+    await ask(api, "/start")
+    (card,) = await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+    article = await app.bot_data.store.current_article()
+    assert article is not None
+    return card, encode(Action.SUMMARY, article.id)
+
+
 def apologies(api: FakeBotApi) -> list[Call]:
     """Every apology the bot tried to send, delivered or refused."""
     return [c for c in api.calls_to("sendMessage") if c.params.get("text") == EN.say("ERROR")]
@@ -90,12 +99,9 @@ async def test_a_long_reply_finishes_every_part_under_the_per_chat_limit(
 async def test_twenty_taps_on_summary_send_one_summary_and_answer_every_tap(
     api: FakeBotApi, chile_bot: MojazApp
 ) -> None:
-    await ask(api, "/start")
-    (card,) = await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
-    article = await chile_bot.bot_data.store.current_article()
-    assert article is not None
+    card, summary = await start_card(api, chile_bot)
     for _ in range(20):
-        await api.press(READER, card.result, encode(Action.SUMMARY, article.id))
+        await api.press(READER, card.result, summary)
     await api.wait_for(lambda _: len(api.calls_to("answerCallbackQuery")) == 20, timeout=30)
     replies = (await settled(api, PRIVATE.id))[1:]
     assert len(replies) == 1
@@ -155,11 +161,8 @@ async def test_a_press_whose_reply_fails_is_answered_once_and_apologised_for_in_
     api: FakeBotApi, chile_bot: MojazApp
 ) -> None:
     """The press was answered before its reply failed: a second answer would be refused."""
-    await ask(api, "/start")
-    (card,) = await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
-    article = await chile_bot.bot_data.store.current_article()
-    assert article is not None
+    card, summary = await start_card(api, chile_bot)
     api.faults[PRIVATE.id] = [Fault("error", 400, "Bad Request: message thread not found")]
-    await api.press(READER, card.result, encode(Action.SUMMARY, article.id))
+    await api.press(READER, card.result, summary)
     await api.wait_for(lambda _: len(apologies(api)) == 1)
     assert list(api.answered.values()) == [1]
