@@ -21,7 +21,8 @@ from bot.settings import Settings
 from content.library import add_article, ingest_file
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
-from content.store import Store, StoreUnavailableError
+from content.ports import ArticleStore, StoreUnavailableError
+from content.store import Store
 from handlers.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
@@ -127,7 +128,7 @@ async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-async def _ingest_into_seeds(store: Store, path: Path, settings: Settings) -> IngestResult:
+async def _ingest_into_seeds(store: ArticleStore, path: Path, settings: Settings) -> IngestResult:
     """Store a file of the seeds folder, or copy one from elsewhere into it and store it.
 
     The seeds folder is the source of truth: a file stored from anywhere else would be

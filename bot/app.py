@@ -17,6 +17,7 @@ from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
 from content.library import ingest_directory
+from content.ports import ArticleStore
 from content.store import Store
 from content.topics import Lexicon
 from handlers import (
@@ -56,7 +57,7 @@ class Lifecycle:
         self._settings = settings
         self._lexicon = lexicon
         self._limiter = limiter
-        self._store: Store | None = None
+        self._store: ArticleStore | None = None
         self._stop_outbox = asyncio.Event()
         self._outbox_task: asyncio.Task[None] | None = None
         self._retag_task: asyncio.Task[int] | None = None
@@ -91,7 +92,7 @@ class Lifecycle:
         await self._schedule_jobs(app, store)
         await menu.publish_menus(app.bot, store, self._lexicon, settings.admin_ids)
 
-    async def _schedule_jobs(self, app: MojazApp, store: Store) -> None:
+    async def _schedule_jobs(self, app: MojazApp, store: ArticleStore) -> None:
         if app.job_queue is None:
             return
         await schedule_digests(app.job_queue, store, self._settings.default_timezone)

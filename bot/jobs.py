@@ -11,14 +11,16 @@ from telegram.ext import JobQueue
 
 from content.library import article_files, ingest_file
 from content.parser import ArticleFormatError
-from content.store import Store
+from content.ports import ArticleStore
 from handlers.context import Context
 from handlers.digests import schedule_digest
 
 logger = logging.getLogger(__name__)
 
 
-async def schedule_digests(job_queue: JobQueue[Context], store: Store, default_zone: str) -> int:
+async def schedule_digests(
+    job_queue: JobQueue[Context], store: ArticleStore, default_zone: str
+) -> int:
     """Rebuild every chat's digest job from the store (jobs do not survive a restart)."""
     chats = await store.chats.with_digest()
     for chat in chats:
@@ -29,7 +31,7 @@ async def schedule_digests(job_queue: JobQueue[Context], store: Store, default_z
 class SeedsWatcher:
     """Ingests article files that appear or change in the seeds folder while the bot runs."""
 
-    def __init__(self, store: Store, folder: Path, max_bytes: int) -> None:
+    def __init__(self, store: ArticleStore, folder: Path, max_bytes: int) -> None:
         self._store = store
         self._folder = folder
         self._max_bytes = max_bytes

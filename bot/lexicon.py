@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from content.store import Store
+from content.ports import ArticleStore
 from content.topics import Lexicon, LexiconError, load_lexicon
 from handlers.texts import ADMIN_COMMANDS, COMMANDS
 
@@ -69,7 +69,7 @@ class LexiconWatcher:
         return True
 
 
-async def retag_stale(store: Store) -> int:
+async def retag_stale(store: ArticleStore) -> int:
     """Re-tag every article tagged with another lexicon; how many were re-tagged."""
     count = 0
     for article_id in await store.stale_articles():

@@ -29,7 +29,7 @@ from telegram.ext import ExtBot
 
 from bot.ratelimit import FloodLimiter, bulk
 from content.models import Delivery
-from content.store import Store
+from content.ports import ArticleStore
 from handlers.replies import Rendered
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class OutboxWorker:
 
     def __init__(
         self,
-        store: Store,
+        store: ArticleStore,
         bot: ExtBot[dict[str, Any]],
         limiter: FloodLimiter,
         render: Renderer,

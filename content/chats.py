@@ -12,7 +12,6 @@ _CHAT_COLUMNS = (
     "id, type, title, active, inactive_reason, timezone, digest_time, digest_since, owner_id,"
     " language"
 )
-EVERYTHING = ""  # the subscription topic that means every new article
 
 
 def _chat(row: Sequence[Any]) -> ChatInfo:

@@ -23,7 +23,7 @@ from content.parser import (
     parse_article,
     parse_file,
 )
-from content.store import IdTakenError, Store
+from content.ports import ArticleStore, IdTakenError
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class IngestReport:
 
 
 async def ingest_file(
-    store: Store, path: Path, max_bytes: int = DEFAULT_MAX_BYTES
+    store: ArticleStore, path: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
     """Parse ``path``, a file in the seeds folder, and store it.
 
@@ -53,7 +53,7 @@ async def ingest_file(
 
 
 async def add_article(
-    store: Store,
+    store: ArticleStore,
     folder: Path,
     name: str,
     data: bytes,
@@ -109,7 +109,7 @@ def file_name_for(name: str) -> str:
 
 
 async def _store_owned(
-    store: Store, article: Article, path: Path, shown_as: str | Path
+    store: ArticleStore, article: Article, path: Path, shown_as: str | Path
 ) -> IngestResult:
     """Store ``article`` as the file at ``path``, unless another file there owns its id."""
     folder = path.parent
@@ -124,7 +124,7 @@ async def _store_owned(
 
 
 async def ingest_directory(
-    store: Store, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
+    store: ArticleStore, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestReport:
     """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped."""
     paths = await asyncio.to_thread(article_files, directory)

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from content.chats import EVERYTHING
 from content.db import Repository
 from content.models import Delivery, DeliveryError, Stats
+from content.ports import EVERYTHING
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"

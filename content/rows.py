@@ -7,11 +7,32 @@ loop, and the transaction itself is a handful of bulk inserts.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from content.models import Article
 from content.search import Analyzer
 from content.tagging import tag_article
+
+# Raised whenever the way text becomes search terms changes, so articles are re-indexed.
+SEARCH_INDEX_VERSION = 2
+
+
+def tagging_key(analyzer: Analyzer) -> str:
+    """What tags and terms depend on: the lexicon and how text is indexed.
+
+    Every backend stores it beside an article, so a new lexicon finds the stale ones.
+    """
+    key = repr((SEARCH_INDEX_VERSION, analyzer.stemming, analyzer.topic_terms))
+    return hashlib.sha256((analyzer.lexicon.fingerprint + key).encode()).hexdigest()
+
+
+def article_fingerprint(article: Article, tagged_with: str) -> str:
+    """The same article tagged the same way gives the same fingerprint: ingesting it again
+    changes nothing, in any backend."""
+    digest = hashlib.sha256(repr(article).encode())
+    digest.update(tagged_with.encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

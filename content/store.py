@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -29,14 +28,13 @@ from content.models import (
     TopicBriefing,
 )
 from content.outbox import Outbox
-from content.rows import ArticleRows, article_rows
+from content.ports import IdTakenError, StoreUnavailableError
+from content.rows import ArticleRows, article_fingerprint, article_rows, tagging_key
 from content.schema import MIGRATIONS
 from content.search import Analyzer
 from content.topics import Lexicon
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
-# Raised whenever the way text becomes search terms changes, so articles are re-indexed.
-SEARCH_INDEX_VERSION = 2
 SEARCH_CANDIDATES = 500
 _PARAGRAPH_COLUMNS = """
     p.id, p.section, COALESCE(s.heading, ''), p.position, p.text,
@@ -46,21 +44,6 @@ _PARAGRAPH_FROM = """
     FROM paragraphs p
     LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section
 """
-
-
-class StoreUnavailableError(RuntimeError):
-    """The database cannot be opened or brought up to date."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"cannot open the database {path}: {reason}")
-
-
-class IdTakenError(ValueError):
-    """Another file owns the id an article's file name gives: storing it would overwrite."""
-
-    def __init__(self, slug: str, owner: str) -> None:
-        super().__init__(f"its id {slug!r} is already taken by {owner}")
-        self.slug, self.owner = slug, owner
 
 
 def _no_owner_present(_owner: str) -> bool:
@@ -78,9 +61,8 @@ class Store(Repository):
         self, connections: Connections, lexicon: Lexicon, analyzer: Analyzer | None = None
     ) -> None:
         super().__init__(connections)
-        self._lexicon = lexicon
         self._analyzer = analyzer or Analyzer(lexicon)
-        self._tagged_with = self._tagging_key()
+        self._tagged_with = tagging_key(self._analyzer)
         self.chats = Chats(connections)
         self.outbox = Outbox(connections)
 
@@ -138,7 +120,7 @@ class Store(Repository):
         article is queued for its subscribers in the same transaction; a replaced one is not
         sent again.
         """
-        fingerprint = await asyncio.to_thread(self._fingerprint, article)
+        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
         stored = await self._stored_unchanged(article.slug, fingerprint, source)
         if stored is not None:
             return IngestResult(stored, article.slug, "unchanged")
@@ -178,22 +160,10 @@ class Store(Repository):
         )
         return int(row[0]) if row else None
 
-    def _fingerprint(self, article: Article) -> str:
-        digest = hashlib.sha256(repr(article).encode())
-        digest.update(self._tagged_with.encode())
-        return digest.hexdigest()
-
-    def _tagging_key(self) -> str:
-        """What tags and terms depend on: the lexicon and how text is indexed."""
-        analyzer = self._analyzer
-        key = repr((SEARCH_INDEX_VERSION, analyzer.stemming, analyzer.topic_terms))
-        return hashlib.sha256((self._lexicon.fingerprint + key).encode()).hexdigest()
-
     def use_lexicon(self, lexicon: Lexicon) -> None:
         """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
-        self._lexicon = lexicon
         self._analyzer = replace(self._analyzer, lexicon=lexicon)
-        self._tagged_with = self._tagging_key()
+        self._tagged_with = tagging_key(self._analyzer)
 
     async def stale_articles(self) -> list[int]:
         """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
@@ -215,7 +185,7 @@ class Store(Repository):
         article = await self._stored_article(article_id)
         if before is None or article is None:
             return False
-        fingerprint = await asyncio.to_thread(self._fingerprint, article)
+        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
         rows = await asyncio.to_thread(article_rows, article, self._analyzer)
         async with self._transaction():
             now = await self._fetchone(

@@ -7,8 +7,8 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from content.chats import EVERYTHING
 from content.models import ChatInfo
+from content.ports import EVERYTHING
 from handlers import render
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
 from handlers.context import NEW_MESSAGES, Context

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot, filters
 
-from content.store import Store
+from content.ports import ArticleStore
 from content.topics import Lexicon
 
 # Presses are answered within seconds of arriving; a few thousand cover any burst.
@@ -23,7 +23,7 @@ class BotData:
     """
 
     def __init__(self) -> None:
-        self._store: Store | None = None
+        self._store: ArticleStore | None = None
         self._lexicon: Lexicon | None = None
         self.admin_ids: frozenset[int] = frozenset()
         self.default_timezone = "UTC"
@@ -48,7 +48,7 @@ class BotData:
         """Whether the press ``query_id`` has had its answer."""
         return query_id in self._answered
 
-    def attach(self, store: Store, lexicon: Lexicon) -> None:
+    def attach(self, store: ArticleStore, lexicon: Lexicon) -> None:
         """Hand the open resources to the handlers."""
         self._store, self._lexicon = store, lexicon
 
@@ -57,7 +57,7 @@ class BotData:
         self._lexicon = lexicon
 
     @property
-    def store(self) -> Store:
+    def store(self) -> ArticleStore:
         """The open store; asking before start-up has opened it is a programming error."""
         if self._store is None:
             raise RuntimeError("the store is not open yet")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from content.models import Delivery, Summary
-from content.store import Store
+from content.ports import ArticleStore
 from content.topics import Lexicon
 from handlers import render
 from handlers.replies import Rendered, main_menu
 from handlers.texts import Texts, texts_for
 
 
-async def render_delivery(store: Store, lexicon: Lexicon, delivery: Delivery) -> Rendered | None:
+async def render_delivery(
+    store: ArticleStore, lexicon: Lexicon, delivery: Delivery
+) -> Rendered | None:
     """The messages of ``delivery``, or None when none of its articles exists any more."""
     summaries = [
         await store.summary(article)

@@ -10,7 +10,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
-from content.chats import EVERYTHING
+from content.ports import EVERYTHING
 from handlers import channels
 from handlers.context import Context
 from handlers.permissions import ADMIN_STATUSES, remember_chat

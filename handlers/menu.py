@@ -16,7 +16,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from content.store import Store
+from content.ports import ArticleStore
 from content.topics import Lexicon, Topic
 from handlers.texts import (
     ADMIN_COMMANDS,
@@ -37,7 +37,7 @@ _DEFAULT_MENU_LANGUAGE = "en"
 
 
 async def publish_menus(
-    bot: Bot, store: Store, lexicon: Lexicon, admin_ids: frozenset[int]
+    bot: Bot, store: ArticleStore, lexicon: Lexicon, admin_ids: frozenset[int]
 ) -> None:
     """Set every menu and description: each language, each scope, each administrator."""
     article = await store.current_article()

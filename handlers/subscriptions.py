@@ -7,7 +7,7 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from content.chats import EVERYTHING
+from content.ports import EVERYTHING
 from content.topics import Lexicon
 from handlers import render
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern

@@ -8,8 +8,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from content.chats import EVERYTHING
 from content.library import ingest_file
+from content.ports import EVERYTHING
 from content.store import Store
 from content.topics import Lexicon
 from handlers.texts import texts_for

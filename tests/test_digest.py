@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from content.chats import EVERYTHING
 from content.parser import parse_article
+from content.ports import EVERYTHING
 from content.store import Store
 from handlers.digests import parse_time, valid_zone
 from tests.articles import article_text

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from content.library import ingest_directory, ingest_file
-from content.models import Article, Section
 from content.parser import parse_article, parse_file
 from content.schema import MIGRATIONS
 from content.store import Store
@@ -133,73 +132,6 @@ async def test_content_survives_a_restart(db_path: Path, lexicon: Lexicon) -> No
     assert summary.bullets == parse_file(SEED).bullets
 
 
-async def test_reading_the_seed(store: Store) -> None:
-    await ingest_file(store, SEED)
-    article = await store.current_article()
-    assert article is not None
-    headings = await store.headings(article)
-    assert headings[0] == (0, "")
-    lead = await store.section(article, 0)
-    assert lead is not None
-    assert (lead.index, lead.count, lead.previous, lead.next) == (1, 5, None, 1)
-    last = await store.section(article, 4)
-    assert last is not None
-    assert (last.index, last.previous, last.next, len(last.paragraphs)) == (5, 3, None, 9)
-    assert await store.section(article, 5) is None
-    assert (await store.topics_of(article))[0] == "russia"
-    iran = await store.topic_briefing(article, "iran")
-    assert [(p.section, p.position) for p in iran.paragraphs] == [(4, 1), (4, 2), (4, 3), (4, 4)]
-    assert {p.heading for p in iran.paragraphs} == {"إيران والصين"}
-    assert [b.number for b in iran.bullets] == [1, 5]
-    assert "iran" in iran.bullets[0].topics
-
-
-async def test_search_ranks_and_marks_matches(store: Store) -> None:
-    await ingest_file(store, SEED)
-    hits = await store.search("العقوبات الغربية")
-    assert hits
-    assert hits[0].paragraph.text.startswith("وتتيح القمة")  # has both words
-    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
-    first = hits[0].paragraph.text
-    assert [first[start:end] for start, end in hits[0].spans] == ["العقوبات", "الغربية"]
-    assert await store.search("") == []
-    assert await store.search("«»!؟") == []
-    assert await store.search('"OR" AND NOT *') == []
-
-
-async def test_an_article_without_a_lead_numbers_from_one(store: Store) -> None:
-    sections = (Section("القسم", ("فقرة.",)),)
-    await store.ingest(Article("x", "عنوان", (), sections, "خلاصة", ("جملة.",)), "x.txt")
-    info = await store.current_article()
-    assert info is not None
-    assert await store.headings(info) == [(1, "القسم")]
-    view = await store.section(info, 1)
-    assert view is not None
-    assert (view.index, view.count) == (1, 1)
-
-
-async def test_a_changed_article_is_not_sent_again(store: Store, tmp_path: Path) -> None:
-    await store.chats.record(5, "private", "", 0.0)
-    await store.chats.subscribe(5, "", 0.0)
-    await ingest_file(store, SEED)
-    changed = tmp_path / SEED.name
-    changed.write_text(SEED.read_text().replace("قمة بوتين", "قمة قازان"))
-    assert (await ingest_file(store, changed)).outcome == "replaced"
-    (delivery,) = await store.outbox.due(10**10, 10)
-    assert delivery.kind == "article"
-
-
-async def test_new_articles_go_to_active_matching_subscribers_only(store: Store) -> None:
-    for chat_id, topic in ((1, ""), (2, "iran"), (3, "egypt"), (4, "iran")):
-        await store.chats.record(chat_id, "private", "", 0.0)
-        await store.chats.subscribe(chat_id, topic, 0.0)
-    await store.chats.subscribe(1, "iran", 0.0)  # both: still one delivery
-    await store.chats.deactivate(4, "blocked")
-    await ingest_file(store, SEED)
-    due = await store.outbox.due(10**10, 10)
-    assert sorted((d.chat_id, d.topics) for d in due) == [(1, ("iran",)), (2, ("iran",))]
-
-
 async def test_search_keeps_an_old_answer_that_only_a_rare_word_finds(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,17 +147,6 @@ async def test_search_keeps_an_old_answer_that_only_a_rare_word_finds(
     assert "أوشاكوف" in hits[0].paragraph.text
     common = await store.search("العقوبات", limit=10)
     assert all(hit.article.slug != "old" for hit in common)  # the newest matches win
-
-
-async def test_topics_are_ranked_main_subject_first(store: Store) -> None:
-    result = await ingest_file(store, WORLD / "sudan-war.ar.txt")
-    article = await store.article(result.article_id)
-    assert article is not None
-    ranked = await store.topics_of(article)
-    assert ranked[0] == "sudan"  # named in the title
-    # then the summary's topics, most named first, before those of paragraphs alone
-    assert ranked.index("rsf") < ranked.index("libya")
-    assert ranked.index("chad") < ranked.index("ethiopia")
 
 
 async def test_a_new_lexicon_retags_stored_articles(
@@ -251,15 +172,3 @@ async def test_a_new_lexicon_retags_stored_articles(
         # Re-tagging from the store gives what ingesting the file would have.
         assert (await ingest_file(store, path)).outcome == "unchanged"
         assert await store.retag(9999) is False
-
-
-@pytest.mark.parametrize("query", ["t", "t_iran", "T_IRAN", "t_", "_"])
-async def test_topic_terms_cannot_be_typed(store: Store, query: str) -> None:
-    await ingest_file(store, SEED)
-    assert await store.search(query) == []
-
-
-async def test_a_topic_is_still_found_by_its_names(store: Store) -> None:
-    await ingest_file(store, SEED)
-    assert await store.search("iran")  # the English name reaches إيران through its topic term
-    assert await store.search("طهران")

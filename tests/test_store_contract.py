@@ -1,0 +1,190 @@
+"""The store contract: what every backend must do, run against each of them.
+
+Behaviour only, through the Protocols in content.ports: how a backend keeps its data
+(SQL, schema, migrations) is tested beside the backend itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.library import ingest_file
+from content.models import Article, Section
+from content.ports import ArticleStore
+from content.store import Store
+from content.topics import Lexicon
+from tests.conftest import SEED
+from tests.eval.tagging import FOLDER as WORLD
+
+BACKENDS = ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
+) -> AsyncIterator[ArticleStore]:
+    """An empty store of each backend."""
+    assert request.param == "sqlite"
+    opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
+    yield opened
+    await opened.close()
+
+
+async def test_reading_the_seed(store: ArticleStore) -> None:
+    await ingest_file(store, SEED)
+    article = await store.current_article()
+    assert article is not None
+    headings = await store.headings(article)
+    assert headings[0] == (0, "")
+    lead = await store.section(article, 0)
+    assert lead is not None
+    assert (lead.index, lead.count, lead.previous, lead.next) == (1, 5, None, 1)
+    last = await store.section(article, 4)
+    assert last is not None
+    assert (last.index, last.previous, last.next, len(last.paragraphs)) == (5, 3, None, 9)
+    assert await store.section(article, 5) is None
+    assert (await store.topics_of(article))[0] == "russia"
+    iran = await store.topic_briefing(article, "iran")
+    assert [(p.section, p.position) for p in iran.paragraphs] == [(4, 1), (4, 2), (4, 3), (4, 4)]
+    assert {p.heading for p in iran.paragraphs} == {"إيران والصين"}
+    assert [b.number for b in iran.bullets] == [1, 5]
+    assert "iran" in iran.bullets[0].topics
+
+
+async def test_search_ranks_and_marks_matches(store: ArticleStore) -> None:
+    await ingest_file(store, SEED)
+    hits = await store.search("العقوبات الغربية")
+    assert hits
+    assert hits[0].paragraph.text.startswith("وتتيح القمة")  # has both words
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
+    first = hits[0].paragraph.text
+    assert [first[start:end] for start, end in hits[0].spans] == ["العقوبات", "الغربية"]
+    assert await store.search("") == []
+    assert await store.search("«»!؟") == []
+    assert await store.search('"OR" AND NOT *') == []
+
+
+async def test_an_article_without_a_lead_numbers_from_one(store: ArticleStore) -> None:
+    sections = (Section("القسم", ("فقرة.",)),)
+    await store.ingest(Article("x", "عنوان", (), sections, "خلاصة", ("جملة.",)), "x.txt")
+    info = await store.current_article()
+    assert info is not None
+    assert await store.headings(info) == [(1, "القسم")]
+    view = await store.section(info, 1)
+    assert view is not None
+    assert (view.index, view.count) == (1, 1)
+
+
+async def test_a_changed_article_is_not_sent_again(store: ArticleStore, tmp_path: Path) -> None:
+    await store.chats.record(5, "private", "", 0.0)
+    await store.chats.subscribe(5, "", 0.0)
+    await ingest_file(store, SEED)
+    changed = tmp_path / SEED.name
+    changed.write_text(SEED.read_text().replace("قمة بوتين", "قمة قازان"))
+    assert (await ingest_file(store, changed)).outcome == "replaced"
+    (delivery,) = await store.outbox.due(10**10, 10)
+    assert delivery.kind == "article"
+
+
+async def test_new_articles_go_to_active_matching_subscribers_only(store: ArticleStore) -> None:
+    for chat_id, topic in ((1, ""), (2, "iran"), (3, "egypt"), (4, "iran")):
+        await store.chats.record(chat_id, "private", "", 0.0)
+        await store.chats.subscribe(chat_id, topic, 0.0)
+    await store.chats.subscribe(1, "iran", 0.0)  # both: still one delivery
+    await store.chats.deactivate(4, "blocked")
+    await ingest_file(store, SEED)
+    due = await store.outbox.due(10**10, 10)
+    assert sorted((d.chat_id, d.topics) for d in due) == [(1, ("iran",)), (2, ("iran",))]
+
+
+async def test_topics_are_ranked_main_subject_first(store: ArticleStore) -> None:
+    result = await ingest_file(store, WORLD / "sudan-war.ar.txt")
+    article = await store.article(result.article_id)
+    assert article is not None
+    ranked = await store.topics_of(article)
+    assert ranked[0] == "sudan"  # named in the title
+    # then the summary's topics, most named first, before those of paragraphs alone
+    assert ranked.index("rsf") < ranked.index("libya")
+    assert ranked.index("chad") < ranked.index("ethiopia")
+
+
+@pytest.mark.parametrize("query", ["t", "t_iran", "T_IRAN", "t_", "_"])
+async def test_topic_terms_cannot_be_typed(store: ArticleStore, query: str) -> None:
+    await ingest_file(store, SEED)
+    assert await store.search(query) == []
+
+
+async def test_a_topic_is_still_found_by_its_names(store: ArticleStore) -> None:
+    await ingest_file(store, SEED)
+    assert await store.search("iran")  # the English name reaches إيران through its topic term
+    assert await store.search("طهران")
+
+
+async def test_a_chat_keeps_its_settings_and_subscriptions(store: ArticleStore) -> None:
+    chats = store.chats
+    recorded = await chats.record(-100, "supergroup", "Desk", 1.0)
+    assert (recorded.id, recorded.type, recorded.active) == (-100, "supergroup", True)
+    assert await chats.subscribe(-100, "kenya", 1.0)
+    assert not await chats.subscribe(-100, "kenya", 2.0)  # once is enough
+    await chats.subscribe(-100, "peru", 1.0)
+    await chats.set_language(-100, "en")
+    await chats.set_timezone(-100, "Africa/Nairobi")
+    await chats.set_digest(-100, "07:30", 1.0)
+    chat = await chats.get(-100)
+    assert chat is not None
+    assert (chat.language, chat.timezone, chat.digest_time) == ("en", "Africa/Nairobi", "07:30")
+    assert [c.id for c in await chats.with_digest()] == [-100]
+    await chats.migrate(-100, -1000100)  # a group that became a supergroup keeps everything
+    assert await chats.get(-100) is None
+    assert await chats.subscriptions(-1000100) == ["kenya", "peru"]
+    assert await chats.unsubscribe(-1000100, None) == 2
+    assert await chats.subscriptions(-1000100) == []
+
+
+async def test_a_chat_that_comes_back_is_active_again(store: ArticleStore) -> None:
+    await store.chats.record(7, "private", "", 1.0)
+    await store.chats.deactivate(7, "blocked")
+    gone = await store.chats.get(7)
+    assert gone is not None
+    assert (gone.active, gone.inactive_reason) == (False, "blocked")
+    back = await store.chats.record(7, "private", "", 2.0)
+    assert back.active
+
+
+async def test_one_preview_is_broadcast_once(store: ArticleStore) -> None:
+    await ingest_file(store, SEED)
+    article = await store.current_article()
+    assert article is not None
+    for chat_id in (1, 2):
+        await store.chats.record(chat_id, "private", "", 1.0)
+        await store.chats.subscribe(chat_id, "peru", 1.0)
+    assert await store.outbox.broadcast_audience() == 2
+    assert await store.outbox.enqueue_broadcast(article.id, "preview1", 2.0) == 2
+    assert await store.outbox.enqueue_broadcast(article.id, "preview1", 3.0) == 0
+    assert await store.outbox.enqueue_broadcast(article.id, "preview2", 3.0) == 2
+
+
+async def test_a_delivery_goes_from_queued_to_sent_and_back_after_a_crash(
+    store: ArticleStore,
+) -> None:
+    for chat_id in (1, 2):
+        await store.chats.record(chat_id, "private", "", 0.0)
+        await store.chats.subscribe(chat_id, "", 0.0)
+    await ingest_file(store, SEED)
+    first, second = await store.outbox.due(10**10, 10)
+    await store.outbox.start_sending(first.id)
+    await store.outbox.chunk_sent(first.id, 41, 5.0, last=False)
+    await store.outbox.chunk_sent(first.id, 42, 5.0, last=True)
+    await store.outbox.start_sending(second.id)  # in flight when the process died
+    assert await store.outbox.due(10**10, 10) == []
+    assert await store.outbox.requeue_in_flight() == 1
+    (again,) = await store.outbox.due(10**10, 10)
+    assert (again.id, again.attempts) == (second.id, 1)
+    sent = await store.outbox.get(first.id)
+    assert sent is not None
+    assert sent.chunks_sent == 2
+    stats = await store.outbox.stats()
+    assert dict(stats.deliveries_by_state)["sent"] == 1
