@@ -18,6 +18,9 @@ from content.store import Store
 from content.topics import Lexicon, load_lexicon
 from tests.fake_bot_api import FakeBotApi
 
+# The PostgreSQL server fixture, started only by the tests that ask for it.
+pytest_plugins = ["tests.postgres"]
+
 # python-telegram-bot's time periods as timedelta, as bot/__main__ opts in too.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 

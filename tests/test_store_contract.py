@@ -13,13 +13,17 @@ import pytest
 
 from content.library import ingest_file
 from content.models import Article, Section
-from content.ports import ArticleStore
+from content.ports import EVERYTHING, ArticleStore, ChatStore
+from content.postgres.chats import PostgresChats
 from content.store import Store
 from content.topics import Lexicon
 from tests.conftest import SEED
 from tests.eval.tagging import FOLDER as WORLD
+from tests.postgres import postgres_database
 
 BACKENDS = ["sqlite"]
+# Backends that implement a part so far: PostgreSQL has its chats.
+CHAT_BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -31,6 +35,20 @@ async def store(
     opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
     yield opened
     await opened.close()
+
+
+@pytest.fixture(params=CHAT_BACKENDS)
+async def chats(
+    request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
+) -> AsyncIterator[ChatStore]:
+    """The chats of each backend, empty."""
+    if request.param == "sqlite":
+        opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
+        yield opened.chats
+        await opened.close()
+        return
+    async with postgres_database(request.getfixturevalue("postgres_server")) as pool:
+        yield PostgresChats(pool)
 
 
 async def test_reading_the_seed(store: ArticleStore) -> None:
@@ -123,8 +141,7 @@ async def test_a_topic_is_still_found_by_its_names(store: ArticleStore) -> None:
     assert await store.search("طهران")
 
 
-async def test_a_chat_keeps_its_settings_and_subscriptions(store: ArticleStore) -> None:
-    chats = store.chats
+async def test_a_chat_keeps_its_settings_and_subscriptions(chats: ChatStore) -> None:
     recorded = await chats.record(-100, "supergroup", "Desk", 1.0)
     assert (recorded.id, recorded.type, recorded.active) == (-100, "supergroup", True)
     assert await chats.subscribe(-100, "kenya", 1.0)
@@ -144,14 +161,40 @@ async def test_a_chat_keeps_its_settings_and_subscriptions(store: ArticleStore) 
     assert await chats.subscriptions(-1000100) == []
 
 
-async def test_a_chat_that_comes_back_is_active_again(store: ArticleStore) -> None:
-    await store.chats.record(7, "private", "", 1.0)
-    await store.chats.deactivate(7, "blocked")
-    gone = await store.chats.get(7)
+async def test_a_chat_that_comes_back_is_active_again(chats: ChatStore) -> None:
+    await chats.record(7, "private", "", 1.0, app_language="en")
+    await chats.deactivate(7, "blocked")
+    gone = await chats.get(7)
     assert gone is not None
     assert (gone.active, gone.inactive_reason) == (False, "blocked")
-    back = await store.chats.record(7, "private", "", 2.0)
-    assert back.active
+    back = await chats.record(7, "private", "Amal", 2.0)
+    assert (back.active, back.title) == (True, "Amal")
+    assert await chats.with_digest() == []
+
+
+async def test_a_group_merges_into_a_supergroup_already_known(chats: ChatStore) -> None:
+    await chats.record(-5, "group", "Desk", 1.0)
+    await chats.subscribe(-5, "chile", 1.0)
+    await chats.set_digest(-5, "06:00", 1.0)
+    await chats.record(-1005, "supergroup", "Desk", 2.0)
+    await chats.subscribe(-1005, "kenya", 2.0)
+    await chats.migrate(-5, -1005)
+    assert await chats.get(-5) is None
+    assert await chats.subscriptions(-1005) == ["chile", "kenya"]
+    merged = await chats.get(-1005)
+    assert merged is not None
+    assert merged.digest_time == "06:00"
+
+
+async def test_channels_and_chosen_articles(chats: ChatStore) -> None:
+    await chats.record(-100, "channel", "Wire", 1.0, owner_id=9)
+    await chats.record(-200, "channel", "Bulletin", 1.0)
+    await chats.record(3, "private", "", 1.0)
+    assert [c.title for c in await chats.channels()] == ["Bulletin", "Wire"]
+    assert (await chats.channels())[1].owner_id == 9
+    assert await chats.article_of(3) is None
+    await chats.import_subscribers([(4, "private"), (3, "private")], 2.0)
+    assert await chats.subscriptions(4) == [EVERYTHING]
 
 
 async def test_one_preview_is_broadcast_once(store: ArticleStore) -> None:

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend, through asyncpg: the same Protocols as SQLite, for several workers."""
