@@ -1,4 +1,4 @@
-"""A real PostgreSQL 16 for the tests, started by pgserver: no system packages, no skipping."""
+"""A real PostgreSQL 16 for the tests, started by pgserver with no system packages, in CI too."""
 
 from __future__ import annotations
 
