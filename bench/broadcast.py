@@ -6,7 +6,10 @@ readers before and during it. Prints, measured in this one run:
 
 * achieved send rate ÷ allowed rate while the broadcast runs (target ≥ 0.95);
 * 429s the server had to answer for broken limits (target 0);
-* p95 reply latency during the broadcast ÷ p95 when idle (target ≤ 2).
+* p95 reply latency during the broadcast ÷ p95 when idle (target ≤ 2);
+* headroom: the fake server's own ceiling, measured first in the same run by a bare HTTP
+  client sending as fast as it can, and the bot's rate as a fraction of it, so a slow
+  fake server can neither hide nor fake a result.
 
     python bench/broadcast.py                      # 10 000 subscribers at 200 msg/s
     python bench/broadcast.py --subscribers 500    # a quick smoke run
@@ -92,7 +95,59 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+# The bare client runs in a process of its own, as the bot does: in the server's process it
+# would share the server's event loop and measure itself.
+_BARE_CLIENT = """
+import asyncio, sys, time
+import httpx
+
+async def main(url, seconds, senders):
+    deadline = time.monotonic() + seconds
+    sent = 0
+
+    async def sender(client, chat_id):
+        nonlocal sent
+        while time.monotonic() < deadline:
+            answer = await client.post(url, data={"chat_id": str(chat_id), "text": "x"})
+            answer.raise_for_status()
+            sent += 1
+
+    limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
+    async with httpx.AsyncClient(limits=limits) as client:
+        await asyncio.gather(*(sender(client, 1_000_000 + n) for n in range(senders)))
+    print(sent / seconds)
+
+asyncio.run(main(sys.argv[1], float(sys.argv[2]), int(sys.argv[3])))
+"""
+# Concurrency the bare client tries; the ceiling is the best of them.
+_SENDERS = (1, 8, 32)
+
+
+async def server_ceiling(seconds: float = 2.0) -> float:
+    """The fake server's own top rate, as a bare HTTP client finds it."""
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    rates = []
+    try:
+        for senders in _SENDERS:
+            client = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", _BARE_CLIENT, f"{api.url}/bot{TOKEN}/sendMessage",
+                str(seconds), str(senders), stdout=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            output, _ = await asyncio.wait_for(client.communicate(), seconds + 30)
+            rates.append(float(output.decode()))
+    finally:
+        await api.stop()
+    return max(rates)
+
+
 async def run(subscribers: int, rate: int, idle_seconds: float) -> dict[str, float]:
+    ceiling = await server_ceiling()
+    result = await run_bot(subscribers, rate, idle_seconds)
+    return result | {"ceiling": ceiling, "ceiling_ratio": result["achieved_rate"] / ceiling}
+
+
+async def run_bot(subscribers: int, rate: int, idle_seconds: float) -> dict[str, float]:
     api = FakeBotApi(TOKEN, limits=ServerLimits(per_second=rate))
     await api.start()
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,10 +218,12 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     result = asyncio.run(run(args.subscribers, args.rate, args.idle_seconds))
+    print(f"fake server ceiling  {result['ceiling']:>10.1f} msg/s   (a bare client, same run)")
     print(f"subscribers          {result['subscribers']:>10,}")
     print(f"allowed rate         {result['allowed_rate']:>10.1f} msg/s")
     print(f"achieved rate        {result['achieved_rate']:>10.1f} msg/s")
     print(f"rate ratio           {result['rate_ratio']:>10.3f}   (target >= 0.95)")
+    print(f"rate ÷ ceiling       {result['ceiling_ratio']:>10.3f}")
     print(f"429s for limits      {result['limit_429s']:>10}   (target 0) {result['broken']}")
     print(f"reply p95 idle       {result['idle_p95_ms']:>10.1f} ms")
     print(f"reply p95 busy       {result['busy_p95_ms']:>10.1f} ms")
