@@ -247,23 +247,21 @@ class FakeBotApi:
         }
         await self._push({"message": message})
 
-    async def push(self, payload: dict[str, Any]) -> int:
-        """Queue any update (``{"channel_post": …}``, ``{"edited_message": …}`` …); its id."""
-        return await self._push(payload)
+    async def push(self, payload: dict[str, Any]) -> None:
+        """Queue any update: ``{"channel_post": …}``, ``{"edited_message": …}`` …"""
+        await self._push(payload)
 
     def next_message_id(self) -> int:
         """A fresh message id, for updates built by hand."""
         return next(self._message_ids)
 
-    async def _push(self, payload: dict[str, Any]) -> int:
+    async def _push(self, payload: dict[str, Any]) -> None:
         for kind in ("callback_query", "inline_query"):
             if kind in payload:
                 self._asked.add(str(payload[kind]["id"]))
         async with self._changed:
-            update_id = next(self._update_ids)
-            self._updates.append({"update_id": update_id, **payload})
+            self._updates.append({"update_id": next(self._update_ids), **payload})
             self._changed.notify_all()
-        return update_id
 
     def pending_updates(self) -> int:
         """Updates the bot has not yet confirmed by asking past them."""
@@ -320,7 +318,7 @@ class FakeBotApi:
         self, request: web.Request, method: str, params: dict[str, Any]
     ) -> web.Response | None:
         """The refusal a request gets for a broken rule, a fault, a migration or a limit."""
-        refused = self._broken_rule(method, params)
+        refused = self._broken_rule(method, params) or self._unchanged_edit(method, params)
         if refused is not None:
             await self._record(Call(method, params, "refused"))
             return _error(400, f"Bad Request: {refused}")
@@ -336,13 +334,15 @@ class FakeBotApi:
         if problems:
             self.rule_breaks.extend(f"{method}: {problem}" for problem in problems)
             return problems[0]
-        if method == "editMessageText" and "chat_id" in params:
-            shown = json.dumps([params.get("text"), params.get("reply_markup")], sort_keys=True)
-            key = (int(params["chat_id"]), int(params["message_id"]))
-            if self._shown.get(key) == shown:  # not a broken rule: nothing to change
-                return "message is not modified"
-            self._shown[key] = shown
         return None
+
+    def _unchanged_edit(self, method: str, params: dict[str, Any]) -> str | None:
+        """Telegram refuses an edit that would leave the message as it is: not a broken rule,
+        but a refusal the bot must take in its stride."""
+        if method != "editMessageText" or "chat_id" not in params:
+            return None
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        return "message is not modified" if self._shown.get(key) == _showing(params) else None
 
     def _answer_problems(self, method: str, params: dict[str, Any]) -> list[str]:
         query_id = str(params.get("callback_query_id", params.get("inline_query_id", "")))
@@ -461,16 +461,14 @@ class FakeBotApi:
         return BOT_USER
 
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        message = self._message(params, next(self._message_ids))
-        shown = json.dumps([params.get("text"), params.get("reply_markup")], sort_keys=True)
-        self._shown[(int(params["chat_id"]), int(message["message_id"]))] = shown
-        return message
+        return self._message(params, next(self._message_ids))
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params, int(params["message_id"]))
 
     def _message(self, params: dict[str, Any], message_id: int) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        self._shown[(chat_id, message_id)] = _showing(params)
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
@@ -527,6 +525,11 @@ async def _params(request: web.Request) -> dict[str, Any]:
         text = str(value)
         params[key] = json.loads(text) if key in _JSON_FIELDS else text
     return params
+
+
+def _showing(params: dict[str, Any]) -> str:
+    """What a sent or edited message shows: its text and its buttons."""
+    return json.dumps([params.get("text"), params.get("reply_markup")], sort_keys=True)
 
 
 def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
