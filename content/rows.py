@@ -8,9 +8,11 @@ loop, and the transaction itself is a handful of bulk inserts.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from content.models import Article
+from content.models import Article, ArticleInfo, Section, SectionView
+from content.ports import IdTakenError
 from content.search import Analyzer
 from content.tagging import tag_article
 
@@ -77,4 +79,75 @@ def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
             for text, topics in zip(article.bullets, tags.bullets, strict=True)
         ),
         topics=tuple(tags.salience()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSlug:
+    """What the store holds under an article's id: its row, its fingerprint, its file."""
+
+    slug: str
+    article_id: int
+    fingerprint: str
+    source: str
+
+
+def ingest_outcome(
+    stored: StoredSlug | None,
+    fingerprint: str,
+    source: str,
+    owner_present: Callable[[str], bool],
+) -> str:
+    """What storing an article does, given what its id holds now, decided alike in every
+    backend: ``added``, ``renamed`` (the same article from a new file name) or ``replaced``.
+
+    Raises IdTakenError when another file that is still there owns the id.
+    """
+    if stored is None:
+        return "added"
+    if stored.source != source and owner_present(stored.source):
+        raise IdTakenError(stored.slug, stored.source)
+    return "renamed" if stored.fingerprint == fingerprint else "replaced"
+
+
+def article_from_rows(
+    heads: tuple[str, str, str],
+    paragraphs: Iterable[tuple[int, str]],
+    sections: Iterable[tuple[int, str]],
+    bullets: Iterable[str],
+) -> Article:
+    """An article rebuilt from its stored rows: (slug, title, summary title), its paragraphs
+    as (section, text) in reading order, its headed sections and its bullets."""
+    by_section: dict[int, list[str]] = {}
+    for number, text in paragraphs:
+        by_section.setdefault(number, []).append(text)
+    slug, title, summary_title = heads
+    return Article(
+        slug=slug,
+        title=title,
+        lead=tuple(by_section.get(0, ())),
+        sections=tuple(
+            Section(heading, tuple(by_section.get(number, ())))
+            for number, heading in sections
+            if number > 0
+        ),
+        summary_title=summary_title,
+        bullets=tuple(bullets),
+    )
+
+
+def section_view(
+    article: ArticleInfo, numbers: list[int], number: int, heading: str, paragraphs: list[str]
+) -> SectionView:
+    """Section ``number`` of an article whose sections are ``numbers``, with its neighbours."""
+    index = numbers.index(number)
+    return SectionView(
+        article=article,
+        number=number,
+        heading=heading,
+        paragraphs=tuple(paragraphs),
+        index=index + 1,
+        count=len(numbers),
+        previous=numbers[index - 1] if index > 0 else None,
+        next=numbers[index + 1] if index + 1 < len(numbers) else None,
     )

@@ -20,7 +20,6 @@ from content.models import (
     ArticleInfo,
     IngestResult,
     SearchHit,
-    Section,
     SectionView,
     StoredBullet,
     StoredParagraph,
@@ -28,8 +27,17 @@ from content.models import (
     TopicBriefing,
 )
 from content.outbox import Outbox
-from content.ports import IdTakenError, StoreUnavailableError
-from content.rows import ArticleRows, article_fingerprint, article_rows, tagging_key
+from content.ports import StoreUnavailableError
+from content.rows import (
+    ArticleRows,
+    StoredSlug,
+    article_fingerprint,
+    article_from_rows,
+    article_rows,
+    ingest_outcome,
+    section_view,
+    tagging_key,
+)
 from content.schema import MIGRATIONS
 from content.search import Analyzer
 from content.topics import Lexicon
@@ -121,9 +129,9 @@ class Store(Repository):
         sent again.
         """
         fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        stored = await self._stored_unchanged(article.slug, fingerprint, source)
-        if stored is not None:
-            return IngestResult(stored, article.slug, "unchanged")
+        unchanged = await self._stored_unchanged(article.slug, fingerprint, source)
+        if unchanged is not None:
+            return IngestResult(unchanged, article.slug, "unchanged")
         rows = await asyncio.to_thread(article_rows, article, self._analyzer)
         now = time.time() if now is None else now
         # The transaction takes the write lock before reading, so another process ingesting
@@ -132,24 +140,25 @@ class Store(Repository):
             row = await self._fetchone(
                 "SELECT id, fingerprint, source FROM articles WHERE slug = ?", (article.slug,)
             )
-            if row and str(row[2]) != source and owner_present(str(row[2])):
-                raise IdTakenError(article.slug, str(row[2]))
-            existing = (int(row[0]), str(row[1])) if row else None
-            if existing and existing[1] == fingerprint:
-                # A renamed file: the same article, which now belongs to its new name.
+            stored = None
+            if row is not None:
+                stored = StoredSlug(article.slug, int(row[0]), str(row[1]), str(row[2]))
+            outcome = ingest_outcome(stored, fingerprint, source, owner_present)
+            if stored is not None and outcome == "renamed":
+                # The same article, which now belongs to its new name.
                 await self._db.execute(
-                    "UPDATE articles SET source = ? WHERE id = ?", (source, existing[0])
+                    "UPDATE articles SET source = ? WHERE id = ?", (source, stored.article_id)
                 )
-                return IngestResult(existing[0], article.slug, "unchanged")
-            if existing:
-                article_id = existing[0]
+                return IngestResult(stored.article_id, article.slug, "unchanged")
+            if stored is not None:
+                article_id = stored.article_id
                 await self._replace_article(article_id, article, source, fingerprint, now)
             else:
                 article_id = await self._insert_article(article, source, fingerprint, now)
             await self._write_content(article_id, rows)
-            if existing is None:
+            if stored is None:
                 await self.outbox.enqueue_article(article_id, now)
-        return IngestResult(article_id, article.slug, "replaced" if existing else "added")
+        return IngestResult(article_id, article.slug, outcome)
 
     async def _stored_unchanged(self, slug: str, fingerprint: str, source: str) -> int | None:
         """The id of this very article stored from this very file, else None: the common case
@@ -210,27 +219,18 @@ class Store(Repository):
             "SELECT section, text FROM paragraphs WHERE article_id = ? ORDER BY section, position",
             (article_id,),
         )
-        by_section: dict[int, list[str]] = {}
-        for number, text in paragraphs:
-            by_section.setdefault(int(number), []).append(str(text))
-        sections = [
-            Section(str(heading), tuple(by_section.get(int(number), ())))
-            for number, heading in await self._fetchall(
-                "SELECT number, heading FROM sections WHERE article_id = ? AND number > 0"
-                " ORDER BY number",
-                (article_id,),
-            )
-        ]
+        sections = await self._fetchall(
+            "SELECT number, heading FROM sections WHERE article_id = ? ORDER BY number",
+            (article_id,),
+        )
         bullets = await self._fetchall(
             "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
         )
-        return Article(
-            slug=str(row[0]),
-            title=str(row[1]),
-            lead=tuple(by_section.get(0, ())),
-            sections=tuple(sections),
-            summary_title=str(row[2]),
-            bullets=tuple(str(bullet[0]) for bullet in bullets),
+        return article_from_rows(
+            (str(row[0]), str(row[1]), str(row[2])),
+            ((int(number), str(text)) for number, text in paragraphs),
+            ((int(number), str(heading)) for number, heading in sections),
+            (str(bullet[0]) for bullet in bullets),
         )
 
     async def _insert_article(
@@ -387,16 +387,8 @@ class Store(Repository):
             "SELECT text FROM paragraphs WHERE article_id = ? AND section = ? ORDER BY position",
             (article.id, number),
         )
-        index = numbers.index(number)
-        return SectionView(
-            article=article,
-            number=number,
-            heading=heading[0] if heading else "",
-            paragraphs=tuple(row[0] for row in rows),
-            index=index + 1,
-            count=len(numbers),
-            previous=numbers[index - 1] if index > 0 else None,
-            next=numbers[index + 1] if index + 1 < len(numbers) else None,
+        return section_view(
+            article, numbers, number, heading[0] if heading else "", [row[0] for row in rows]
         )
 
     async def topics_of(self, article: ArticleInfo) -> list[str]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from content.postgres.store import PostgresStore
 from content.topics import Lexicon
-from tests.eval.measure import Quality, measure, variants
+from tests.eval.measure import Quality, measure, score, variants
+from tests.postgres import postgres_database
 
 # Set from the measurements in the README (0.979 and 0.941 for the shipped analyzer), a little
 # below them, so that a change which makes search worse fails here.
 RECALL_AT_3_FLOOR = 0.95
 MRR_FLOOR = 0.90
 SHIPPED = "light + topics"
+# How far PostgreSQL's answers may fall behind SQLite's on the same questions.
+BACKEND_TOLERANCE = 0.02
 
 
 async def test_the_shipped_analyzer_finds_the_labelled_paragraphs(
@@ -28,3 +33,17 @@ async def test_the_shipped_analyzer_finds_the_labelled_paragraphs(
         assert shipped.recall_at_3 >= other.recall_at_3
         assert shipped.mrr >= other.mrr
     assert shipped.mrr > scores["clitics only"].mrr  # and stemming + topics do help
+
+
+async def test_postgres_finds_what_sqlite_finds(
+    lexicon: Lexicon, tmp_path: Path, postgres_server: Any
+) -> None:
+    analyzer = variants(lexicon)[SHIPPED]
+    sqlite = await measure("sqlite", analyzer, lexicon, tmp_path)
+    async with postgres_database(postgres_server) as pool:
+        postgres = await score("postgres", PostgresStore(pool, lexicon, analyzer))
+    assert postgres.questions == sqlite.questions
+    assert postgres.recall_at_3 >= sqlite.recall_at_3 - BACKEND_TOLERANCE
+    assert postgres.mrr >= sqlite.mrr - BACKEND_TOLERANCE
+    print(f"recall@3 {sqlite.recall_at_3:.3f} / {postgres.recall_at_3:.3f}, "
+          f"MRR {sqlite.mrr:.3f} / {postgres.mrr:.3f} (SQLite / PostgreSQL)")  # fmt: skip

@@ -14,16 +14,14 @@ import pytest
 from content.library import ingest_file
 from content.models import Article, Section
 from content.ports import EVERYTHING, ArticleStore, ChatStore
-from content.postgres.chats import PostgresChats
+from content.postgres.store import PostgresStore
 from content.store import Store
 from content.topics import Lexicon
 from tests.conftest import SEED
 from tests.eval.tagging import FOLDER as WORLD
 from tests.postgres import postgres_database
 
-BACKENDS = ["sqlite"]
-# Backends that implement a part so far: PostgreSQL has its chats.
-CHAT_BACKENDS = ["sqlite", "postgres"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -31,24 +29,19 @@ async def store(
     request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
 ) -> AsyncIterator[ArticleStore]:
     """An empty store of each backend."""
-    assert request.param == "sqlite"
-    opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture(params=CHAT_BACKENDS)
-async def chats(
-    request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
-) -> AsyncIterator[ChatStore]:
-    """The chats of each backend, empty."""
     if request.param == "sqlite":
         opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
-        yield opened.chats
+        yield opened
         await opened.close()
         return
     async with postgres_database(request.getfixturevalue("postgres_server")) as pool:
-        yield PostgresChats(pool)
+        yield PostgresStore(pool, lexicon)
+
+
+@pytest.fixture
+def chats(store: ArticleStore) -> ChatStore:
+    """The chats of each backend, empty."""
+    return store.chats
 
 
 async def test_reading_the_seed(store: ArticleStore) -> None:

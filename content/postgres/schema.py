@@ -45,6 +45,66 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
     """,
+    """
+    CREATE TABLE articles (
+        id BIGSERIAL PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,            -- the file whose name gave the id
+        title TEXT NOT NULL,
+        summary_title TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        tagged_with TEXT NOT NULL DEFAULT '',  -- the lexicon its tags were made with
+        added_ts DOUBLE PRECISION NOT NULL,
+        updated_ts DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE sections (
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        heading TEXT NOT NULL,
+        PRIMARY KEY (article_id, number)
+    );
+    -- A paragraph's search terms (with repeats, in order) and topics are arrays: a GIN index
+    -- over each finds the paragraphs with any of a question's terms, or with a topic.
+    CREATE TABLE paragraphs (
+        id BIGSERIAL PRIMARY KEY,
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        section INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        terms TEXT[] NOT NULL,
+        topics TEXT[] NOT NULL,
+        UNIQUE (article_id, section, position)
+    );
+    CREATE INDEX paragraphs_by_term ON paragraphs USING GIN (terms);
+    CREATE INDEX paragraphs_by_topic ON paragraphs USING GIN (topics);
+    CREATE TABLE bullets (
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        topics TEXT[] NOT NULL,
+        PRIMARY KEY (article_id, number)
+    );
+    CREATE INDEX bullets_by_topic ON bullets USING GIN (topics);
+    CREATE TABLE article_topics (
+        article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        rank INTEGER NOT NULL,           -- 0 is the article's main subject
+        PRIMARY KEY (article_id, topic)
+    );
+    -- What BM25 needs besides each paragraph's terms: how many paragraphs hold each term,
+    -- and how many paragraphs and terms there are in all. Kept by the ingest that changes them.
+    CREATE TABLE search_vocab (
+        term TEXT PRIMARY KEY,
+        paragraphs BIGINT NOT NULL
+    );
+    CREATE TABLE search_totals (
+        one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+        paragraphs BIGINT NOT NULL,
+        terms BIGINT NOT NULL
+    );
+    INSERT INTO search_totals VALUES (TRUE, 0, 0);
+    ALTER TABLE chats ADD FOREIGN KEY (article_id) REFERENCES articles(id) ON DELETE SET NULL;
+    """,
 )
 
 # Workers that start together take turns at the migrations: the first applies them.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.library import ingest_directory
+from content.ports import ArticleStore
 from content.search import Analyzer, Stemming
 from content.store import Store
 from content.topics import Lexicon
@@ -39,21 +40,26 @@ def variants(lexicon: Lexicon) -> dict[str, Analyzer]:
 
 
 async def measure(name: str, analyzer: Analyzer, lexicon: Lexicon, folder: Path) -> Quality:
-    """Ingest the seeds with ``analyzer`` and score every labelled question."""
-    questions = tomllib.loads(QUERIES.read_text(encoding="utf-8"))["query"]
+    """Ingest the seeds with ``analyzer`` into a SQLite store and score every question."""
     async with await Store.open(folder / f"{name}.sqlite3", lexicon, analyzer) as store:
-        await ingest_directory(store, SEEDS)
-        found_in_3, reciprocal = 0, 0.0
-        for question in questions:
-            wanted = {_key(item) for item in question["relevant"]}
-            hits = await store.search(question["text"], limit=DEPTH)
-            ranks = [
-                rank
-                for rank, hit in enumerate(hits, 1)
-                if (hit.article.slug, hit.paragraph.section, hit.paragraph.position) in wanted
-            ]
-            found_in_3 += bool(ranks and ranks[0] <= 3)
-            reciprocal += 1 / ranks[0] if ranks else 0.0
+        return await score(name, store)
+
+
+async def score(name: str, store: ArticleStore) -> Quality:
+    """Ingest the seeds into ``store``, of any backend, and score every labelled question."""
+    questions = tomllib.loads(QUERIES.read_text(encoding="utf-8"))["query"]
+    await ingest_directory(store, SEEDS)
+    found_in_3, reciprocal = 0, 0.0
+    for question in questions:
+        wanted = {_key(item) for item in question["relevant"]}
+        hits = await store.search(question["text"], limit=DEPTH)
+        ranks = [
+            rank
+            for rank, hit in enumerate(hits, 1)
+            if (hit.article.slug, hit.paragraph.section, hit.paragraph.position) in wanted
+        ]
+        found_in_3 += bool(ranks and ranks[0] <= 3)
+        reciprocal += 1 / ranks[0] if ranks else 0.0
     count = len(questions)
     return Quality(name, found_in_3 / count, reciprocal / count, count)
 

@@ -1,0 +1,236 @@
+"""The outbox in PostgreSQL: one queue of deliveries for every worker on the database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import asyncpg
+
+from content.models import Delivery, DeliveryError, Stats
+
+_DELIVERY_COLUMNS = (
+    "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
+    " COALESCE(NULLIF(c.language, ''), c.app_language) AS language"  # chosen, else the app's
+)
+# Topics an article names, in its paragraphs or bullets ($1 is the article).
+_ARTICLE_TOPICS = """
+    SELECT unnest(topics) FROM paragraphs WHERE article_id = $1
+    UNION SELECT unnest(topics) FROM bullets WHERE article_id = $1
+"""
+# One delivery per active chat subscribed to everything or to a topic the article names, with
+# the topics it matched; a chat that has it already is left alone.
+_ENQUEUE_ARTICLE = f"""
+    INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at, created_at)
+    SELECT s.chat_id, 'article',
+           json_build_object(
+               'articles', json_build_array($1::bigint),
+               'topics', COALESCE(
+                   json_agg(s.topic ORDER BY s.topic COLLATE "C") FILTER (WHERE s.topic != ''),
+                   '[]'::json))::text,
+           'article:' || $1 || ':' || s.chat_id, $2, $2
+    FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+    WHERE c.active AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
+    GROUP BY s.chat_id
+    ON CONFLICT (dedupe_key) DO NOTHING
+"""  # noqa: S608 - composed of constants only
+# A broadcast goes to every active chat with at least one subscription.
+_AUDIENCE = (
+    "FROM chats c WHERE c.active AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)"
+)
+
+
+def _delivery(row: asyncpg.Record) -> Delivery:
+    data = json.loads(row["payload"])
+    return Delivery(
+        int(row["id"]), int(row["chat_id"]), str(row["type"]), str(row["kind"]),
+        tuple(data.get("articles", ())), tuple(data.get("topics", ())),
+        int(row["attempts"]), int(row["chunks_sent"]), str(row["language"]),
+    )  # fmt: skip
+
+
+def count_of(status: str) -> int:
+    """The row count of a command's status, such as 'DELETE 2' or 'INSERT 0 1'."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def enqueue_article(connection: Any, article_id: int, now: float) -> int:
+    """Queue a new article for its subscribers, inside the caller's transaction (the ingest,
+    so that an article and its deliveries are stored together or not at all)."""
+    return count_of(await connection.execute(_ENQUEUE_ARTICLE, article_id, now))
+
+
+class PostgresOutbox:
+    """Queued deliveries and their fate."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def enqueue_article(self, article_id: int, now: float) -> int:
+        """Queue an article for every active chat subscribed to it or one of its topics."""
+        return await enqueue_article(self._pool, article_id, now)
+
+    async def enqueue_digest(self, chat_id: int, now: float) -> bool:
+        """Queue a digest of the articles added since the chat's last one; False if none."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            since = await connection.fetchval(
+                "SELECT digest_since FROM chats WHERE id = $1 AND active FOR UPDATE", chat_id
+            )
+            if since is None:
+                return False
+            article_ids = await _digest_articles(connection, chat_id, float(since), now)
+            await connection.execute(
+                "UPDATE chats SET digest_since = $1 WHERE id = $2", now, chat_id
+            )
+            if article_ids:
+                await _insert(
+                    connection, chat_id, "digest", article_ids, f"digest:{chat_id}:{now}", now
+                )
+        return bool(article_ids)
+
+    async def broadcast_audience(self) -> int:
+        """How many chats a broadcast would reach: the active ones with a subscription."""
+        return int(await self._pool.fetchval(f"SELECT count(*) {_AUDIENCE}"))
+
+    async def enqueue_broadcast(self, article_id: int, preview: str, now: float) -> int:
+        """Queue an article for every active chat with a subscription, once per ``preview``
+        however often it is confirmed; how many were queued."""
+        status = await self._pool.execute(
+            "INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at,"
+            " created_at)"
+            " SELECT c.id, 'broadcast', $1, 'broadcast:' || $2 || ':' || $3 || ':' || c.id, $4, $4"
+            f" {_AUDIENCE} ON CONFLICT (dedupe_key) DO NOTHING",
+            _payload([article_id], []), str(article_id), preview, now,
+        )  # fmt: skip
+        return count_of(status)
+
+    async def due(self, now: float, limit: int) -> list[Delivery]:
+        """Queued deliveries whose time has come, oldest first."""
+        rows = await self._pool.fetch(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
+            " WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND c.active"
+            " ORDER BY d.id LIMIT $2",
+            now, limit,
+        )  # fmt: skip
+        return [_delivery(row) for row in rows]
+
+    async def next_due_at(self) -> float | None:
+        """When the earliest queued delivery falls due, if any is queued."""
+        value = await self._pool.fetchval(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'"
+        )
+        return float(value) if value is not None else None
+
+    async def get(self, delivery_id: int) -> Delivery | None:
+        """One delivery (whatever its state)."""
+        row = await self._pool.fetchrow(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
+            " WHERE d.id = $1",
+            delivery_id,
+        )
+        return _delivery(row) if row else None
+
+    async def start_sending(self, delivery_id: int) -> None:
+        """Mark a delivery in flight: after a crash, only these may be sent twice."""
+        await self._pool.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = $1",
+            delivery_id,
+        )
+
+    async def chunk_sent(
+        self, delivery_id: int, message_id: int, now: float, *, last: bool
+    ) -> None:
+        """Record one message of a delivery as sent; the last one closes the delivery."""
+        await self._pool.execute(
+            "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
+            " message_ids = (message_ids::jsonb || to_jsonb($1::bigint))::text,"
+            " state = CASE WHEN $2 THEN 'sent' ELSE state END,"
+            " finished_at = CASE WHEN $2 THEN $3 ELSE finished_at END"
+            " WHERE id = $4",
+            message_id, last, now, delivery_id,
+        )  # fmt: skip
+
+    async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
+        """Close a delivery as sent, failed or skipped."""
+        await self._pool.execute(
+            "UPDATE deliveries SET state = $1, finished_at = $2, last_error = $3 WHERE id = $4",
+            state, now, error, delivery_id,
+        )  # fmt: skip
+
+    async def retry_at(
+        self, delivery_id: int, at: float, error: str, *, counts: bool = True
+    ) -> None:
+        """Put a delivery back in the queue until ``at``; a wait it was told to make
+        (429) does not count as an attempt."""
+        await self._pool.execute(
+            "UPDATE deliveries SET state = 'queued', next_attempt_at = $1, last_error = $2,"
+            " attempts = attempts - $3 WHERE id = $4",
+            at, error, 0 if counts else 1, delivery_id,
+        )  # fmt: skip
+
+    async def requeue_in_flight(self) -> int:
+        """After a crash, put the deliveries that were in flight back in the queue."""
+        return count_of(
+            await self._pool.execute(
+                "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
+            )
+        )
+
+    async def stats(self, error_count: int = 5) -> Stats:
+        """Chats by type, active subscriptions, deliveries by state, the last errors."""
+        async with self._pool.acquire() as connection:
+            chats = await connection.fetch(
+                "SELECT type, count(*) FILTER (WHERE active) AS active,"
+                " count(*) FILTER (WHERE NOT active) AS inactive FROM chats"
+                ' GROUP BY type ORDER BY type COLLATE "C"'
+            )
+            subscriptions = await connection.fetchval(
+                "SELECT count(*) FROM subscriptions s JOIN chats c ON c.id = s.chat_id"
+                " WHERE c.active"
+            )
+            states = await connection.fetch(
+                "SELECT state, count(*) AS n FROM deliveries GROUP BY state"
+                ' ORDER BY state COLLATE "C"'
+            )
+            errors = await connection.fetch(
+                "SELECT id, chat_id, state, last_error FROM deliveries WHERE last_error != ''"
+                " ORDER BY coalesce(finished_at, next_attempt_at) DESC, id DESC LIMIT $1",
+                error_count,
+            )
+        return Stats(
+            tuple((str(r["type"]), int(r["active"]), int(r["inactive"])) for r in chats),
+            int(subscriptions),
+            tuple((str(r["state"]), int(r["n"])) for r in states),
+            tuple(DeliveryError(int(d), int(c), str(s), str(e)) for d, c, s, e in errors),
+        )
+
+
+def _payload(article_ids: list[int], topics: list[str]) -> str:
+    return json.dumps({"articles": article_ids, "topics": topics})
+
+
+async def _insert(
+    connection: Any, chat_id: int, kind: str, article_ids: list[int], key: str, now: float
+) -> int:
+    status = await connection.execute(
+        "INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (dedupe_key) DO NOTHING",
+        chat_id, kind, _payload(article_ids, []), key, now,
+    )  # fmt: skip
+    return count_of(status)
+
+
+async def _digest_articles(connection: Any, chat_id: int, since: float, now: float) -> list[int]:
+    """Articles added in (since, now]; only the subscribed topics' when the chat has topic
+    subscriptions and no subscription to everything."""
+    rows = await connection.fetch(
+        "SELECT a.id FROM articles a WHERE a.added_ts > $1 AND a.added_ts <= $2"
+        " AND (EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = $3 AND topic = '')"
+        "      OR NOT EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = $3)"
+        "      OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = $3 AND s.topic IN ("
+        "          SELECT unnest(topics) FROM paragraphs WHERE article_id = a.id"
+        "          UNION SELECT unnest(topics) FROM bullets WHERE article_id = a.id)))"
+        " ORDER BY a.added_ts, a.id",
+        since, now, chat_id,
+    )  # fmt: skip
+    return [int(row["id"]) for row in rows]
