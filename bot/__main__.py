@@ -18,11 +18,11 @@ from bot.lexicon import read_lexicon
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
+from bot.stores import open_store
 from content.library import add_article, ingest_file
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
 from content.ports import ArticleStore, StoreUnavailableError
-from content.store import Store
 from handlers.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
@@ -88,18 +88,19 @@ def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     """Ingest files, run the console, or run the bot in Telegram."""
+    warnings_or_worse = max(settings.log_level, "WARNING", key=logging.getLevelName)
     if args.command == "ingest":
-        setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
+        setup_logging(warnings_or_worse, settings.secrets())
         return asyncio.run(ingest_files(settings, args.files))
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
-        setup_logging(max(settings.log_level, "WARNING", key=logging.getLevelName), [token])
+        setup_logging(warnings_or_worse, settings.secrets())
         main_console(settings, args.lang)
         return 0
     if not token:
         print(SETUP_HINT, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, [token])
+    setup_logging(settings.log_level, settings.secrets())
     try:
         asyncio.run(run_until_signalled(build_application(settings, token)))
     except InvalidToken:
@@ -114,9 +115,8 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     """Ingest each file into the database; 1 if any was rejected, else 0."""
     failed = 0
-    async with await Store.open(
-        settings.database_path, read_lexicon(settings.topics_file)
-    ) as store:
+    store = await open_store(settings, read_lexicon(settings.topics_file))
+    try:
         for path in paths:
             try:
                 result = await _ingest_into_seeds(store, path, settings)
@@ -125,6 +125,8 @@ async def ingest_files(settings: Settings, paths: list[Path]) -> int:
                 failed += 1
             else:
                 print(f"{path}: {result.outcome} ({result.slug})")
+    finally:
+        await store.close()
     return 1 if failed else 0
 
 

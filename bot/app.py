@@ -16,9 +16,9 @@ from bot.outbox import OutboxWorker
 from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
+from bot.stores import open_store
 from content.library import ingest_directory
 from content.ports import ArticleStore
-from content.store import Store
 from content.topics import Lexicon
 from handlers import (
     admin,
@@ -65,7 +65,7 @@ class Lifecycle:
     async def start(self, app: MojazApp) -> None:
         """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
         settings = self._settings
-        self._store = store = await Store.open(settings.database_path, self._lexicon)
+        self._store = store = await open_store(settings, self._lexicon)
         report = await ingest_directory(store, settings.seeds_dir, settings.max_article_bytes)
         logger.info(
             "Loaded %d article(s) from %s; %d file(s) rejected",

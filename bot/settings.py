@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     bot_api_url: str | None = None
     database_path: Path = Path("data/mojaz.sqlite3")
+    database_url: SecretStr | None = None  # postgresql://…: every worker shares it
+    database_pool_size: int = Field(default=10, ge=1, le=100)
     seeds_dir: Path = Path("seeds")
     topics_file: Path | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -45,6 +48,16 @@ class Settings(BaseSettings):
         """Accept ``ADMIN_IDS=1,2,3`` (commas or spaces) as well as a list."""
         if isinstance(value, str):
             return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        """``DATABASE_URL=`` (empty) means SQLite; anything else must be PostgreSQL's."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("DATABASE_URL must start with postgresql:// (or be left empty)")
         return value
 
     @field_validator("log_level")
@@ -75,6 +88,16 @@ class Settings(BaseSettings):
     def _no_blank_url(cls, value: str | None) -> str | None:
         stripped = (value or "").strip()
         return stripped or None
+
+    def database_url_value(self) -> str:
+        """The PostgreSQL URL, or '' for the SQLite file at DATABASE_PATH."""
+        return self.database_url.get_secret_value() if self.database_url else ""
+
+    def secrets(self) -> list[str]:
+        """What logs must never show: the token and the database's password."""
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        password = urlsplit(self.database_url_value()).password or ""
+        return [secret for secret in (token, password) if secret]
 
     def api_base_url(self) -> str:
         """python-telegram-bot's ``base_url``: the Bot API server, with the token appended."""
