@@ -50,7 +50,10 @@ class OutboxSettings:
     backoff_cap: float = 600.0
     poll_interval: float = 1.0
     request_timeout: float = 10.0
-    batch: int = 200
+    batch: int = 64
+    # A claim not renewed by a message sent for this long goes back to the queue: its worker
+    # is taken for dead. Longer than a send's timeouts and per-chat waits.
+    lease: float = 60.0
 
 
 class OutboxWorker:
@@ -72,8 +75,6 @@ class OutboxWorker:
         self._settings = settings
         self._clock = clock
         self._wake = asyncio.Event()
-        self._busy: set[int] = set()  # chats with a delivery being sent now
-        self._held: dict[int, float] = {}  # chat → time before which nothing goes to it
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         # A broadcast renders the same messages for thousands of chats: render them once.
@@ -85,7 +86,7 @@ class OutboxWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set; then let the messages in flight finish."""
-        requeued = await self._store.outbox.requeue_in_flight()
+        requeued = await self._store.outbox.requeue_in_flight(self._clock())
         if requeued:
             logger.warning("Queued again %d deliveries that were in flight at a crash", requeued)
         try:
@@ -98,44 +99,43 @@ class OutboxWorker:
                 await asyncio.wait(self._tasks)
 
     async def _start_due(self) -> int:
-        now = self._clock()
-        self._held = {chat: until for chat, until in self._held.items() if until > now}
-        due = await self._store.outbox.due(now, self._settings.batch)
+        """Claim what is due, as many as there are free slots, and start sending it.
+
+        Claims are made only for free slots, so that a worker that dies holds few: they
+        go back to the queue when their lease runs out, and any worker sends them.
+        """
+        await self._slots.acquire()
+        self._slots.release()
+        free = self._settings.concurrency - len(self._tasks)
+        outbox = self._store.outbox
+        claimed = await outbox.claim(
+            self._clock(), min(self._settings.batch, free), self._settings.lease
+        )
         started = 0
-        for delivery in due:
-            if not self._may_send(delivery):
+        for delivery in claimed:
+            # Whichever worker sent the chat's last pushes, its limits continue from them.
+            chat, kind = delivery.chat_id, delivery.chat_type
+            self._limiter.remember_sends(chat, kind, delivery.recent_sends)
+            wait = self._limiter.chat_wait(chat, kind)
+            if wait > 0:
+                await outbox.release(delivery.id, self._clock() + wait)
                 continue
             await self._slots.acquire()
-            self._busy.add(delivery.chat_id)
             task = asyncio.create_task(self._deliver(delivery))
             self._tasks.add(task)
-            task.add_done_callback(self._finished(delivery.chat_id))
+            task.add_done_callback(self._finished)
             started += 1
         return started
 
-    def _may_send(self, delivery: Delivery) -> bool:
-        chat = delivery.chat_id
-        if chat in self._busy or chat in self._held:
-            return False
-        wait = self._limiter.chat_wait(chat, delivery.chat_type)
-        if wait > 0:
-            self._held[chat] = self._clock() + wait
-            return False
-        return True
-
-    def _finished(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
-        def release(task: asyncio.Task[None]) -> None:
-            self._tasks.discard(task)
-            self._busy.discard(chat_id)
-            self._slots.release()
-            self._wake.set()
-
-        return release
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        self._wake.set()
 
     async def _sleep(self, stop: asyncio.Event) -> None:
-        """Wait for a wake-up, the next held chat or queued delivery, or the poll interval."""
+        """Wait for a wake-up, a free slot, the next queued delivery, or the poll interval."""
         now = self._clock()
-        moments = [now + self._settings.poll_interval, *self._held.values()]
+        moments = [now + self._settings.poll_interval]
         next_due = await self._store.outbox.next_due_at()
         if next_due is not None and next_due > now:
             moments.append(next_due)
@@ -154,7 +154,6 @@ class OutboxWorker:
             if rendered is None:
                 await outbox.finish(delivery.id, "skipped", self._clock(), "article removed")
                 return
-            await outbox.start_sending(delivery.id)
             await self._send(delivery, rendered)
         except RetryAfter as error:
             await self._hold(delivery, retry_after_seconds(error), f"429 {error}")
@@ -210,9 +209,8 @@ class OutboxWorker:
             )
 
     async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:
-        """429: this chat waits as long as it was told; the others carry on."""
+        """429: this chat waits as long as it was told, in every worker; the others carry on."""
         until = self._clock() + seconds
-        self._held[delivery.chat_id] = until
         await self._store.outbox.retry_at(delivery.id, until, error, counts=False)
 
     async def _chat_gone(self, delivery: Delivery, reason: str) -> None:
@@ -221,7 +219,7 @@ class OutboxWorker:
         await self._store.chats.deactivate(delivery.chat_id, reason)
 
     async def _retry_or_fail(self, delivery: Delivery, error: str) -> None:
-        attempts = delivery.attempts + 1
+        attempts = delivery.attempts  # this one included: the claim counted it
         if attempts >= self._settings.max_attempts:
             logger.warning(
                 "Delivery %s failed after %d attempts: %s", delivery.id, attempts, error

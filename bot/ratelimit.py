@@ -18,7 +18,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,8 @@ GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
 # the clocks' granularity.
 _MARGIN = 0.005
 _WAIT_STEP = 0.005
+# A send recorded by this worker and by the store is dated twice, this close together.
+_SAME_SEND = 0.25
 # A reply refused with 429 is sent again this many times, if Telegram asks for no longer
 # than REPLY_MAX_HOLD seconds each time; past that the person has long stopped waiting.
 REPLY_RETRIES = 3
@@ -63,9 +65,15 @@ class Limits:
 class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
     """Holds requests back just long enough to stay within :class:`Limits`."""
 
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.limits = limits
         self._clock = clock
+        self._wall_clock = wall_clock
         # A restarted bot cannot know what it sent in its last second, and Telegram still
         # counts it: start as though the whole second's budget had just been used.
         self._sent: deque[float] = deque([clock()] * int(limits.per_second))
@@ -166,6 +174,23 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
             if len(window) >= self.limits.per_group_per_minute:
                 waits.append(window[-self.limits.per_group_per_minute] + 60 + _MARGIN - now)
         return max(0.0, *waits)
+
+    def remember_sends(self, chat_id: int | str, chat_type: str, sent_at: Sequence[float]) -> None:
+        """Count pushes to the chat that any worker made (wall-clock times, from the store).
+
+        A send this worker made is in both: a time within _SAME_SEND of one already counted
+        is that same send. What is counted here alone (replies) stays.
+        """
+        if not sent_at:
+            return
+        offset = self._clock() - self._wall_clock()
+        shared = sorted(moment + offset for moment in sent_at)
+        self._chat_last[chat_id] = max(self._chat_last.get(chat_id, -1e9), shared[-1])
+        if chat_type not in GROUP_TYPES:
+            return
+        mine = self._group_sent.get(chat_id, deque())
+        alone = [m for m in mine if all(abs(m - other) > _SAME_SEND for other in shared)]
+        self._group_sent[chat_id] = deque(sorted(shared + alone))
 
     def _wait(self, chat_id: int | str, is_bulk: bool, chat_type: str) -> float:
         now = self._clock()

@@ -142,7 +142,7 @@ class Delivery:
 
     ``article_ids`` are the articles it presents; ``topics`` the subscribed topics that made
     it match, if any. ``chunks_sent`` lets a delivery cut short resume after its last
-    message rather than send it all again.
+    message rather than send it all again. ``attempts`` counts this one once it is claimed.
     """
 
     id: int
@@ -154,6 +154,9 @@ class Delivery:
     attempts: int
     chunks_sent: int
     language: str = ""
+    # When the chat's latest pushes went out (wall clock, any worker's): the per-chat and
+    # per-group limits continue from them whichever worker sends next.
+    recent_sends: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,22 @@ from typing import Any
 
 from content.db import Repository
 from content.models import Delivery, DeliveryError, Stats
-from content.ports import EVERYTHING
+from content.ports import EVERYTHING, RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
-    " COALESCE(NULLIF(c.language, ''), c.app_language)"  # chosen, else the user's app's
+    " COALESCE(NULLIF(c.language, ''), c.app_language),"  # chosen, else the user's app's
+    " c.recent_sends"
 )
+# Due to be sent: queued and its time has come, or claimed by a worker whose lease ran out;
+# to a chat that is active, not being sent to, and not held.
+_CLAIMABLE = """
+    SELECT d.id, d.chat_id FROM deliveries d JOIN chats c ON c.id = d.chat_id
+    WHERE ((d.state = 'queued' AND d.next_attempt_at <= :now)
+           OR (d.state = 'sending' AND d.lease_until < :now))
+      AND c.active = 1 AND c.claimed_until < :now AND c.send_after <= :now
+    ORDER BY d.id LIMIT :limit
+"""
 # Topics an article names, in its paragraphs or bullets.
 _ARTICLE_TOPICS = """
     SELECT pt.topic FROM paragraph_topics pt JOIN paragraphs p ON p.id = pt.paragraph_id
@@ -36,12 +46,12 @@ _AUDIENCE = "FROM chats c JOIN subscriptions s ON s.chat_id = c.id WHERE c.activ
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:
-    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent, language = row
+    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent, language, recent = row
     data = json.loads(payload)
     return Delivery(
         int(delivery_id), int(chat_id), str(chat_type), str(kind),
         tuple(data.get("articles", ())), tuple(data.get("topics", ())),
-        int(attempts), int(chunks_sent), str(language),
+        int(attempts), int(chunks_sent), str(language), tuple(json.loads(recent)),
     )  # fmt: skip
 
 
@@ -165,49 +175,109 @@ class Outbox(Repository):
         )
         return _delivery(row) if row else None
 
-    async def start_sending(self, delivery_id: int) -> None:
-        """Mark a delivery in flight: after a crash, only these may be sent twice."""
-        await self._write(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
-            (delivery_id,),
-        )
+    async def claim(self, now: float, limit: int, lease: float) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries, at most one per chat, leased for ``lease``
+        seconds, oldest first; each claim counts as an attempt."""
+        async with self._transaction():
+            rows = await self._fetchall(_CLAIMABLE, {"now": now, "limit": limit})
+            first: dict[int, int] = {}
+            for delivery_id, chat_id in rows:
+                first.setdefault(int(chat_id), int(delivery_id))
+            until = now + lease
+            await self._db.executemany(
+                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
+                " lease_until = ?, lease_seconds = ? WHERE id = ?",
+                [(until, lease, delivery_id) for delivery_id in first.values()],
+            )
+            await self._db.executemany(
+                "UPDATE chats SET claimed_until = ? WHERE id = ?",
+                [(until, chat_id) for chat_id in first],
+            )
+            claimed = [await self.get(delivery_id) for delivery_id in sorted(first.values())]
+        return [delivery for delivery in claimed if delivery is not None]
+
+    async def release(self, delivery_id: int, at: float) -> None:
+        """Give back a claim unsent: its chat may not be sent to before ``at``."""
+        async with self._transaction():
+            await self._db.execute(
+                "UPDATE chats SET claimed_until = 0, send_after = max(send_after, ?)"
+                " WHERE id = (SELECT chat_id FROM deliveries WHERE id = ?)",
+                (at, delivery_id),
+            )
+            await self._db.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = attempts - 1,"
+                " next_attempt_at = ? WHERE id = ? AND state = 'sending'",
+                (at, delivery_id),
+            )
 
     async def chunk_sent(
         self, delivery_id: int, message_id: int, now: float, *, last: bool
     ) -> None:
-        """Record one message of a delivery as sent; the last one closes the delivery."""
-        await self._write(
-            "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
-            " message_ids = json_insert(message_ids, '$[#]', :message),"
-            " state = CASE WHEN :last THEN 'sent' ELSE state END,"
-            " finished_at = CASE WHEN :last THEN :now ELSE finished_at END"
-            " WHERE id = :delivery",
-            {"message": message_id, "last": last, "now": now, "delivery": delivery_id},
-        )
+        """Record one message of a delivery as sent, and in its chat's latest pushes; the
+        last one closes the delivery and frees the chat, the others renew the lease."""
+        async with self._transaction():
+            await self._db.execute(
+                "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
+                " message_ids = json_insert(message_ids, '$[#]', :message),"
+                " state = CASE WHEN :last THEN 'sent' ELSE state END,"
+                " finished_at = CASE WHEN :last THEN :now ELSE finished_at END,"
+                " lease_until = :now + lease_seconds"
+                " WHERE id = :delivery",
+                {"message": message_id, "last": last, "now": now, "delivery": delivery_id},
+            )
+            row = await self._fetchone(
+                "SELECT c.id, c.recent_sends, d.lease_until FROM chats c"
+                " JOIN deliveries d ON d.chat_id = c.id WHERE d.id = ?",
+                (delivery_id,),
+            )
+            if row is None:
+                return
+            recent = [*json.loads(row[1]), now][-RECENT_SENDS:]
+            await self._db.execute(
+                "UPDATE chats SET recent_sends = ?, claimed_until = ? WHERE id = ?",
+                (json.dumps(recent), 0 if last else row[2], row[0]),
+            )
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
-        """Close a delivery as sent, failed or skipped."""
-        await self._write(
-            "UPDATE deliveries SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
-            (state, now, error, delivery_id),
-        )
+        """Close a delivery as sent, failed or skipped, and free its chat."""
+        async with self._transaction():
+            await self._free_chat_of(delivery_id, 0.0)
+            await self._db.execute(
+                "UPDATE deliveries SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
+                (state, now, error, delivery_id),
+            )
 
     async def retry_at(
         self, delivery_id: int, at: float, error: str, *, counts: bool = True
     ) -> None:
-        """Put a delivery back in the queue until ``at``; a wait it was told to make
-        (429) does not count as an attempt."""
-        await self._write(
-            "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts - ? WHERE id = ?",
-            (at, error, 0 if counts else 1, delivery_id),
+        """Put a delivery back in the queue until ``at``. A wait it was told to make (429)
+        does not count as an attempt, and holds its whole chat until then."""
+        async with self._transaction():
+            await self._free_chat_of(delivery_id, 0.0 if counts else at)
+            await self._db.execute(
+                "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?,"
+                " attempts = attempts - ? WHERE id = ?",
+                (at, error, 0 if counts else 1, delivery_id),
+            )
+
+    async def _free_chat_of(self, delivery_id: int, send_after: float) -> None:
+        await self._db.execute(
+            "UPDATE chats SET claimed_until = 0, send_after = max(send_after, ?)"
+            " WHERE id = (SELECT chat_id FROM deliveries WHERE id = ?)",
+            (send_after, delivery_id),
         )
 
-    async def requeue_in_flight(self) -> int:
-        """After a crash, put the deliveries that were in flight back in the queue."""
-        cursor = await self._write(
-            "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
-        )
+    async def requeue_in_flight(self, now: float) -> int:  # noqa: ARG002 - see below
+        """After a crash, put the deliveries that were in flight back in the queue.
+
+        One process owns a SQLite file, so every claim in it is the dead process's: all of
+        them go back at once, without waiting for their leases to run out.
+        """
+        async with self._transaction():
+            await self._db.execute("UPDATE chats SET claimed_until = 0")
+            cursor = await self._db.execute(
+                "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
+            )
         return cursor.rowcount
 
     async def stats(self, error_count: int = 5) -> Stats:

@@ -128,4 +128,14 @@ MIGRATIONS: tuple[str, ...] = (
     -- The language of the app of a private chat's user, for pushes until /lang chooses one.
     ALTER TABLE chats ADD COLUMN app_language TEXT NOT NULL DEFAULT '';
     """,
+    """
+    -- Claims: a delivery being sent is leased to its worker until lease_until, renewed by
+    -- each message it sends; a chat is sent to by one claim at a time, and not before
+    -- send_after (a 429, or its per-chat limit). recent_sends: its latest pushes (JSON).
+    ALTER TABLE deliveries ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE deliveries ADD COLUMN lease_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN claimed_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN send_after REAL NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN recent_sends TEXT NOT NULL DEFAULT '[]';
+    """,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -14,6 +15,8 @@ import pytest
 from bot.app import MojazApp, build_application
 from bot.runner import running
 from bot.settings import Settings
+from content.models import Stats
+from content.ports import ArticleStore
 from content.store import Store
 from content.topics import Lexicon, load_lexicon
 from tests.fake_bot_api import FakeBotApi
@@ -98,6 +101,18 @@ async def bot_running(settings: Settings) -> AsyncIterator[MojazApp]:
     app = build_application(settings, TOKEN)
     async with running(app, poll_timeout=1):
         yield app
+
+
+async def settled_stats(store: ArticleStore, *, unfinished: int = 0, seconds: float = 10) -> Stats:
+    """The outbox's stats once no more than ``unfinished`` deliveries are queued or in flight
+    (a send the server has seen is recorded by the bot a moment later)."""
+    for _ in range(int(seconds / 0.05)):
+        stats = await store.outbox.stats()
+        states = dict(stats.deliveries_by_state)
+        if states.get("queued", 0) + states.get("sending", 0) <= unfinished:
+            return stats
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the outbox did not settle: {stats.deliveries_by_state}")
 
 
 # Settings that make the outbox quick to observe: short polls and backoffs, a fast scan.

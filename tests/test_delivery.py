@@ -14,7 +14,7 @@ from content.store import Store
 from content.topics import Lexicon
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, write_article
-from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
+from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for, settled_stats
 from tests.fake_bot_api import Chat, FakeBotApi, Fault, ServerLimits, User
 
 AR = texts_for("ar")  # the test users' Telegram is in Arabic
@@ -135,7 +135,7 @@ async def test_a_chat_that_keeps_failing_is_given_up_with_the_reason(
         write_article(seeds_dir, *IRAN_NEWS)
         await api.wait_for(lambda _: len(api.calls_to("sendMessage", 1)) >= 3, timeout=30)
         await api.wait_for(lambda _: bool(api.delivered(2)), timeout=30)
-        stats = await app.bot_data.store.outbox.stats()
+        stats = await settled_stats(app.bot_data.store)
     assert len(api.calls_to("sendMessage", 1)) == 3  # three attempts, then it stopped
     assert not api.delivered(1)
     (error,) = stats.last_errors

@@ -22,6 +22,8 @@ from tests.eval.tagging import FOLDER as WORLD
 from tests.postgres import postgres_database
 
 BACKENDS = ["sqlite", "postgres"]
+NOW = 4e9  # after the real clock that ingest_file dates deliveries with
+LEASE = 30.0
 
 
 @pytest.fixture(params=BACKENDS)
@@ -203,24 +205,76 @@ async def test_one_preview_is_broadcast_once(store: ArticleStore) -> None:
     assert await store.outbox.enqueue_broadcast(article.id, "preview2", 3.0) == 2
 
 
-async def test_a_delivery_goes_from_queued_to_sent_and_back_after_a_crash(
-    store: ArticleStore,
-) -> None:
+async def _two_subscribers_and_the_seed(store: ArticleStore) -> None:
     for chat_id in (1, 2):
         await store.chats.record(chat_id, "private", "", 0.0)
         await store.chats.subscribe(chat_id, "", 0.0)
     await ingest_file(store, SEED)
-    first, second = await store.outbox.due(10**10, 10)
-    await store.outbox.start_sending(first.id)
-    await store.outbox.chunk_sent(first.id, 41, 5.0, last=False)
-    await store.outbox.chunk_sent(first.id, 42, 5.0, last=True)
-    await store.outbox.start_sending(second.id)  # in flight when the process died
+
+
+async def test_a_delivery_goes_from_queued_to_sent_and_back_after_a_crash(
+    store: ArticleStore,
+) -> None:
+    await _two_subscribers_and_the_seed(store)
+    first, second = await store.outbox.claim(NOW, 10, LEASE)
+    assert (first.attempts, second.attempts) == (1, 1)
+    await store.outbox.chunk_sent(first.id, 41, NOW + 1, last=False)
+    await store.outbox.chunk_sent(first.id, 42, NOW + 2, last=True)
+    # the second was in flight when the process died
     assert await store.outbox.due(10**10, 10) == []
-    assert await store.outbox.requeue_in_flight() == 1
-    (again,) = await store.outbox.due(10**10, 10)
-    assert (again.id, again.attempts) == (second.id, 1)
+    assert await store.outbox.claim(NOW + 3, 10, LEASE) == []
+    assert await store.outbox.requeue_in_flight(NOW + LEASE + 3) == 1
+    (again,) = await store.outbox.claim(NOW + LEASE + 3, 10, LEASE)
+    assert (again.id, again.attempts) == (second.id, 2)
     sent = await store.outbox.get(first.id)
     assert sent is not None
     assert sent.chunks_sent == 2
+    assert sent.recent_sends == (NOW + 1, NOW + 2)
     stats = await store.outbox.stats()
     assert dict(stats.deliveries_by_state)["sent"] == 1
+
+
+async def test_a_claim_is_one_delivery_per_chat_until_its_lease_runs_out(
+    store: ArticleStore,
+) -> None:
+    await store.chats.record(1, "private", "", 0.0)
+    await store.outbox.enqueue_digest(1, 0.0)  # nothing new yet: no digest
+    await _two_subscribers_and_the_seed(store)
+    article = await store.current_article()
+    assert article is not None
+    await store.outbox.enqueue_broadcast(article.id, "p", NOW)
+    claimed = await store.outbox.claim(NOW, 10, LEASE)
+    assert sorted(d.chat_id for d in claimed) == [1, 2]  # one each, the article first
+    assert {d.kind for d in claimed} == {"article"}
+    assert await store.outbox.claim(NOW + 1, 10, LEASE) == []  # their chats are taken
+    # A message sent renews the lease; a worker that goes quiet loses it.
+    await store.outbox.chunk_sent(claimed[0].id, 7, NOW + 20, last=False)
+    (expired,) = await store.outbox.claim(NOW + LEASE + 1, 10, LEASE)
+    assert (expired.id, expired.attempts) == (claimed[1].id, 2)
+    await store.outbox.chunk_sent(claimed[0].id, 8, NOW + 21, last=True)
+    (broadcast,) = await store.outbox.claim(NOW + LEASE + 2, 10, LEASE)
+    assert (broadcast.chat_id, broadcast.kind) == (claimed[0].chat_id, "broadcast")
+
+
+async def test_a_released_claim_holds_its_chat_and_a_429_too(store: ArticleStore) -> None:
+    await _two_subscribers_and_the_seed(store)
+    first, second = await store.outbox.claim(NOW, 10, LEASE)
+    await store.outbox.release(first.id, NOW + 5)
+    await store.outbox.retry_at(second.id, NOW + 9, "429 flood", counts=False)
+    assert await store.outbox.claim(NOW + 4, 10, LEASE) == []
+    (back,) = await store.outbox.claim(NOW + 5, 10, LEASE)
+    assert (back.id, back.attempts) == (first.id, 1)  # a release is no attempt
+    (held,) = await store.outbox.claim(NOW + 9, 10, LEASE)
+    assert (held.id, held.attempts) == (second.id, 1)
+
+
+async def test_failures_free_the_chat_for_its_next_delivery(store: ArticleStore) -> None:
+    await _two_subscribers_and_the_seed(store)
+    article = await store.current_article()
+    assert article is not None
+    await store.outbox.enqueue_broadcast(article.id, "p", NOW)
+    first, second = await store.outbox.claim(NOW, 10, LEASE)
+    await store.outbox.finish(first.id, "failed", NOW, "400 bad")
+    await store.outbox.retry_at(second.id, NOW + 60, "timeout")  # counts: the chat is free
+    following = await store.outbox.claim(NOW + 1, 10, LEASE)
+    assert sorted(d.kind for d in following) == ["broadcast", "broadcast"]

@@ -8,11 +8,37 @@ from typing import Any
 import asyncpg
 
 from content.models import Delivery, DeliveryError, Stats
+from content.ports import RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
-    " COALESCE(NULLIF(c.language, ''), c.app_language) AS language"  # chosen, else the app's
+    " COALESCE(NULLIF(c.language, ''), c.app_language) AS language,"  # chosen, else the app's
+    " c.recent_sends"
 )
+# Claims lock the chats they take (SKIP LOCKED: another worker's claim in progress is passed
+# over, not waited for) and mark them claimed in the same statement. A claim that read the
+# chats before another one committed re-reads each chat it locks, finds it claimed, and
+# leaves it: two workers never send to one chat at once.
+_CLAIM = f"""
+    WITH due AS (
+        SELECT d.id, d.chat_id FROM deliveries d JOIN chats c ON c.id = d.chat_id
+        WHERE ((d.state = 'queued' AND d.next_attempt_at <= $1)
+               OR (d.state = 'sending' AND d.lease_until < $1))
+          AND c.active AND c.claimed_until < $1 AND c.send_after <= $1
+        ORDER BY d.id LIMIT $2
+        FOR UPDATE OF c SKIP LOCKED
+    ), first AS (
+        SELECT min(id) AS id, chat_id FROM due GROUP BY chat_id
+    ), taken AS (
+        UPDATE chats SET claimed_until = $1 + $3 FROM first WHERE chats.id = first.chat_id
+    ), claimed AS (
+        UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1,
+               lease_until = $1 + $3, lease_seconds = $3
+        FROM first WHERE d.id = first.id
+        RETURNING d.*
+    )
+    SELECT {_DELIVERY_COLUMNS} FROM claimed d JOIN chats c ON c.id = d.chat_id ORDER BY d.id
+"""  # noqa: S608 - composed of constants only
 # Topics an article names, in its paragraphs or bullets ($1 is the article).
 _ARTICLE_TOPICS = """
     SELECT unnest(topics) FROM paragraphs WHERE article_id = $1
@@ -34,6 +60,23 @@ _ENQUEUE_ARTICLE = f"""
     GROUP BY s.chat_id
     ON CONFLICT (dedupe_key) DO NOTHING
 """  # noqa: S608 - composed of constants only
+# One message of a delivery sent ($1 its id, $2 whether it was the last, $3 when): the
+# delivery and its chat's latest pushes record it, in one round trip.
+_CHUNK_SENT = f"""
+    WITH d AS (
+        UPDATE deliveries SET chunks_sent = chunks_sent + 1,
+            message_ids = (message_ids::jsonb || to_jsonb($1::bigint))::text,
+            state = CASE WHEN $2 THEN 'sent' ELSE state END,
+            finished_at = CASE WHEN $2 THEN $3 ELSE finished_at END,
+            lease_until = $3 + lease_seconds
+        WHERE id = $4 RETURNING chat_id, lease_until
+    )
+    UPDATE chats c SET
+        claimed_until = CASE WHEN $2 THEN 0 ELSE d.lease_until END,
+        recent_sends = (c.recent_sends || $3::double precision)
+            [greatest(1, cardinality(c.recent_sends) + 2 - {RECENT_SENDS}):]
+    FROM d WHERE c.id = d.chat_id
+"""  # noqa: S608 - composed of constants only
 # A broadcast goes to every active chat with at least one subscription.
 _AUDIENCE = (
     "FROM chats c WHERE c.active AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)"
@@ -46,6 +89,7 @@ def _delivery(row: asyncpg.Record) -> Delivery:
         int(row["id"]), int(row["chat_id"]), str(row["type"]), str(row["kind"]),
         tuple(data.get("articles", ())), tuple(data.get("topics", ())),
         int(row["attempts"]), int(row["chunks_sent"]), str(row["language"]),
+        tuple(row["recent_sends"]),
     )  # fmt: skip
 
 
@@ -130,51 +174,66 @@ class PostgresOutbox:
         )
         return _delivery(row) if row else None
 
-    async def start_sending(self, delivery_id: int) -> None:
-        """Mark a delivery in flight: after a crash, only these may be sent twice."""
-        await self._pool.execute(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE id = $1",
-            delivery_id,
-        )
+    async def claim(self, now: float, limit: int, lease: float) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries, at most one per chat, leased for ``lease``
+        seconds, oldest first; each claim counts as an attempt."""
+        return [_delivery(row) for row in await self._pool.fetch(_CLAIM, now, limit, lease)]
+
+    async def release(self, delivery_id: int, at: float) -> None:
+        """Give back a claim unsent: its chat may not be sent to before ``at``."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            await _free_chat_of(connection, delivery_id, at)
+            await connection.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = attempts - 1,"
+                " next_attempt_at = $1 WHERE id = $2 AND state = 'sending'",
+                at, delivery_id,
+            )  # fmt: skip
 
     async def chunk_sent(
         self, delivery_id: int, message_id: int, now: float, *, last: bool
     ) -> None:
-        """Record one message of a delivery as sent; the last one closes the delivery."""
-        await self._pool.execute(
-            "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
-            " message_ids = (message_ids::jsonb || to_jsonb($1::bigint))::text,"
-            " state = CASE WHEN $2 THEN 'sent' ELSE state END,"
-            " finished_at = CASE WHEN $2 THEN $3 ELSE finished_at END"
-            " WHERE id = $4",
-            message_id, last, now, delivery_id,
-        )  # fmt: skip
+        """Record one message of a delivery as sent, and in its chat's latest pushes; the
+        last one closes the delivery and frees the chat, the others renew the lease."""
+        await self._pool.execute(_CHUNK_SENT, message_id, last, now, delivery_id)
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
-        """Close a delivery as sent, failed or skipped."""
-        await self._pool.execute(
-            "UPDATE deliveries SET state = $1, finished_at = $2, last_error = $3 WHERE id = $4",
-            state, now, error, delivery_id,
-        )  # fmt: skip
+        """Close a delivery as sent, failed or skipped, and free its chat."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            await _free_chat_of(connection, delivery_id, 0.0)
+            await connection.execute(
+                "UPDATE deliveries SET state = $1, finished_at = $2, last_error = $3"
+                " WHERE id = $4",
+                state, now, error, delivery_id,
+            )  # fmt: skip
 
     async def retry_at(
         self, delivery_id: int, at: float, error: str, *, counts: bool = True
     ) -> None:
-        """Put a delivery back in the queue until ``at``; a wait it was told to make
-        (429) does not count as an attempt."""
-        await self._pool.execute(
-            "UPDATE deliveries SET state = 'queued', next_attempt_at = $1, last_error = $2,"
-            " attempts = attempts - $3 WHERE id = $4",
-            at, error, 0 if counts else 1, delivery_id,
-        )  # fmt: skip
+        """Put a delivery back in the queue until ``at``. A wait it was told to make (429)
+        does not count as an attempt, and holds its whole chat until then."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            await _free_chat_of(connection, delivery_id, 0.0 if counts else at)
+            await connection.execute(
+                "UPDATE deliveries SET state = 'queued', next_attempt_at = $1, last_error = $2,"
+                " attempts = attempts - $3 WHERE id = $4",
+                at, error, 0 if counts else 1, delivery_id,
+            )  # fmt: skip
 
-    async def requeue_in_flight(self) -> int:
-        """After a crash, put the deliveries that were in flight back in the queue."""
-        return count_of(
-            await self._pool.execute(
-                "UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"
+    async def requeue_in_flight(self, now: float) -> int:
+        """Queue again the deliveries whose worker's lease ran out: it died. Those of the
+        workers still running are theirs, whatever this one's start-up."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "UPDATE chats SET claimed_until = 0 WHERE claimed_until > 0"
+                " AND claimed_until < $1",
+                now,
             )
-        )
+            status = await connection.execute(
+                "UPDATE deliveries SET state = 'queued'"
+                " WHERE state = 'sending' AND lease_until < $1",
+                now,
+            )
+        return count_of(status)
 
     async def stats(self, error_count: int = 5) -> Stats:
         """Chats by type, active subscriptions, deliveries by state, the last errors."""
@@ -203,6 +262,14 @@ class PostgresOutbox:
             tuple((str(r["state"]), int(r["n"])) for r in states),
             tuple(DeliveryError(int(d), int(c), str(s), str(e)) for d, c, s, e in errors),
         )
+
+
+async def _free_chat_of(connection: Any, delivery_id: int, send_after: float) -> None:
+    await connection.execute(
+        "UPDATE chats SET claimed_until = 0, send_after = greatest(send_after, $1)"
+        " WHERE id = (SELECT chat_id FROM deliveries WHERE id = $2)",
+        send_after, delivery_id,
+    )  # fmt: skip
 
 
 def _payload(article_ids: list[int], topics: list[str]) -> str:

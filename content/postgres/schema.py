@@ -105,6 +105,20 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO search_totals VALUES (TRUE, 0, 0);
     ALTER TABLE chats ADD FOREIGN KEY (article_id) REFERENCES articles(id) ON DELETE SET NULL;
     """,
+    """
+    -- Claims: a delivery being sent is leased to its worker until lease_until, renewed by
+    -- each message it sends; a chat is sent to by one claim at a time, and not before
+    -- send_after (a 429, or its per-chat limit). recent_sends: its latest pushes.
+    ALTER TABLE deliveries ADD COLUMN lease_until DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE deliveries ADD COLUMN lease_seconds DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN claimed_until DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN send_after DOUBLE PRECISION NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN recent_sends DOUBLE PRECISION[] NOT NULL DEFAULT '{}';
+    DROP INDEX deliveries_due;
+    CREATE INDEX deliveries_queued ON deliveries (id) WHERE state IN ('queued', 'sending');
+    CREATE INDEX deliveries_next ON deliveries (next_attempt_at) WHERE state = 'queued';
+    CREATE INDEX deliveries_by_chat ON deliveries (chat_id, state);
+    """,
 )
 
 # Workers that start together take turns at the migrations: the first applies them.
