@@ -106,6 +106,23 @@ class OutboxStore(Protocol):
     async def stats(self, error_count: int = 5) -> Stats: ...
 
 
+class WorkerStore(Protocol):
+    """The bot's processes that share the store: how many are alive, which runs the jobs."""
+
+    async def heartbeat(self, worker: str, ttl: float) -> int:
+        """Record ``worker`` as alive; how many workers were alive in the last ``ttl``
+        seconds, this one included."""
+        ...
+
+    async def leave(self, worker: str) -> None:
+        """``worker`` stops: it no longer counts, and gives up running the jobs."""
+        ...
+
+    async def leads(self) -> bool:
+        """Whether this process runs the scheduled jobs (one process does, across all)."""
+        ...
+
+
 class ArticleStore(Protocol):
     """Articles to read, search and keep up to date, with the chats and outbox beside them.
 
@@ -117,8 +134,14 @@ class ArticleStore(Protocol):
     def chats(self) -> ChatStore: ...
     @property
     def outbox(self) -> OutboxStore: ...
+    @property
+    def workers(self) -> WorkerStore: ...
 
     async def close(self) -> None: ...
+    async def ping(self) -> bool:
+        """Whether the store answers now (a health check)."""
+        ...
+
     async def schema_version(self) -> int: ...
     async def ingest(
         self,

@@ -41,6 +41,7 @@ from content.rows import (
 from content.schema import MIGRATIONS
 from content.search import Analyzer
 from content.topics import Lexicon
+from content.workers import OneWorker
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
 SEARCH_CANDIDATES = 500
@@ -73,6 +74,7 @@ class Store(Repository):
         self._tagged_with = tagging_key(self._analyzer)
         self.chats = Chats(connections)
         self.outbox = Outbox(connections)
+        self.workers = OneWorker()
 
     @classmethod
     async def open(
@@ -107,6 +109,13 @@ class Store(Repository):
     async def schema_version(self) -> int:
         """The schema version recorded in the database."""
         return await _user_version(self._db)
+
+    async def ping(self) -> bool:
+        """Whether the database answers now."""
+        try:
+            return await self._scalar("SELECT 1") == 1
+        except (sqlite3.Error, ValueError):  # ValueError: the connection was closed
+            return False
 
     # --- ingest ---------------------------------------------------------------------------
 

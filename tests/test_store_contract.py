@@ -37,7 +37,9 @@ async def store(
         await opened.close()
         return
     async with postgres_database(request.getfixturevalue("postgres_server")) as pool:
-        yield PostgresStore(pool, lexicon)
+        shared = PostgresStore(pool, lexicon)
+        yield shared
+        await shared.close()  # gives up the jobs' lock too, or the pool would wait for it
 
 
 @pytest.fixture
@@ -278,3 +280,13 @@ async def test_failures_free_the_chat_for_its_next_delivery(store: ArticleStore)
     await store.outbox.retry_at(second.id, NOW + 60, "timeout")  # counts: the chat is free
     following = await store.outbox.claim(NOW + 1, 10, LEASE)
     assert sorted(d.kind for d in following) == ["broadcast", "broadcast"]
+
+
+async def test_a_lone_worker_counts_one_and_runs_the_jobs(store: ArticleStore) -> None:
+    assert await store.ping()
+    assert await store.workers.heartbeat("w1", 5.0) == 1
+    assert await store.workers.heartbeat("w1", 5.0) == 1  # again: still the same one
+    assert await store.workers.leads()
+    assert await store.workers.leads()
+    await store.workers.leave("w1")
+    assert await store.workers.leads()  # the jobs are run as long as someone is there

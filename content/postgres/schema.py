@@ -119,6 +119,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_next ON deliveries (next_attempt_at) WHERE state = 'queued';
     CREATE INDEX deliveries_by_chat ON deliveries (chat_id, state);
     """,
+    """
+    -- The bot's processes, by heartbeat: each takes its share of the rate limits.
+    CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL
+    );
+    """,
 )
 
 # Workers that start together take turns at the migrations: the first applies them.

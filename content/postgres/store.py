@@ -29,6 +29,7 @@ from content.postgres.chats import PostgresChats
 from content.postgres.outbox import PostgresOutbox, enqueue_article
 from content.postgres.ranking import Corpus, bm25
 from content.postgres.schema import migrate
+from content.postgres.workers import PostgresWorkers
 from content.rows import (
     ArticleRows,
     StoredSlug,
@@ -104,6 +105,7 @@ class PostgresStore:
         self._tagged_with = tagging_key(self._analyzer)
         self._chats = PostgresChats(pool)
         self._outbox = PostgresOutbox(pool)
+        self._workers = PostgresWorkers(pool)
 
     @classmethod
     async def open(
@@ -136,8 +138,13 @@ class PostgresStore:
     def outbox(self) -> PostgresOutbox:
         return self._outbox
 
+    @property
+    def workers(self) -> PostgresWorkers:
+        return self._workers
+
     async def close(self) -> None:
-        """Close the pool's connections."""
+        """Close the pool's connections, giving the jobs up first if this worker ran them."""
+        await self._workers.give_up()
         await self._pool.close()
 
     async def ping(self) -> bool:
