@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
+from bot.app import build_worker
 from bot.console import main_console
 from bot.lexicon import read_lexicon
 from bot.logs import setup_logging
@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
         return 2
     setup_logging(settings.log_level, settings.secrets())
     try:
-        asyncio.run(run_until_signalled(build_application(settings, token)))
+        asyncio.run(run_until_signalled(*build_worker(settings, token)))
     except InvalidToken:
         logger.error("Telegram rejected BOT_TOKEN: check it with @BotFather")
         return 1

@@ -5,18 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    ExtBot,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
-from bot.jobs import SeedsWatcher, schedule_digests
+from bot.jobs import DigestJobs, SeedsWatcher
 from bot.lexicon import LexiconWatcher, read_lexicon, retag_stale
+from bot.metrics import Metrics
 from bot.outbox import OutboxWorker
 from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.settings import Settings
 from bot.stores import open_store
+from bot.webhook import WebhookServer
+from bot.workers import Membership, when_leading
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.topics import Lexicon
@@ -48,18 +60,25 @@ MojazApp = Application[
 ]
 # How long shutdown waits for the outbox to finish the messages in flight.
 _OUTBOX_STOP_SECONDS = 15
+# How often each worker brings its digest jobs in line with the store.
+DIGEST_SYNC_SECONDS = 20.0
 
 
 class Lifecycle:
     """Opens the store, loads the articles and starts the outbox at start-up; stops them."""
 
-    def __init__(self, settings: Settings, lexicon: Lexicon, limiter: FloodLimiter) -> None:
+    def __init__(
+        self, settings: Settings, lexicon: Lexicon, limiter: FloodLimiter, metrics: Metrics
+    ) -> None:
         self._settings = settings
         self._lexicon = lexicon
         self._limiter = limiter
+        self._metrics = metrics
         self._store: ArticleStore | None = None
         self._stop_outbox = asyncio.Event()
         self._outbox_task: asyncio.Task[None] | None = None
+        self._membership: Membership | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self._retag_task: asyncio.Task[int] | None = None
 
     async def start(self, app: MojazApp) -> None:
@@ -88,14 +107,29 @@ class Lifecycle:
         )
         data.wake_outbox = worker.wake
         self._stop_outbox.clear()
+        await self._join(store)
         self._outbox_task = asyncio.create_task(worker.run(self._stop_outbox))
         await self._schedule_jobs(app, store)
         await menu.publish_menus(app.bot, store, self._lexicon, settings.admin_ids)
 
+    async def _join(self, store: ArticleStore) -> None:
+        """Count this process among the workers, at its share of the rate, before it sends."""
+        self._membership = membership = Membership(
+            store.workers, self._limiter, on_count=self._metrics.workers.set
+        )
+        await membership.join()
+        self._heartbeat_task = asyncio.create_task(membership.run(self._stop_outbox))
+
     async def _schedule_jobs(self, app: MojazApp, store: ArticleStore) -> None:
+        """Every worker keeps the digest jobs and reads the topics file; a job that changes
+        the store (a digest queued, a seed ingested) runs on the worker that leads."""
         if app.job_queue is None:
             return
-        await schedule_digests(app.job_queue, store, self._settings.default_timezone)
+        digests = DigestJobs(app.job_queue, store, self._settings.default_timezone)
+        await digests.sync()
+        app.job_queue.run_repeating(
+            digests.resync, interval=DIGEST_SYNC_SECONDS, name="digest-sync"
+        )
         topics_file = self._settings.topics_file
         if topics_file is not None and self._settings.seeds_scan_seconds > 0:
             topics_watcher = LexiconWatcher(topics_file, lambda new: self._install(app, new))
@@ -110,7 +144,9 @@ class Lifecycle:
             )
             await watcher.prime()
             app.job_queue.run_repeating(
-                watcher.scan, interval=self._settings.seeds_scan_seconds, name="seeds-scan"
+                when_leading(store.workers, watcher.scan),
+                interval=self._settings.seeds_scan_seconds,
+                name="seeds-scan",
             )
 
     async def _install(self, app: MojazApp, lexicon: Lexicon) -> None:
@@ -130,6 +166,16 @@ class Lifecycle:
             except TimeoutError:
                 logger.warning("The outbox did not stop in time; its in-flight sends are requeued")
             self._outbox_task = None
+        await self._leave()
+
+    async def _leave(self) -> None:
+        """Stop the heartbeats and count this worker out: the others take its share."""
+        if self._heartbeat_task is not None:
+            await self._heartbeat_task  # it ends with the outbox's stop event
+            self._heartbeat_task = None
+        if self._membership is not None:
+            await self._membership.leave()
+            self._membership = None
 
     async def stop(self, app: MojazApp) -> None:
         """post_shutdown: close what start opened."""
@@ -144,16 +190,38 @@ class Lifecycle:
             self._store = None
 
 
+def build_worker(
+    settings: Settings, token: str, request: BaseRequest | None = None
+) -> tuple[MojazApp, WebhookServer | None]:
+    """The Application, and the server that takes its updates in webhook mode (else None:
+    it polls)."""
+    metrics = Metrics()
+    app = build_application(settings, token, request, metrics=metrics)
+    webhook = settings.webhook()
+    if webhook is None:
+        return app, None
+    server = WebhookServer(
+        webhook,
+        app.bot,
+        app.update_queue,
+        health=lambda: app.bot_data.store.ping(),  # noqa: PLW0108 - the store opens later  # noqa: PLW0108 - the store opens later
+        metrics=lambda: metrics.exposition(app.bot_data.store),
+    )
+    return app, server
+
+
 def build_application(
     settings: Settings,
     token: str,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    metrics: Metrics | None = None,
 ) -> MojazApp:
     """The Application with every handler registered, in the order they are tried."""
     lexicon = read_lexicon(settings.topics_file)
-    limiter = FloodLimiter(settings.limits())
-    lifecycle = Lifecycle(settings, lexicon, limiter)
+    metrics = metrics or Metrics()
+    limiter = FloodLimiter(settings.limits(), observer=metrics)
+    lifecycle = Lifecycle(settings, lexicon, limiter, metrics)
     context_types = ContextTypes(context=CallbackContext, bot_data=BotData)
     builder = (
         ApplicationBuilder()
@@ -169,12 +237,24 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
+    if settings.webhook() is not None:
+        builder = builder.updater(None)  # Telegram posts the updates: nothing polls
+    elif get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app: MojazApp = builder.build()
     app.bot_data.use_lexicon(lexicon)
+    app.add_handler(TypeHandler(Update, _counter(metrics)), group=-1)
     register_handlers(app, settings.admin_ids)
     return app
+
+
+def _counter(metrics: Metrics) -> Callable[[object, object], Coroutine[Any, Any, None]]:
+    """A handler, in a group before all others, that counts the updates handled."""
+
+    async def count(_update: object, _context: object) -> None:
+        metrics.updates.inc()
+
+    return count
 
 
 def register_handlers(app: MojazApp, admin_ids: frozenset[int]) -> None:

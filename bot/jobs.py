@@ -13,19 +13,51 @@ from content.library import article_files, ingest_file
 from content.parser import ArticleFormatError
 from content.ports import ArticleStore
 from handlers.context import Context
-from handlers.digests import schedule_digest
+from handlers.digests import job_name, schedule_digest
 
 logger = logging.getLogger(__name__)
 
 
-async def schedule_digests(
-    job_queue: JobQueue[Context], store: ArticleStore, default_zone: str
-) -> int:
-    """Rebuild every chat's digest job from the store (jobs do not survive a restart)."""
-    chats = await store.chats.with_digest()
-    for chat in chats:
-        schedule_digest(job_queue, chat, default_zone)
-    return len(chats)
+class DigestJobs:
+    """Every chat's digest job, kept in line with the store.
+
+    Jobs do not survive a restart, and a chat may set its digest through another worker:
+    :meth:`sync` schedules what the store holds and is run again and again. A job whose
+    chat's settings have not changed is left alone, so its next run stays as it was.
+    """
+
+    def __init__(self, job_queue: JobQueue[Context], store: ArticleStore, default_zone: str):
+        self._job_queue = job_queue
+        self._store = store
+        self._default_zone = default_zone
+        self._scheduled: dict[int, tuple[str, str]] = {}  # chat → (time, zone) its job has
+
+    async def sync(self) -> int:
+        """Schedule new and changed digests, drop stopped ones; how many there are."""
+        chats = await self._store.chats.with_digest()
+        wanted = {chat.id: chat for chat in chats}
+        for chat_id in self._scheduled.keys() - wanted.keys():
+            for job in self._job_queue.get_jobs_by_name(job_name(chat_id)):
+                job.schedule_removal()
+            del self._scheduled[chat_id]
+        for chat in chats:
+            settings = (chat.digest_time, chat.timezone)
+            if self._scheduled.get(chat.id) != settings or not self._has_job(chat.id):
+                schedule_digest(self._job_queue, chat, self._default_zone)
+                self._scheduled[chat.id] = settings
+        return len(chats)
+
+    async def resync(self, context: Context) -> None:  # noqa: ARG002 - a job's signature
+        """Job callback: :meth:`sync`; a store that does not answer is tried at the next run."""
+        try:
+            await self.sync()
+        except Exception as error:  # noqa: BLE001 - any store's failure; the jobs stay as they are
+            logger.warning("Could not bring the digest jobs up to date: %s", error)
+
+    def _has_job(self, chat_id: int) -> bool:
+        # A chat's own /digest on this worker reschedules its job directly; one removed
+        # by hand (or never made) is made again.
+        return any(not job.removed for job in self._job_queue.get_jobs_by_name(job_name(chat_id)))
 
 
 class SeedsWatcher:

@@ -54,6 +54,8 @@ class OutboxSettings:
     # A claim not renewed by a message sent for this long goes back to the queue: its worker
     # is taken for dead. Longer than a send's timeouts and per-chat waits.
     lease: float = 60.0
+    # Pushes go with allow_paid_broadcast: past the free rate, Telegram charges for them.
+    paid: bool = False
 
 
 class OutboxWorker:
@@ -202,10 +204,11 @@ class OutboxWorker:
                 read_timeout=timeout,
                 write_timeout=timeout,
                 connect_timeout=timeout,
-                rate_limit_args=bulk(delivery.chat_type),
+                rate_limit_args=bulk(delivery.chat_type, paid=self._settings.paid),
+                allow_paid_broadcast=self._settings.paid or None,
             )
             await self._store.outbox.chunk_sent(
-                delivery.id, message.message_id, self._clock(), last=last
+                delivery.id, message.message_id, self._clock(), last=last, paid=self._settings.paid
             )
 
     async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -47,9 +47,33 @@ REPLY_RETRIES = 3
 REPLY_MAX_HOLD = 30.0
 
 
-def bulk(chat_type: str) -> dict[str, Any]:
-    """``rate_limit_args`` for a bulk send to a chat of ``chat_type``."""
-    return {"bulk": True, "chat_type": chat_type}
+def bulk(chat_type: str, paid: bool = False) -> dict[str, Any]:
+    """``rate_limit_args`` for a bulk send to a chat of ``chat_type``; ``paid`` when it goes
+    with ``allow_paid_broadcast``, under the paid limit rather than the free one."""
+    return {"bulk": True, "chat_type": chat_type, "paid": paid}
+
+
+class SendObserver(Protocol):
+    """Told of every send's outcome (the metrics)."""
+
+    def sent_one(self, is_bulk: bool, seconds: float, paid: bool = False) -> None: ...
+    def refused_one(self, is_bulk: bool) -> None: ...
+
+
+class _Unobserved:
+    def sent_one(self, is_bulk: bool, seconds: float, paid: bool = False) -> None:
+        """Nobody is counting."""
+
+    def refused_one(self, is_bulk: bool) -> None:
+        """Nobody is counting."""
+
+
+@dataclass
+class _Budget:
+    """Sends a second under one overall limit: those dated, and those still in flight."""
+
+    sent: deque[float]
+    in_flight: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +84,9 @@ class Limits:
     per_chat_per_second: float = 1
     per_group_per_minute: int = 20
     reserve: int = 1  # slots a second that bulk sends leave to replies
+    # Bulk sends with allow_paid_broadcast have a limit of their own; Telegram charges for
+    # them, and replies never go that way.
+    paid_per_second: float = 1000
 
 
 class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -70,19 +97,23 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         limits: Limits,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        observer: SendObserver | None = None,
     ) -> None:
         self.limits = limits
         self._clock = clock
         self._wall_clock = wall_clock
+        self._observer = observer or _Unobserved()
         # A restarted bot cannot know what it sent in its last second, and Telegram still
         # counts it: start as though the whole second's budget had just been used.
-        self._sent: deque[float] = deque([clock()] * int(limits.per_second))
+        self._free = _Budget(deque([clock()] * int(limits.per_second)))
+        self._paid = _Budget(deque([clock()] * int(limits.paid_per_second)))
         self._chat_last: dict[int | str, float] = {}
         self._group_sent: dict[int | str, deque[float]] = {}
         self._replies_waiting = 0
-        self._in_flight = 0
         # chat (None: the whole bot) → until when Telegram told us to send it nothing
         self._held_until: dict[int | str | None, float] = {}
+        # The part of the overall limit that is this process's, when workers share the bot.
+        self._share = 1.0
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -105,6 +136,7 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         """
         options = rate_limit_args or {}
         is_bulk = bool(options.get("bulk"))
+        paid = is_bulk and bool(options.get("paid"))
         chat_id = data.get("chat_id")
         refusals = 0
         while True:
@@ -113,9 +145,13 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
                 if endpoint not in SENDING_ENDPOINTS or chat_id is None:
                     return await callback(*args, **kwargs)
                 chat_type = str(options.get("chat_type") or _type_from_id(chat_id))
-                async with self.slot(chat_id, is_bulk, chat_type):
-                    return await callback(*args, **kwargs)
+                async with self.slot(chat_id, is_bulk, chat_type, paid):
+                    started = self._clock()
+                    answer = await callback(*args, **kwargs)
+                self._observer.sent_one(is_bulk, self._clock() - started, paid)
+                return answer
             except RetryAfter as error:
+                self._observer.refused_one(is_bulk)
                 seconds = _seconds(error.retry_after)
                 self._hold(chat_id, seconds)
                 refusals += 1
@@ -134,6 +170,16 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         if (delay := wait - self._clock()) > 0:
             await asyncio.sleep(delay)
 
+    def share(self, workers: int) -> None:
+        """Keep to 1/``workers`` of the overall limit: that many processes send as this bot,
+        and Telegram counts all their messages together."""
+        self._share = 1 / max(1, workers)
+
+    def capacity(self, paid: bool = False) -> int:
+        """This process's messages a second under the overall limit (at least one)."""
+        limit = self.limits.paid_per_second if paid else self.limits.per_second
+        return max(1, int(limit * self._share))
+
     @contextmanager
     def replying(self) -> Iterator[None]:
         """While this lasts, bulk sends give way (a reply is being prepared or sent)."""
@@ -145,7 +191,7 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
 
     @asynccontextmanager
     async def slot(
-        self, chat_id: int | str, is_bulk: bool, chat_type: str = ""
+        self, chat_id: int | str, is_bulk: bool, chat_type: str = "", paid: bool = False
     ) -> AsyncIterator[None]:
         """Wait until a message to ``chat_id`` may go; hold a slot while it is being sent.
 
@@ -156,14 +202,15 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         """
         with nullcontext() if is_bulk else self.replying():
             # Each wait is computed to the moment a slot frees; no event would fire sooner.
-            while (wait := self._wait(chat_id, is_bulk, chat_type)) > 0:  # noqa: ASYNC110
+            while (wait := self._wait(chat_id, is_bulk, chat_type, paid)) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
-        self._in_flight += 1
+        budget = self._paid if paid else self._free
+        budget.in_flight += 1
         try:
             yield
         finally:
-            self._in_flight -= 1
-            self._record(chat_id, chat_type)
+            budget.in_flight -= 1
+            self._record(chat_id, chat_type, budget)
 
     def chat_wait(self, chat_id: int | str, chat_type: str) -> float:
         """Seconds until a bulk message to this chat keeps the per-chat and group limits."""
@@ -192,16 +239,18 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         alone = [m for m in mine if all(abs(m - other) > _SAME_SEND for other in shared)]
         self._group_sent[chat_id] = deque(sorted(shared + alone))
 
-    def _wait(self, chat_id: int | str, is_bulk: bool, chat_type: str) -> float:
+    def _wait(self, chat_id: int | str, is_bulk: bool, chat_type: str, paid: bool) -> float:
         now = self._clock()
-        window = self._window(self._sent, 1 + _MARGIN, now)
-        capacity = int(self.limits.per_second)
+        budget = self._paid if paid else self._free
+        window = self._window(budget.sent, 1 + _MARGIN, now)
+        capacity = self.capacity(paid)
         if is_bulk:
             if self._replies_waiting:
                 return _WAIT_STEP  # a reply is waiting for a slot: let it have the next one
-            capacity -= self.limits.reserve
+            if not paid:  # paid sends have a limit of their own: the free one is the replies'
+                capacity = max(1, capacity - self.limits.reserve)
         overall = 0.0
-        occupied = len(window) + self._in_flight
+        occupied = len(window) + budget.in_flight
         if occupied >= capacity:
             # The slot frees when this many of the dated sends have left the window; sends
             # still in flight leave it only after they are back.
@@ -215,9 +264,9 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
             return overall
         return max(overall, self.chat_wait(chat_id, chat_type))
 
-    def _record(self, chat_id: int | str, chat_type: str) -> None:
+    def _record(self, chat_id: int | str, chat_type: str, budget: _Budget) -> None:
         now = self._clock()
-        self._sent.append(now)
+        budget.sent.append(now)
         self._chat_last[chat_id] = now
         if chat_type in GROUP_TYPES:
             self._group_sent.setdefault(chat_id, deque()).append(now)

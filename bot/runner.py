@@ -10,24 +10,33 @@ from collections.abc import AsyncIterator
 from telegram import Update
 
 from bot.app import MojazApp
+from bot.webhook import WebhookServer
 
 # Long polling: Telegram holds getUpdates open this many seconds when there is nothing new.
 POLL_TIMEOUT = 30
 
 
 @contextlib.asynccontextmanager
-async def running(app: MojazApp, poll_timeout: int = POLL_TIMEOUT) -> AsyncIterator[MojazApp]:
-    """Initialise, start up and poll; on exit stop polling, stop, shut down, in that order."""
+async def running(
+    app: MojazApp, poll_timeout: int = POLL_TIMEOUT, webhook: WebhookServer | None = None
+) -> AsyncIterator[MojazApp]:
+    """Initialise, start up, and poll or take the webhook's updates; on exit stop taking
+    updates before the Application stops, so that none is accepted and then dropped."""
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        if app.updater is None:
-            raise RuntimeError("the Application was built without an Updater")
-        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        if webhook is None:
+            if app.updater is None:
+                raise RuntimeError("the Application was built without an Updater")
+            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await app.start()
+        if webhook is not None:
+            await webhook.start()
         yield app
     finally:
+        if webhook is not None:
+            await webhook.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -39,11 +48,11 @@ async def running(app: MojazApp, poll_timeout: int = POLL_TIMEOUT) -> AsyncItera
             await app.post_shutdown(app)
 
 
-async def run_until_signalled(app: MojazApp) -> None:
+async def run_until_signalled(app: MojazApp, webhook: WebhookServer | None = None) -> None:
     """Serve until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with running(app):
+    async with running(app, webhook=webhook):
         await stop.wait()

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.outbox import OutboxSettings
 from bot.ratelimit import Limits
+from bot.webhook import WebhookSettings
 from content.parser import DEFAULT_MAX_BYTES
+
+# What Telegram accepts as a webhook's secret_token.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -41,6 +46,12 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(default=2.0, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     outbox_timeout_seconds: float = Field(default=10.0, gt=0)
+    paid_broadcast: bool = False
+    rate_paid_per_second: float = Field(default=1000.0, gt=0)
+    webhook_url: str | None = None  # https://…/path: Telegram posts updates there
+    webhook_listen: str = "127.0.0.1:8080"
+    webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -59,6 +70,41 @@ class Settings(BaseSettings):
         if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
             raise ValueError("DATABASE_URL must start with postgresql:// (or be left empty)")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        """HTTPS, as Telegram requires; plain HTTP only to this machine (tests, a local proxy)."""
+        stripped = (value or "").strip()
+        if not stripped:
+            return None
+        url = urlsplit(stripped)
+        loopback = url.hostname in ("127.0.0.1", "localhost", "::1")
+        if url.scheme != "https" and not (url.scheme == "http" and loopback):
+            raise ValueError("WEBHOOK_URL must be an https:// address Telegram can reach")
+        return stripped
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(
+                f"WEBHOOK_LISTEN must be host:port, such as 0.0.0.0:8080, not {value!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        """Without the secret anyone who finds the URL could post updates as Telegram."""
+        if self.webhook_url is None:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not secret:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        if not _SECRET.fullmatch(secret):
+            raise ValueError("WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1 to 256 of them)")
+        return self
 
     @field_validator("log_level")
     @classmethod
@@ -94,10 +140,24 @@ class Settings(BaseSettings):
         return self.database_url.get_secret_value() if self.database_url else ""
 
     def secrets(self) -> list[str]:
-        """What logs must never show: the token and the database's password."""
+        """What logs must never show: the token, the database's password, the webhook's secret."""
         token = self.bot_token.get_secret_value() if self.bot_token else ""
         password = urlsplit(self.database_url_value()).password or ""
-        return [secret for secret in (token, password) if secret]
+        webhook = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        return [secret for secret in (token, password, webhook) if secret]
+
+    def webhook(self) -> WebhookSettings | None:
+        """Where and how to take updates by webhook; None to poll for them."""
+        if self.webhook_url is None or self.webhook_secret is None:
+            return None
+        host, _, port = self.webhook_listen.rpartition(":")
+        return WebhookSettings(
+            url=self.webhook_url,
+            host=host.strip("[]"),
+            port=int(port),
+            secret=self.webhook_secret.get_secret_value(),
+            max_connections=self.webhook_max_connections,
+        )
 
     def api_base_url(self) -> str:
         """python-telegram-bot's ``base_url``: the Bot API server, with the token appended."""
@@ -119,6 +179,7 @@ class Settings(BaseSettings):
             per_second=self.rate_per_second,
             per_chat_per_second=self.rate_per_chat_per_second,
             per_group_per_minute=self.rate_per_group_per_minute,
+            paid_per_second=self.rate_paid_per_second,
         )
 
     def outbox(self) -> OutboxSettings:
@@ -129,4 +190,5 @@ class Settings(BaseSettings):
             backoff_base=self.outbox_backoff_seconds,
             poll_interval=self.outbox_poll_seconds,
             request_timeout=self.outbox_timeout_seconds,
+            paid=self.paid_broadcast,
         )

@@ -177,3 +177,4 @@ class Stats:
     active_subscriptions: int
     deliveries_by_state: tuple[tuple[str, int], ...]
     last_errors: tuple[DeliveryError, ...]
+    paid_messages: int = 0  # sent with allow_paid_broadcast, which Telegram charges for

@@ -211,19 +211,26 @@ class Outbox(Repository):
             )
 
     async def chunk_sent(
-        self, delivery_id: int, message_id: int, now: float, *, last: bool
+        self, delivery_id: int, message_id: int, now: float, *, last: bool, paid: bool = False
     ) -> None:
         """Record one message of a delivery as sent, and in its chat's latest pushes; the
         last one closes the delivery and frees the chat, the others renew the lease."""
         async with self._transaction():
             await self._db.execute(
                 "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
+                " paid_messages = paid_messages + :paid,"
                 " message_ids = json_insert(message_ids, '$[#]', :message),"
                 " state = CASE WHEN :last THEN 'sent' ELSE state END,"
                 " finished_at = CASE WHEN :last THEN :now ELSE finished_at END,"
                 " lease_until = :now + lease_seconds"
                 " WHERE id = :delivery",
-                {"message": message_id, "last": last, "now": now, "delivery": delivery_id},
+                {
+                    "message": message_id,
+                    "last": last,
+                    "now": now,
+                    "delivery": delivery_id,
+                    "paid": int(paid),
+                },
             )
             row = await self._fetchone(
                 "SELECT c.id, c.recent_sends, d.lease_until FROM chats c"
@@ -297,9 +304,11 @@ class Outbox(Repository):
             " ORDER BY coalesce(finished_at, next_attempt_at) DESC, id DESC LIMIT ?",
             (error_count,),
         )
+        paid = await self._scalar("SELECT coalesce(sum(paid_messages), 0) FROM deliveries")
         return Stats(
             tuple((str(t), int(a), int(i)) for t, a, i in chats),
             subscriptions,
             tuple((str(state), int(count)) for state, count in states),
             tuple(DeliveryError(int(d), int(c), str(s), str(e)) for d, c, s, e in errors),
+            paid,
         )

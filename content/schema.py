@@ -138,4 +138,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE chats ADD COLUMN send_after REAL NOT NULL DEFAULT 0;
     ALTER TABLE chats ADD COLUMN recent_sends TEXT NOT NULL DEFAULT '[]';
     """,
+    """
+    -- Messages of a delivery sent with allow_paid_broadcast, which Telegram charges for.
+    ALTER TABLE deliveries ADD COLUMN paid_messages INTEGER NOT NULL DEFAULT 0;
+    """,
 )

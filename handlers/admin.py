@@ -38,6 +38,7 @@ async def stats(update: Update, context: Context) -> None:
     lines.append(tr.say("STATS_SUBSCRIPTIONS", count=numbers.active_subscriptions))
     states = tr.join(f"{state} {count}" for state, count in numbers.deliveries_by_state)
     lines.append(tr.say("STATS_DELIVERIES", states=states or "0"))
+    lines.append(tr.say("STATS_PAID", count=numbers.paid_messages))
     if numbers.last_errors:
         lines += ["", tr.say("STATS_ERRORS")]
         lines += [

@@ -84,6 +84,8 @@ async def queue_digest(context: Context) -> None:
     if job is None or job.chat_id is None:
         return
     bot_data = context.bot_data
+    if not await bot_data.store.workers.leads():
+        return  # every worker has the job; the one that leads queues the digest
     if await bot_data.store.outbox.enqueue_digest(job.chat_id, time.time()):
         bot_data.wake_outbox()
         logger.info("Queued the digest for chat %s", job.chat_id)

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import MojazApp, build_application
+from bot.app import MojazApp, build_worker
 from bot.runner import running
 from bot.settings import Settings
+from bot.stores import open_store
+from content.library import ingest_directory
 from content.models import Stats
 from content.ports import ArticleStore
 from content.store import Store
@@ -98,9 +100,22 @@ async def bot(api: FakeBotApi, tmp_path: Path, seeds_dir: Path) -> AsyncIterator
 @asynccontextmanager
 async def bot_running(settings: Settings) -> AsyncIterator[MojazApp]:
     """Run the real Application with ``settings`` for the length of a ``with`` block."""
-    app = build_application(settings, TOKEN)
-    async with running(app, poll_timeout=1):
+    app, webhook = build_worker(settings, TOKEN)
+    async with running(app, poll_timeout=1, webhook=webhook):
         yield app
+
+
+async def subscribers_before_start(
+    settings: Settings, lexicon: Lexicon, chats: list[tuple[int, str]]
+) -> None:
+    """Store the seeds, then ``chats``, each subscribed to everything: the bot starts with
+    them and sends them only what arrives after."""
+    store = await open_store(settings, lexicon)
+    try:
+        await ingest_directory(store, settings.seeds_dir, settings.max_article_bytes)
+        await store.chats.import_subscribers(chats, 0.0)
+    finally:
+        await store.close()
 
 
 async def settled_stats(store: ArticleStore, *, unfinished: int = 0, seconds: float = 10) -> Stats:

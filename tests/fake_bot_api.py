@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from tests.telegram_rules import problems_of
@@ -28,6 +30,8 @@ _JSON_FIELDS = frozenset(
     {"reply_markup", "entities", "commands", "scope", "allowed_updates", "results"}
 )
 _MAX_POLL_SECONDS = 2.0
+# A webhook that does not answer 2xx gets the update again, this many times in all.
+_WEBHOOK_ATTEMPTS = 6
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +69,8 @@ class ServerLimits:
     per_chat_per_second: int = 3  # Telegram lets a reply burst through
     per_group_per_minute: int = 20
     retry_after: int = 1
+    # Sends with allow_paid_broadcast are counted apart, under their own overall limit.
+    paid_per_second: int = 1000
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ class FakeBotApi:
     # what reached each chat, kept as calls come in so that looking it up costs nothing
     _delivered: dict[int, list[Call]] = field(default_factory=dict)
     _send_times: list[float] = field(default_factory=list)
+    _paid_send_times: list[float] = field(default_factory=list)
     _chat_send_times: dict[int, list[float]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -154,6 +161,14 @@ class FakeBotApi:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
     url: str = ""
+    # What setWebhook set (None: the bot polls). With ``webhook_backends`` the server plays
+    # the load balancer in front of several workers as well: each update goes to the next.
+    webhook: dict[str, Any] | None = None
+    webhook_backends: list[str] = field(default_factory=list)
+    webhook_statuses: list[int] = field(default_factory=list)  # each post's HTTP status
+    _backend_turn: itertools.count[int] = field(default_factory=itertools.count)
+    _posting: set[asyncio.Task[None]] = field(default_factory=set)
+    _client: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""
@@ -168,7 +183,12 @@ class FakeBotApi:
         self.url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening (and posting to the webhook)."""
+        for task in self._posting:
+            task.cancel()
+        await asyncio.gather(*self._posting, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -259,9 +279,44 @@ class FakeBotApi:
         for kind in ("callback_query", "inline_query"):
             if kind in payload:
                 self._asked.add(str(payload[kind]["id"]))
+        update = {"update_id": next(self._update_ids), **payload}
+        if self.webhook is not None:
+            task = asyncio.create_task(self._post_to_webhook(update))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+            return
         async with self._changed:
-            self._updates.append({"update_id": next(self._update_ids), **payload})
+            self._updates.append(update)
             self._changed.notify_all()
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        """Post an update as Telegram does, with the secret; again on a failure, a few times."""
+        assert self.webhook is not None
+        if self._client is None:
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+        secret = str(self.webhook.get("secret_token", ""))
+        for attempt in range(_WEBHOOK_ATTEMPTS):
+            try:
+                async with self._client.post(
+                    self._webhook_target(),
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                ) as response:
+                    self.webhook_statuses.append(response.status)
+                    if response.status < 500:
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                self.webhook_statuses.append(0)
+            await asyncio.sleep(0.05 * 2**attempt)
+
+    def _webhook_target(self) -> str:
+        """The webhook's URL, or the next worker's behind the load balancer."""
+        assert self.webhook is not None
+        url = str(self.webhook["url"])
+        if not self.webhook_backends:
+            return url
+        backend = self.webhook_backends[next(self._backend_turn) % len(self.webhook_backends)]
+        return backend.rstrip("/") + (urlsplit(url).path or "/")
 
     def pending_updates(self) -> int:
         """Updates the bot has not yet confirmed by asking past them."""
@@ -303,7 +358,7 @@ class FakeBotApi:
         if handler is None:
             return _error(404, f"Not Found: method {method} not found")
         if method == "getUpdates":
-            return web.json_response({"ok": True, "result": await handler(params)})
+            return await self._get_updates(params)
         problem = await self._problem(request, method, params)
         if problem is not None:
             return problem
@@ -313,6 +368,11 @@ class FakeBotApi:
         if refusal is not None:
             return _error(*refusal)
         return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        if self.webhook is not None:
+            return _error(409, "Conflict: can't use getUpdates method while webhook is active")
+        return web.json_response({"ok": True, "result": await self._api_getUpdates(params)})
 
     async def _problem(
         self, request: web.Request, method: str, params: dict[str, Any]
@@ -388,7 +448,8 @@ class FakeBotApi:
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": self.migrated[chat_id]},
             )
-        if self.limits is not None and not self._within_limits(chat_id):
+        paid = str(params.get("allow_paid_broadcast", "")).lower() == "true"
+        if self.limits is not None and not self._within_limits(chat_id, paid):
             self.limit_violations += 1
             await self._record(Call("sendMessage", params, "429"))
             return _error(
@@ -411,19 +472,20 @@ class FakeBotApi:
             return web.Response(status=500)
         return _error(fault.code, fault.description, fault.parameters)
 
-    def _within_limits(self, chat_id: int) -> bool:
+    def _within_limits(self, chat_id: int, paid: bool = False) -> bool:
         """Record a send, unless it breaks a limit (then it is refused and not recorded)."""
         assert self.limits is not None
         now = time.monotonic()
-        while self._send_times and self._send_times[0] <= now - 1:
-            self._send_times.pop(0)
-        overall = self._send_times
+        overall = self._paid_send_times if paid else self._send_times
+        while overall and overall[0] <= now - 1:
+            overall.pop(0)
+        overall_limit = self.limits.paid_per_second if paid else self.limits.per_second
         mine = [t for t in self._chat_send_times.get(chat_id, []) if t > now - 60]
         group = self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
         broken_by = [
             name
             for name, broken in (
-                ("overall", len(overall) >= self.limits.per_second),
+                ("overall", len(overall) >= overall_limit),
                 ("chat", len([t for t in mine if t > now - 1]) >= self.limits.per_chat_per_second),
                 ("group", group != "private" and len(mine) >= self.limits.per_group_per_minute),
             )
@@ -434,7 +496,6 @@ class FakeBotApi:
         if not broken:
             overall.append(now)
             mine.append(now)
-        self._send_times = overall
         self._chat_send_times[chat_id] = mine
         return not broken
 
@@ -512,6 +573,11 @@ class FakeBotApi:
         return True
 
     def _api_deleteWebhook(self, _params: dict[str, Any]) -> bool:  # noqa: N802
+        self.webhook = None
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> bool:  # noqa: N802
+        self.webhook = dict(params)
         return True
 
 

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 MESSAGE_LIMIT = 4096  # UTF-16 code units, after entity parsing
 CALLBACK_ANSWER_LIMIT = 200
@@ -164,12 +165,31 @@ def commands_problems(params: dict[str, Any]) -> list[str]:
     return problems
 
 
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+def webhook_problems(params: dict[str, Any]) -> list[str]:
+    """Every rule a setWebhook request breaks: HTTPS on one of four ports, a valid secret."""
+    url = urlsplit(str(params.get("url", "")))
+    problems = [] if url.scheme == "https" else [f"webhook URL scheme {url.scheme!r}"]
+    if (url.port or 443) not in _WEBHOOK_PORTS:
+        problems.append(f"webhook port {url.port}")
+    secret = params.get("secret_token")
+    if secret is not None and not _WEBHOOK_SECRET.fullmatch(str(secret)):
+        problems.append("webhook secret_token has characters Telegram refuses")
+    if not 1 <= int(params.get("max_connections", 40)) <= 100:
+        problems.append(f"max_connections {params['max_connections']}")
+    return problems
+
+
 CHECKS = {
     "sendMessage": message_problems,
     "editMessageText": message_problems,
     "answerInlineQuery": inline_answer_problems,
     "answerCallbackQuery": callback_answer_problems,
     "setMyCommands": commands_problems,
+    "setWebhook": webhook_problems,
 }
 
 

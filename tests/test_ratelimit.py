@@ -55,6 +55,24 @@ async def test_bulk_sends_keep_the_overall_rate_and_leave_a_reserve(clock: Manua
     assert in_any_window(times, 5.0) <= 28 * 5  # and it holds over longer stretches
 
 
+async def test_a_worker_among_three_keeps_to_a_third_of_the_rate(clock: ManualClock) -> None:
+    limiter = FloodLimiter(Limits(per_second=30, reserve=1), clock)
+    limiter.share(3)
+    bulk_times, reply_times = [], []
+    for chat in range(90):
+        await send(limiter, chat, True)
+        bulk_times.append(clock.now)
+        await send(limiter, -chat - 1, False, "supergroup")
+        reply_times.append(clock.now)
+    assert in_any_window(bulk_times, 1.0) <= 9  # its 10 a second, less the reserve
+    assert in_any_window(sorted(bulk_times + reply_times), 1.0) == 10
+    limiter.share(1)  # the others stopped: it has the whole rate again
+    start = clock.now
+    for chat in range(100, 160):
+        await send(limiter, chat, True)
+    assert clock.now - start < 2.5  # 60 at 29 a second, not at 9
+
+
 async def test_replies_may_use_the_reserve(clock: ManualClock) -> None:
     limiter = FloodLimiter(Limits(per_second=30, reserve=2), clock)
     for chat in range(28):

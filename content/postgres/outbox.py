@@ -65,6 +65,7 @@ _ENQUEUE_ARTICLE = f"""
 _CHUNK_SENT = f"""
     WITH d AS (
         UPDATE deliveries SET chunks_sent = chunks_sent + 1,
+            paid_messages = paid_messages + $5,
             message_ids = (message_ids::jsonb || to_jsonb($1::bigint))::text,
             state = CASE WHEN $2 THEN 'sent' ELSE state END,
             finished_at = CASE WHEN $2 THEN $3 ELSE finished_at END,
@@ -190,11 +191,11 @@ class PostgresOutbox:
             )  # fmt: skip
 
     async def chunk_sent(
-        self, delivery_id: int, message_id: int, now: float, *, last: bool
+        self, delivery_id: int, message_id: int, now: float, *, last: bool, paid: bool = False
     ) -> None:
         """Record one message of a delivery as sent, and in its chat's latest pushes; the
         last one closes the delivery and frees the chat, the others renew the lease."""
-        await self._pool.execute(_CHUNK_SENT, message_id, last, now, delivery_id)
+        await self._pool.execute(_CHUNK_SENT, message_id, last, now, delivery_id, int(paid))
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
         """Close a delivery as sent, failed or skipped, and free its chat."""
@@ -256,11 +257,15 @@ class PostgresOutbox:
                 " ORDER BY coalesce(finished_at, next_attempt_at) DESC, id DESC LIMIT $1",
                 error_count,
             )
+            paid = await connection.fetchval(
+                "SELECT coalesce(sum(paid_messages), 0) FROM deliveries"
+            )
         return Stats(
             tuple((str(r["type"]), int(r["active"]), int(r["inactive"])) for r in chats),
             int(subscriptions),
             tuple((str(r["state"]), int(r["n"])) for r in states),
             tuple(DeliveryError(int(d), int(c), str(s), str(e)) for d, c, s, e in errors),
+            int(paid),
         )
 
 

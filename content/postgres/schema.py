@@ -126,6 +126,10 @@ MIGRATIONS: tuple[str, ...] = (
         seen_at TIMESTAMPTZ NOT NULL
     );
     """,
+    """
+    -- Messages of a delivery sent with allow_paid_broadcast, which Telegram charges for.
+    ALTER TABLE deliveries ADD COLUMN paid_messages INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # Workers that start together take turns at the migrations: the first applies them.
