@@ -2,14 +2,15 @@
 
 PostgreSQL's own ``ts_rank`` is no BM25: it ignores how rare a word is across paragraphs,
 which is what tells the paragraph about a question from one that shares its common words.
-The candidates come from a GIN index; their score is worked out here from the same terms.
+The candidates come from a GIN index, each with its length and how often it holds each
+word of the question (counted in the database, so no paragraph's terms cross the wire);
+their score is worked out here from those, the same terms as SQLite's.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # FTS5's defaults.
@@ -37,13 +38,13 @@ class Corpus:
         return self.terms / self.paragraphs if self.paragraphs else 1.0
 
 
-def bm25(corpus: Corpus, phrases: Sequence[str], terms: Sequence[str]) -> float:
-    """The rank of a paragraph of ``terms`` for ``phrases``: lower is better, as in FTS5.
+def bm25(corpus: Corpus, phrases: Sequence[str], counts: Mapping[str, int], length: int) -> float:
+    """The rank for ``phrases`` of a paragraph of ``length`` terms, holding each phrase
+    ``counts[phrase]`` times: lower is better, as in FTS5.
 
     A phrase given twice counts twice: that is how the rare words of a question weigh more.
     """
-    counts = Counter(terms)
-    norm = K1 * (1 - B + B * len(terms) / corpus.mean_length)
+    norm = K1 * (1 - B + B * length / corpus.mean_length)
     score = 0.0
     for phrase in phrases:
         found = counts.get(phrase, 0)

@@ -56,11 +56,19 @@ _PARAGRAPH_FROM = (
     "FROM paragraphs p"
     " LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section"
 )
-_CANDIDATES = f"""
-    SELECT {_ARTICLE}, {_PARAGRAPH}, p.terms
-    FROM (SELECT id FROM paragraphs WHERE terms && $1::text[] {{also}} {{order}} LIMIT $2) m
-    JOIN paragraphs p ON p.id = m.id JOIN articles a ON a.id = p.article_id
+# Candidates are ranked on their terms alone; the text is read for the hits shown only.
+_CANDIDATES = """
+    SELECT id, article_id, section, position, cardinality(terms) AS length,
+        ARRAY(SELECT coalesce(cardinality(array_positions(terms, word)), 0)
+              FROM unnest($1::text[]) AS word) AS found
+    FROM paragraphs
+    WHERE terms && $1::text[] {also} {order} LIMIT $2
+"""
+_HITS = f"""
+    SELECT {_ARTICLE}, {_PARAGRAPH}
+    FROM paragraphs p JOIN articles a ON a.id = p.article_id
     LEFT JOIN sections s ON s.article_id = p.article_id AND s.number = p.section
+    WHERE p.id = ANY($1::bigint[])
 """  # noqa: S608 - composed of constants only
 
 
@@ -153,6 +161,10 @@ class PostgresStore:
             return bool(await self._pool.fetchval("SELECT 1", timeout=2) == 1)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
             return False
+
+    async def database_bytes(self) -> int:
+        """How large the database is on disk, indexes included."""
+        return int(await self._pool.fetchval("SELECT pg_database_size(current_database())"))
 
     async def schema_version(self) -> int:
         """The schema version recorded in the database."""
@@ -414,14 +426,16 @@ class PostgresStore:
         wanted = self._analyzer.query_terms(query)
         if not wanted:
             return []
-        async with self._pool.acquire() as connection:
+        async with (
+            self._pool.acquire() as connection,
+            # One snapshot: the hits ranked are still there when their text is read.
+            connection.transaction(isolation="repeatable_read", readonly=True),
+        ):
             corpus = await _corpus(connection, wanted)
             newest = await connection.fetch(
                 _CANDIDATES.format(also="", order="ORDER BY id DESC"), wanted, SEARCH_CANDIDATES
             )
-            scored = {
-                row["paragraph_id"]: (bm25(corpus, wanted, row["terms"]), row) for row in newest
-            }
+            scored = {row["id"]: (_rank(corpus, wanted, wanted, row), row) for row in newest}
             rare = [term for term in wanted if 0 < corpus.spread.get(term, 0) <= SEARCH_CANDIDATES]
             if rare:
                 # The rare words counted twice, as the SQLite store does: a paragraph found
@@ -431,9 +445,11 @@ class PostgresStore:
                     wanted, SEARCH_CANDIDATES, rare,
                 )  # fmt: skip
                 for row in again:
-                    scored[row["paragraph_id"]] = (bm25(corpus, wanted + rare, row["terms"]), row)
-        best = sorted(scored.values(), key=_order)[:limit]
-        return [self._hit(rank, row, frozenset(wanted)) for rank, row in best]
+                    scored[row["id"]] = (_rank(corpus, wanted + rare, wanted, row), row)
+            best = sorted(scored.values(), key=_order)[:limit]
+            shown = await connection.fetch(_HITS, [row["id"] for _, row in best])
+        by_id = {row["paragraph_id"]: row for row in shown}
+        return [self._hit(rank, by_id[row["id"]], frozenset(wanted)) for rank, row in best]
 
     def _hit(self, rank: float, row: asyncpg.Record, wanted: frozenset[str]) -> SearchHit:
         paragraph = _paragraph(row)
@@ -441,10 +457,15 @@ class PostgresStore:
         return SearchHit(_info(row), paragraph, rank, spans)
 
 
+def _rank(corpus: Corpus, phrases: list[str], wanted: list[str], row: asyncpg.Record) -> float:
+    """BM25 of a candidate from what the database counted: ``found`` follows ``wanted``."""
+    return bm25(corpus, phrases, dict(zip(wanted, row["found"], strict=True)), row["length"])
+
+
 def _order(scored: tuple[float, asyncpg.Record]) -> tuple[float, int, int, int]:
     """Best rank first, then reading order (article, section, position)."""
     rank, row = scored
-    return (rank, int(row["id"]), int(row["section"]), int(row["position"]))
+    return (rank, int(row["article_id"]), int(row["section"]), int(row["position"]))
 
 
 async def _corpus(connection: Any, wanted: list[str]) -> Corpus:
