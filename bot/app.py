@@ -25,6 +25,7 @@ from bot.metrics import Metrics
 from bot.outbox import OutboxWorker
 from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
+from bot.request import AiohttpRequest
 from bot.settings import Settings
 from bot.stores import open_store
 from bot.webhook import WebhookServer
@@ -60,6 +61,8 @@ MojazApp = Application[
 ]
 # How long shutdown waits for the outbox to finish the messages in flight.
 _OUTBOX_STOP_SECONDS = 15
+# Connections kept for replies, beside the outbox's.
+_REPLY_CONNECTIONS = 16
 # How often each worker brings its digest jobs in line with the store.
 DIGEST_SYNC_SECONDS = 20.0
 
@@ -235,12 +238,13 @@ def build_application(
         .post_stop(lifecycle.stop_workers)
         .post_shutdown(lifecycle.stop)
     )
-    if request is not None:
-        builder = builder.request(request)
+    # Sends in flight at once: the outbox's, and replies beside them.
+    connections = settings.outbox_concurrency + _REPLY_CONNECTIONS
+    builder = builder.request(request or AiohttpRequest(connections))
     if settings.webhook() is not None:
         builder = builder.updater(None)  # Telegram posts the updates: nothing polls
-    elif get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    else:
+        builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     app: MojazApp = builder.build()
     app.bot_data.use_lexicon(lexicon)
     app.add_handler(TypeHandler(Update, _counter(metrics)), group=-1)
