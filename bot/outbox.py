@@ -28,8 +28,8 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.ratelimit import FloodLimiter, bulk
-from content.models import Delivery
-from content.ports import ArticleStore
+from content.models import Delivery, SentChunk
+from content.ports import ArticleStore, OutboxStore
 from handlers.replies import Rendered
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._claim_at_least = max(1, settings.concurrency // 2)
+        self._sent = SentLog(store.outbox, size=max(1, settings.concurrency // 2))
         # A broadcast renders the same messages for thousands of chats: render them once.
         self._rendered: dict[tuple[object, ...], Rendered | None] = {}
 
@@ -93,6 +95,9 @@ class OutboxWorker:
             logger.warning("Queued again %d deliveries that were in flight at a crash", requeued)
         try:
             while not stop.is_set():
+                if self._free_slots() < self._claim_at_least:
+                    await self._wait_for_wake(stop, self._settings.poll_interval)
+                    continue
                 started = await self._start_due()
                 if not started:
                     await self._sleep(stop)
@@ -100,27 +105,22 @@ class OutboxWorker:
             if self._tasks:
                 await asyncio.wait(self._tasks)
 
-    async def _start_due(self) -> int:
-        """Claim what is due, as many as there are free slots, and start sending it.
+    def _free_slots(self) -> int:
+        return self._settings.concurrency - len(self._tasks)
 
-        Claims are made only for free slots, so that a worker that dies holds few: they
-        go back to the queue when their lease runs out, and any worker sends them.
+    async def _start_due(self) -> int:
+        """Claim what is due for the free slots, and start sending it; how many started.
+
+        Claims are made only for free slots, so that a worker that dies holds no more than
+        its slots: they go back to the queue when their lease runs out. The run loop waits
+        for half the slots to be free, so that one claim asks the store for many messages.
         """
-        await self._slots.acquire()
-        self._slots.release()
-        free = self._settings.concurrency - len(self._tasks)
         outbox = self._store.outbox
-        claimed = await outbox.claim(
-            self._clock(), min(self._settings.batch, free), self._settings.lease
-        )
+        free = min(self._settings.batch, self._free_slots())
+        claimed = await outbox.claim(self._clock(), free, self._settings.lease)
         started = 0
         for delivery in claimed:
-            # Whichever worker sent the chat's last pushes, its limits continue from them.
-            chat, kind = delivery.chat_id, delivery.chat_type
-            self._limiter.remember_sends(chat, kind, delivery.recent_sends)
-            wait = self._limiter.chat_wait(chat, kind)
-            if wait > 0:
-                await outbox.release(delivery.id, self._clock() + wait)
+            if await self._held_back(delivery):
                 continue
             await self._slots.acquire()
             task = asyncio.create_task(self._deliver(delivery))
@@ -128,6 +128,17 @@ class OutboxWorker:
             task.add_done_callback(self._finished)
             started += 1
         return started
+
+    async def _held_back(self, delivery: Delivery) -> bool:
+        """Give the claim back, unsent, when its chat must wait for its limits."""
+        # Whichever worker sent the chat's last pushes, its limits continue from them.
+        chat, kind = delivery.chat_id, delivery.chat_type
+        self._limiter.remember_sends(chat, kind, delivery.recent_sends)
+        wait = self._limiter.chat_wait(chat, kind)
+        if wait <= 0:
+            return False
+        await self._store.outbox.release(delivery.id, self._clock() + wait)
+        return True
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -141,10 +152,13 @@ class OutboxWorker:
         next_due = await self._store.outbox.next_due_at()
         if next_due is not None and next_due > now:
             moments.append(next_due)
-        timeout = max(0.005, min(moments) - now)
+        await self._wait_for_wake(stop, max(0.005, min(moments) - now))
+
+    async def _wait_for_wake(self, stop: asyncio.Event, seconds: float) -> None:
+        """Wait for a wake-up (something queued, a send done), a stop, or ``seconds``."""
         self._wake.clear()
         waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
 
@@ -193,6 +207,7 @@ class OutboxWorker:
 
     async def _send(self, delivery: Delivery, rendered: Rendered) -> None:
         timeout = self._settings.request_timeout
+        paid = self._settings.paid
         chunks = rendered.chunks
         for index in range(delivery.chunks_sent, len(chunks)):
             last = index == len(chunks) - 1
@@ -204,12 +219,11 @@ class OutboxWorker:
                 read_timeout=timeout,
                 write_timeout=timeout,
                 connect_timeout=timeout,
-                rate_limit_args=bulk(delivery.chat_type, paid=self._settings.paid),
-                allow_paid_broadcast=self._settings.paid or None,
+                rate_limit_args=bulk(delivery.chat_type, paid=paid),
+                allow_paid_broadcast=paid or None,
             )
-            await self._store.outbox.chunk_sent(
-                delivery.id, message.message_id, self._clock(), last=last, paid=self._settings.paid
-            )
+            sent = SentChunk(delivery.id, message.message_id, self._clock(), last, paid)
+            await self._sent.record(sent)
 
     async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:
         """429: this chat waits as long as it was told, in every worker; the others carry on."""
@@ -232,6 +246,65 @@ class OutboxWorker:
         delay = min(self._settings.backoff_cap, self._settings.backoff_base * 2 ** (attempts - 1))
         jittered = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
         await self._store.outbox.retry_at(delivery.id, self._clock() + jittered, error)
+
+
+class SentLog:
+    """Messages sent, written to the store a batch at a time rather than one by one.
+
+    Each send waits until its record is written, so a slot is free, and a delivery done,
+    only once the store knows. A batch goes when it holds ``size`` records or its first is
+    ``delay`` seconds old, whichever comes first: at broadcast rates one transaction records
+    the messages of many sends in flight together.
+    """
+
+    def __init__(self, outbox: OutboxStore, size: int, delay: float = 0.005) -> None:
+        self._outbox = outbox
+        self._size = size
+        self._delay = delay
+        self._pending: list[SentChunk] = []
+        self._written: asyncio.Future[None] | None = None  # when the pending batch is
+        self._timer: asyncio.TimerHandle | None = None
+        self._writing: set[asyncio.Task[None]] = set()
+
+    async def record(self, chunk: SentChunk) -> None:
+        """Record ``chunk``; returns once it is in the store (raises if it could not be)."""
+        if self._written is None:
+            loop = asyncio.get_running_loop()
+            self._written = loop.create_future()
+            # Whoever waits may be cancelled; the batch's outcome is still looked at.
+            self._written.add_done_callback(_seen)
+            self._timer = loop.call_later(self._delay, self._write_now)
+        written = self._written
+        self._pending.append(chunk)
+        if len(self._pending) >= self._size:
+            self._write_now()
+        await asyncio.shield(written)
+
+    def _write_now(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, written = self._pending, self._written
+        self._pending, self._written = [], None
+        if written is None:
+            return
+        task = asyncio.create_task(self._write(batch, written))
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
+
+    async def _write(self, batch: list[SentChunk], written: asyncio.Future[None]) -> None:
+        try:
+            await self._outbox.chunks_sent(batch)
+        except Exception as error:  # noqa: BLE001 - handed to every send of the batch
+            written.set_exception(error)
+        else:
+            written.set_result(None)
+
+
+def _seen(written: asyncio.Future[None]) -> None:
+    """Mark a batch's failure as looked at: each of its sends has it raised already."""
+    if not written.cancelled():
+        written.exception()
 
 
 def _seconds(retry_after: int | timedelta) -> float:

@@ -112,6 +112,18 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class SentChunk:
+    """One message of a delivery that went out: ``last`` closes the delivery, ``paid``
+    when it went with allow_paid_broadcast."""
+
+    delivery_id: int
+    message_id: int
+    at: float
+    last: bool
+    paid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     """What an ingest did: ``added``, ``replaced`` or ``unchanged``."""
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from content.db import Repository
-from content.models import Delivery, DeliveryError, Stats
+from content.models import Delivery, DeliveryError, SentChunk, Stats
 from content.ports import EVERYTHING, RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
@@ -18,8 +18,12 @@ _DELIVERY_COLUMNS = (
 # Due to be sent: queued and its time has come, or claimed by a worker whose lease ran out;
 # to a chat that is active, not being sent to, and not held.
 _CLAIMABLE = """
-    SELECT d.id, d.chat_id FROM deliveries d JOIN chats c ON c.id = d.chat_id
-    WHERE ((d.state = 'queued' AND d.next_attempt_at <= :now)
+    SELECT d.id, d.chat_id FROM deliveries d INDEXED BY deliveries_open
+    JOIN chats c ON c.id = d.chat_id
+    -- The open deliveries in id order, from their index: the planner would rather sort every
+    -- queued one for each claim.
+    WHERE d.state IN ('queued', 'sending')
+      AND ((d.state = 'queued' AND d.next_attempt_at <= :now)
            OR (d.state = 'sending' AND d.lease_until < :now))
       AND c.active = 1 AND c.claimed_until < :now AND c.send_after <= :now
     ORDER BY d.id LIMIT :limit
@@ -210,40 +214,43 @@ class Outbox(Repository):
                 (at, delivery_id),
             )
 
-    async def chunk_sent(
-        self, delivery_id: int, message_id: int, now: float, *, last: bool, paid: bool = False
-    ) -> None:
-        """Record one message of a delivery as sent, and in its chat's latest pushes; the
-        last one closes the delivery and frees the chat, the others renew the lease."""
+    async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
+        """Record messages sent, each in its chat's latest pushes, in one transaction: a
+        delivery's last closes it and frees its chat, the others renew its lease."""
         async with self._transaction():
-            await self._db.execute(
-                "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
-                " paid_messages = paid_messages + :paid,"
-                " message_ids = json_insert(message_ids, '$[#]', :message),"
-                " state = CASE WHEN :last THEN 'sent' ELSE state END,"
-                " finished_at = CASE WHEN :last THEN :now ELSE finished_at END,"
-                " lease_until = :now + lease_seconds"
-                " WHERE id = :delivery",
-                {
-                    "message": message_id,
-                    "last": last,
-                    "now": now,
-                    "delivery": delivery_id,
-                    "paid": int(paid),
-                },
-            )
-            row = await self._fetchone(
-                "SELECT c.id, c.recent_sends, d.lease_until FROM chats c"
-                " JOIN deliveries d ON d.chat_id = c.id WHERE d.id = ?",
-                (delivery_id,),
-            )
-            if row is None:
-                return
-            recent = [*json.loads(row[1]), now][-RECENT_SENDS:]
-            await self._db.execute(
-                "UPDATE chats SET recent_sends = ?, claimed_until = ? WHERE id = ?",
-                (json.dumps(recent), 0 if last else row[2], row[0]),
-            )
+            for chunk in sent:
+                await self._chunk_sent(chunk)
+
+    async def _chunk_sent(self, chunk: SentChunk) -> None:
+        delivery_id, now, last = chunk.delivery_id, chunk.at, chunk.last
+        await self._db.execute(
+            "UPDATE deliveries SET chunks_sent = chunks_sent + 1,"
+            " paid_messages = paid_messages + :paid,"
+            " message_ids = json_insert(message_ids, '$[#]', :message),"
+            " state = CASE WHEN :last THEN 'sent' ELSE state END,"
+            " finished_at = CASE WHEN :last THEN :now ELSE finished_at END,"
+            " lease_until = :now + lease_seconds"
+            " WHERE id = :delivery",
+            {
+                "message": chunk.message_id,
+                "last": last,
+                "now": now,
+                "delivery": delivery_id,
+                "paid": int(chunk.paid),
+            },
+        )
+        row = await self._fetchone(
+            "SELECT c.id, c.recent_sends, d.lease_until FROM chats c"
+            " JOIN deliveries d ON d.chat_id = c.id WHERE d.id = ?",
+            (delivery_id,),
+        )
+        if row is None:
+            return
+        recent = [*json.loads(row[1]), now][-RECENT_SENDS:]
+        await self._db.execute(
+            "UPDATE chats SET recent_sends = ?, claimed_until = ? WHERE id = ?",
+            (json.dumps(recent), 0 if last else row[2], row[0]),
+        )
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
         """Close a delivery as sent, failed or skipped, and free its chat."""

@@ -7,7 +7,7 @@ second backend (PostgreSQL) plugs in without them changing. The contract tests i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +19,7 @@ from content.models import (
     IngestResult,
     SearchHit,
     SectionView,
+    SentChunk,
     Stats,
     Summary,
     TopicBriefing,
@@ -92,10 +93,9 @@ class OutboxStore(Protocol):
 
     async def next_due_at(self) -> float | None: ...
     async def get(self, delivery_id: int) -> Delivery | None: ...
-    async def chunk_sent(
-        self, delivery_id: int, message_id: int, now: float, *, last: bool, paid: bool = False
-    ) -> None:
-        """One message of the delivery went out (``paid``: with allow_paid_broadcast)."""
+    async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
+        """Record messages sent, each in its chat's latest pushes, in one transaction: a
+        delivery's last closes it and frees its chat, the others renew its lease."""
         ...
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None: ...

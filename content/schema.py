@@ -142,4 +142,9 @@ MIGRATIONS: tuple[str, ...] = (
     -- Messages of a delivery sent with allow_paid_broadcast, which Telegram charges for.
     ALTER TABLE deliveries ADD COLUMN paid_messages INTEGER NOT NULL DEFAULT 0;
     """,
+    """
+    -- Claims look at the open deliveries only, oldest first: without this a claim read
+    -- every delivery already sent before it reached the queued ones.
+    CREATE INDEX deliveries_open ON deliveries (id) WHERE state IN ('queued', 'sending');
+    """,
 )

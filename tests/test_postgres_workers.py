@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from content.library import ingest_file
+from content.models import SentChunk
 from content.postgres.store import PostgresStore
 from content.topics import Lexicon
 from tests.conftest import SEED
@@ -48,7 +49,7 @@ async def test_concurrent_claims_never_share_a_delivery_or_a_chat(
         claimed += taken
         for worker, batch in zip(workers, batches, strict=True):
             for delivery in batch:
-                await worker.outbox.chunk_sent(delivery.id, 1, NOW, last=True)
+                await worker.outbox.chunks_sent([SentChunk(delivery.id, 1, NOW, last=True)])
     ids = [delivery_id for delivery_id, _ in claimed]
     assert len(ids) == len(set(ids)) == 600  # all of them, each once
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from content.library import ingest_file
-from content.models import Article, Section
+from content.models import Article, Section, SentChunk
 from content.ports import EVERYTHING, ArticleStore, ChatStore
 from content.postgres.store import PostgresStore
 from content.store import Store
@@ -220,8 +220,8 @@ async def test_a_delivery_goes_from_queued_to_sent_and_back_after_a_crash(
     await _two_subscribers_and_the_seed(store)
     first, second = await store.outbox.claim(NOW, 10, LEASE)
     assert (first.attempts, second.attempts) == (1, 1)
-    await store.outbox.chunk_sent(first.id, 41, NOW + 1, last=False)
-    await store.outbox.chunk_sent(first.id, 42, NOW + 2, last=True)
+    await store.outbox.chunks_sent([SentChunk(first.id, 41, NOW + 1, last=False)])
+    await store.outbox.chunks_sent([SentChunk(first.id, 42, NOW + 2, last=True)])
     # the second was in flight when the process died
     assert await store.outbox.due(10**10, 10) == []
     assert await store.outbox.claim(NOW + 3, 10, LEASE) == []
@@ -234,6 +234,29 @@ async def test_a_delivery_goes_from_queued_to_sent_and_back_after_a_crash(
     assert sent.recent_sends == (NOW + 1, NOW + 2)
     stats = await store.outbox.stats()
     assert dict(stats.deliveries_by_state)["sent"] == 1
+
+
+async def test_messages_of_several_deliveries_are_recorded_in_one_batch(
+    store: ArticleStore,
+) -> None:
+    await _two_subscribers_and_the_seed(store)
+    first, second = await store.outbox.claim(NOW, 10, LEASE)
+    await store.outbox.chunks_sent(
+        [
+            SentChunk(first.id, 51, NOW + 1, last=False, paid=True),
+            SentChunk(second.id, 61, NOW + 1, last=True, paid=True),
+            SentChunk(first.id, 52, NOW + 2, last=True),
+        ]
+    )
+    done = [await store.outbox.get(delivery.id) for delivery in (first, second)]
+    assert [d.chunks_sent if d else None for d in done] == [2, 1]
+    assert [d.recent_sends if d else None for d in done] == [(NOW + 1, NOW + 2), (NOW + 1,)]
+    stats = await store.outbox.stats()
+    assert dict(stats.deliveries_by_state) == {"sent": 2}
+    assert stats.paid_messages == 2
+    assert await store.outbox.claim(NOW + 3, 10, LEASE) == []  # nothing left, chats free
+    await store.outbox.chunks_sent([])  # an empty batch changes nothing
+    assert (await store.outbox.stats()).paid_messages == 2
 
 
 async def test_a_claim_is_one_delivery_per_chat_until_its_lease_runs_out(
@@ -250,10 +273,10 @@ async def test_a_claim_is_one_delivery_per_chat_until_its_lease_runs_out(
     assert {d.kind for d in claimed} == {"article"}
     assert await store.outbox.claim(NOW + 1, 10, LEASE) == []  # their chats are taken
     # A message sent renews the lease; a worker that goes quiet loses it.
-    await store.outbox.chunk_sent(claimed[0].id, 7, NOW + 20, last=False)
+    await store.outbox.chunks_sent([SentChunk(claimed[0].id, 7, NOW + 20, last=False)])
     (expired,) = await store.outbox.claim(NOW + LEASE + 1, 10, LEASE)
     assert (expired.id, expired.attempts) == (claimed[1].id, 2)
-    await store.outbox.chunk_sent(claimed[0].id, 8, NOW + 21, last=True)
+    await store.outbox.chunks_sent([SentChunk(claimed[0].id, 8, NOW + 21, last=True)])
     (broadcast,) = await store.outbox.claim(NOW + LEASE + 2, 10, LEASE)
     assert (broadcast.chat_id, broadcast.kind) == (claimed[0].chat_id, "broadcast")
 

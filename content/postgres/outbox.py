@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 
-from content.models import Delivery, DeliveryError, Stats
+from content.models import Delivery, DeliveryError, SentChunk, Stats
 from content.ports import RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
@@ -190,12 +191,12 @@ class PostgresOutbox:
                 at, delivery_id,
             )  # fmt: skip
 
-    async def chunk_sent(
-        self, delivery_id: int, message_id: int, now: float, *, last: bool, paid: bool = False
-    ) -> None:
-        """Record one message of a delivery as sent, and in its chat's latest pushes; the
-        last one closes the delivery and frees the chat, the others renew the lease."""
-        await self._pool.execute(_CHUNK_SENT, message_id, last, now, delivery_id, int(paid))
+    async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
+        """Record messages sent, each in its chat's latest pushes, in one transaction: a
+        delivery's last closes it and frees its chat, the others renew its lease."""
+        rows = [(c.message_id, c.last, c.at, c.delivery_id, int(c.paid)) for c in sent]
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.executemany(_CHUNK_SENT, rows)
 
     async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
         """Close a delivery as sent, failed or skipped, and free its chat."""

@@ -72,6 +72,12 @@ _HITS = f"""
 """  # noqa: S608 - composed of constants only
 
 
+async def _session_left_as_it_was(_connection: asyncpg.Connection) -> None:
+    """The pool's reset: nothing to do. No query here changes a session (no SET, LISTEN or
+    session lock; the jobs' lock is given up before its connection goes back), and asyncpg's
+    default reset is one more round trip for every statement a send records."""
+
+
 def _no_owner_present(_owner: str) -> bool:
     return False
 
@@ -125,7 +131,9 @@ class PostgresStore:
         cannot be reached or refuses us.
         """
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+            pool = await asyncpg.create_pool(
+                url, min_size=1, max_size=pool_size, reset=_session_left_as_it_was
+            )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             raise StoreUnavailableError(redacted(url), str(error)) from error
         try:
