@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(default=2.0, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     outbox_timeout_seconds: float = Field(default=10.0, gt=0)
+    # A worker that has sent nothing of its claim for this long is taken for dead.
+    outbox_lease_seconds: float = Field(default=60.0, ge=5)
     paid_broadcast: bool = False
     rate_paid_per_second: float = Field(default=1000.0, gt=0)
     webhook_url: str | None = None  # https://…/path: Telegram posts updates there
@@ -190,5 +192,6 @@ class Settings(BaseSettings):
             backoff_base=self.outbox_backoff_seconds,
             poll_interval=self.outbox_poll_seconds,
             request_timeout=self.outbox_timeout_seconds,
+            lease=max(self.outbox_lease_seconds, 2 * self.outbox_timeout_seconds),
             paid=self.paid_broadcast,
         )
