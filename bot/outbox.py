@@ -7,6 +7,7 @@ flight are queued again (they, and only they, may reach their chat twice).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -95,15 +96,24 @@ class OutboxWorker:
             logger.warning("Queued again %d deliveries that were in flight at a crash", requeued)
         try:
             while not stop.is_set():
-                if self._free_slots() < self._claim_at_least:
-                    await self._wait_for_wake(stop, self._settings.poll_interval)
-                    continue
-                started = await self._start_due()
-                if not started:
-                    await self._sleep(stop)
+                try:
+                    await self._step(stop)
+                except Exception:
+                    # The store's trouble (locked, disk full, down) must not end the outbox:
+                    # what is queued stays queued for the next try.
+                    logger.exception("The outbox could not work the queue; trying again")
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self._settings.poll_interval)
         finally:
             if self._tasks:
                 await asyncio.wait(self._tasks)
+
+    async def _step(self, stop: asyncio.Event) -> None:
+        """Start what is due in the free slots, or wait until something may be."""
+        if self._free_slots() < self._claim_at_least:
+            await self._wait_for_wake(stop, self._settings.poll_interval)
+        elif not await self._start_due():
+            await self._sleep(stop)
 
     def _free_slots(self) -> int:
         return self._settings.concurrency - len(self._tasks)

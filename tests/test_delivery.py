@@ -14,7 +14,14 @@ from content.store import Store
 from content.topics import Lexicon
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, write_article
-from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for, settled_stats
+from tests.conftest import (
+    FAST_OUTBOX,
+    SEED,
+    bot_running,
+    settings_for,
+    settled_stats,
+    subscribers_before_start,
+)
 from tests.fake_bot_api import Chat, FakeBotApi, Fault, ServerLimits, User
 
 AR = texts_for("ar")  # the test users' Telegram is in Arabic
@@ -167,3 +174,24 @@ async def test_a_blocked_chat_that_comes_back_with_start_is_served_again(
         await api.wait_for(
             lambda _: any(AR.say("NEW_ARTICLE") in c.text for c in api.delivered(3))
         )
+
+
+async def test_the_outbox_outlasts_a_store_it_cannot_write_to(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, lexicon: Lexicon
+) -> None:
+    settings = settings_for(api, tmp_path, seeds_dir, **FAST_OUTBOX)
+    reader = PRIVATE[0]
+    await subscribers_before_start(settings, lexicon, [(reader, "private")])
+    async with bot_running(settings):
+        # Another process holds the write lock past the busy timeout (5 s): every claim
+        # fails meanwhile with "database is locked".
+        blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            await asyncio.sleep(6.5)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        write_article(seeds_dir, *IRAN_NEWS)
+        (pushed,) = await api.wait_for_calls("sendMessage", reader, 1, timeout=20)
+    assert "فيينا" in pushed.text
