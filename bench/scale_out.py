@@ -279,7 +279,7 @@ async def run_all(args: argparse.Namespace) -> None:
         setups.append(Setup("postgres", 2, kill_one=True))
     print(
         f"{'setup':<22} {'msg/s':>7} {'÷ rate':>7} {'÷ ceiling':>9} {'429s':>5} {'missing':>7}"
-        f" {'dups':>9} {'p95 busy÷idle':>13} {'peak MB per worker':>20}"
+        f" {'dups':>9} {'p95 busy÷idle':>13} {'busy ms':>8} {'peak MB per worker':>20}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         server = start_postgres(Path(tmp))
@@ -299,7 +299,7 @@ def print_row(setup: Setup, row: dict[str, Any], ceiling: float) -> None:
     print(
         f"{name:<22} {row['achieved']:>7.0f} {row['ratio']:>7.3f} {of_ceiling:>9.3f}"
         f" {row['limit_429s']:>5} {row['missing']:>7} {dups:>9} {row['latency_ratio']:>13.2f}"
-        f" {memory:>20}",
+        f" {row['busy_p95_ms']:>8.0f} {memory:>20}",
         flush=True,
     )
 

@@ -207,7 +207,7 @@ def build_worker(
         webhook,
         app.bot,
         app.update_queue,
-        health=lambda: app.bot_data.store.ping(),  # noqa: PLW0108 - the store opens later  # noqa: PLW0108 - the store opens later
+        health=lambda: app.bot_data.store.ping(),  # noqa: PLW0108 - the store opens later
         metrics=lambda: metrics.exposition(app.bot_data.store),
     )
     return app, server

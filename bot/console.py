@@ -203,8 +203,10 @@ async def run_console(
 ) -> None:
     """Chat with the bot on stdin/stdout until the end of input, as a user of ``language``."""
     screen = ConsoleScreen(stdout)
+    # The console is its own Bot API: it polls the screen, whatever WEBHOOK_URL says.
+    offline = settings.model_copy(update={"webhook_url": None})
     app = build_application(
-        settings,
+        offline,
         CONSOLE_TOKEN,
         request=ConsoleRequest(screen),
         get_updates_request=ConsoleRequest(screen),
