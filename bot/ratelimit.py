@@ -39,6 +39,8 @@ GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
 # the clocks' granularity.
 _MARGIN = 0.005
 _WAIT_STEP = 0.005
+# How far behind its pace the bulk may fall and still catch up at once.
+_CATCH_UP = 0.05
 # A send recorded by this worker and by the store is dated twice, this close together.
 _SAME_SEND = 0.25
 # A reply refused with 429 is sent again this many times, if Telegram asks for no longer
@@ -74,6 +76,9 @@ class _Budget:
 
     sent: deque[float]
     in_flight: int = 0
+    # Bulk sends are spread evenly over the second, never sent in a burst that would spend the
+    # second's budget at its start: a reply that comes later would wait for the next second.
+    next_bulk: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,11 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
             while (wait := self._wait(chat_id, is_bulk, chat_type, paid)) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
         budget = self._paid if paid else self._free
+        if is_bulk:
+            gap = 1 / self._bulk_capacity(paid)
+            # A send that starts late may catch up a little, so the pace does not drift below
+            # the rate; never by more than _CATCH_UP, so no burst fills the window.
+            budget.next_bulk = max(self._clock() - _CATCH_UP, budget.next_bulk) + gap
         budget.in_flight += 1
         try:
             yield
@@ -247,8 +257,9 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         if is_bulk:
             if self._replies_waiting:
                 return _WAIT_STEP  # a reply is waiting for a slot: let it have the next one
-            if not paid:  # paid sends have a limit of their own: the free one is the replies'
-                capacity = max(1, capacity - self.limits.reserve)
+            if budget.next_bulk > now:
+                return budget.next_bulk - now
+            capacity = self._bulk_capacity(paid)
         overall = 0.0
         occupied = len(window) + budget.in_flight
         if occupied >= capacity:
@@ -263,6 +274,12 @@ class FloodLimiter(BaseRateLimiter[dict[str, Any]]):
         if not is_bulk:
             return overall
         return max(overall, self.chat_wait(chat_id, chat_type))
+
+    def _bulk_capacity(self, paid: bool) -> int:
+        """Bulk sends a second: all of the paid limit, or the free one less the replies'."""
+        if paid:  # paid sends have a limit of their own: the free one is the replies'
+            return self.capacity(paid)
+        return max(1, self.capacity() - self.limits.reserve)
 
     def _record(self, chat_id: int | str, chat_type: str, budget: _Budget) -> None:
         now = self._clock()

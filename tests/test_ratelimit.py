@@ -125,3 +125,20 @@ async def test_a_reply_is_not_held_by_the_chat_limits(clock: ManualClock) -> Non
     await send(limiter, 7, False)
     await send(limiter, 7, False)
     assert clock.now == start
+
+
+async def test_bulk_sends_are_spread_over_the_second_so_a_reply_never_waits_for_the_next(
+    clock: ManualClock,
+) -> None:
+    limiter = FloodLimiter(Limits(per_second=30, reserve=1), clock)
+    times = []
+    for chat in range(120):
+        await send(limiter, chat, True)
+        times.append(clock.now)
+    assert in_any_window(times, 1.0) <= 29
+    assert in_any_window(times, 0.25) <= 9  # about a quarter of 29: no burst at a second's start
+    for reader in range(-1, -9, -1):  # eight replies in the same second as the pushes
+        asked = clock.now
+        await send(limiter, reader, False, "supergroup")
+        assert clock.now - asked <= 0.05  # the next slot to free, not the next second
+        await send(limiter, 1000 - reader, True)
