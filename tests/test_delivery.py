@@ -185,12 +185,16 @@ async def test_the_outbox_outlasts_a_store_it_cannot_write_to(
     async with bot_running(settings):
         # Another process holds the write lock past the busy timeout (5 s): every claim
         # fails meanwhile with "database is locked".
-        blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+        blocker = sqlite3.connect(
+            settings.database_path, isolation_level=None, check_same_thread=False, timeout=10
+        )
         try:
-            blocker.execute("BEGIN IMMEDIATE")
+            # In a thread: the bot's own transaction must be able to finish first.
+            await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
             await asyncio.sleep(6.5)
         finally:
-            blocker.execute("ROLLBACK")
+            if blocker.in_transaction:
+                blocker.execute("ROLLBACK")
             blocker.close()
         write_article(seeds_dir, *IRAN_NEWS)
         (pushed,) = await api.wait_for_calls("sendMessage", reader, 1, timeout=20)
