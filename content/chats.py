@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from content.alerts import AlertTerms
 from content.db import Repository
-from content.models import ChatInfo
+from content.models import MAIN_THREAD, Alert, AlertAdded, ChatInfo, DeliveryState, ThreadInfo
 
 _CHAT_COLUMNS = (
-    "id, type, title, active, inactive_reason, timezone, digest_time, digest_since, owner_id,"
-    " language"
+    "id, type, title, active, inactive_reason, timezone, owner_id, language, private_threads"
 )
+_THREAD_COLUMNS = "t.thread_id, t.digest_time, t.paused, t.title"
 
 
 def _chat(row: Sequence[Any]) -> ChatInfo:
-    chat_id, kind, title, active, reason, zone, digest, since, owner, language = row
+    chat_id, kind, title, active, reason, zone, owner, language, threads = row
     return ChatInfo(
-        int(chat_id), str(kind), str(title), bool(active), str(reason), str(zone), str(digest),
-        float(since), int(owner) if owner is not None else None, str(language),
+        int(chat_id), str(kind), str(title), bool(active), str(reason), str(zone),
+        int(owner) if owner is not None else None, str(language), bool(threads),
     )  # fmt: skip
+
+
+def _thread(chat: ChatInfo, row: Sequence[Any]) -> ThreadInfo:
+    thread_id, digest_time, paused, title = row
+    return ThreadInfo(chat, int(thread_id), str(digest_time), str(paused), str(title))
 
 
 class Chats(Repository):
@@ -40,13 +47,13 @@ class Chats(Repository):
         speak until /lang chooses one; '' leaves what was known.
         """
         await self._write(
-            "INSERT INTO chats (id, type, title, created_at, owner_id, digest_since,"
-            " app_language) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO chats (id, type, title, created_at, owner_id, app_language)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
             " active = 1, inactive_reason = '',"
             " owner_id = COALESCE(excluded.owner_id, chats.owner_id),"
             " app_language = COALESCE(NULLIF(excluded.app_language, ''), chats.app_language)",
-            (chat_id, kind, title, now, owner_id, now, app_language),
+            (chat_id, kind, title, now, owner_id, app_language),
         )
         chat = await self.get(chat_id)
         if chat is None:
@@ -57,9 +64,8 @@ class Chats(Repository):
         """Import many chats, each subscribed to everything, in one transaction."""
         async with self._transaction():
             await self._db.executemany(
-                "INSERT OR IGNORE INTO chats (id, type, created_at, digest_since)"
-                " VALUES (?, ?, ?, ?)",
-                [(chat_id, kind, now, now) for chat_id, kind in chats],
+                "INSERT OR IGNORE INTO chats (id, type, created_at) VALUES (?, ?, ?)",
+                [(chat_id, kind, now) for chat_id, kind in chats],
             )
             await self._db.executemany(
                 "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at)"
@@ -82,9 +88,8 @@ class Chats(Repository):
             "UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", (reason, chat_id)
         )
         await self._db.execute(
-            "UPDATE deliveries SET state = 'skipped', last_error = ?"
-            " WHERE chat_id = ? AND state = 'queued'",
-            (f"chat inactive: {reason}", chat_id),
+            "UPDATE deliveries SET state = ?, last_error = ? WHERE chat_id = ? AND state = ?",
+            (DeliveryState.SKIPPED, f"chat inactive: {reason}", chat_id, DeliveryState.QUEUED),
         )
 
     async def migrate(self, old_id: int, new_id: int) -> None:
@@ -99,53 +104,185 @@ class Chats(Repository):
             )
             return
         # The supergroup is already known (its own update came first): merge into it.
-        await self._db.execute(
-            "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
-        )
+        for table in ("subscriptions", "threads", "alerts"):
+            await self._db.execute(
+                f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608
+                (new_id, old_id),
+            )
         await self._db.execute(
             "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await self._db.execute(
-            "UPDATE chats SET"
-            " digest_time = (SELECT digest_time FROM chats WHERE id = :old),"
-            " timezone = (SELECT timezone FROM chats WHERE id = :old)"
-            " WHERE id = :new AND digest_time = ''",
+            "UPDATE chats SET timezone = (SELECT timezone FROM chats WHERE id = :old)"
+            " WHERE id = :new AND timezone = ''",
             {"old": old_id, "new": new_id},
         )
         await self._db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
 
-    async def subscribe(self, chat_id: int, topic: str, now: float) -> bool:
-        """Subscribe the chat to a topic (EVERYTHING for all); False when it already was."""
-        cursor = await self._write(
-            "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, ?)",
-            (chat_id, topic, now),
-        )
-        return cursor.rowcount > 0
+    async def subscribe(
+        self, chat_id: int, topic: str, now: float, *, thread_id: int = MAIN_THREAD
+    ) -> bool:
+        """Subscribe a thread to a topic (EVERYTHING for all); False when it already was.
 
-    async def unsubscribe(self, chat_id: int, topic: str | None) -> int:
-        """Remove one subscription, or all of them when ``topic`` is None; how many went."""
-        if topic is None:
-            cursor = await self._write("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
-        else:
-            cursor = await self._write(
-                "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic)
+        Subscribing again in a paused thread resumes it: its reader has said they want it.
+        """
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, thread_id, topic, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (chat_id, thread_id, topic, now),
             )
-        return cursor.rowcount
+            resumed = await self._resume(chat_id, thread_id)
+        return cursor.rowcount > 0 or resumed
 
-    async def subscriptions(self, chat_id: int) -> list[str]:
-        """The chat's subscribed topics (EVERYTHING first when present)."""
+    async def unsubscribe(
+        self, chat_id: int, topic: str | None, *, thread_id: int = MAIN_THREAD
+    ) -> int:
+        """Remove one of a thread's subscriptions, or all of them and its alerts when
+        ``topic`` is None; how many went."""
+        if topic is not None:
+            cursor = await self._write(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ? AND topic = ?",
+                (chat_id, thread_id, topic),
+            )
+            return cursor.rowcount
+        async with self._transaction():
+            removed = 0
+            for table in ("subscriptions", "alerts"):
+                cursor = await self._db.execute(
+                    f"DELETE FROM {table} WHERE chat_id = ? AND thread_id = ?",  # noqa: S608
+                    (chat_id, thread_id),
+                )
+                removed += cursor.rowcount
+        return removed
+
+    async def subscriptions(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[str]:
+        """The thread's subscribed topics (EVERYTHING first when present)."""
         rows = await self._fetchall(
-            "SELECT topic FROM subscriptions WHERE chat_id = ? ORDER BY topic", (chat_id,)
+            "SELECT topic FROM subscriptions WHERE chat_id = ? AND thread_id = ? ORDER BY topic",
+            (chat_id, thread_id),
         )
         return [str(row[0]) for row in rows]
 
-    async def set_digest(self, chat_id: int, digest_time: str, now: float) -> None:
-        """Set the daily digest time (HH:MM), or turn it off with ''."""
+    async def subscribed_threads(self, chat_id: int) -> list[tuple[int, str]]:
+        """Every (thread, topic) the chat is subscribed to, in thread order."""
+        rows = await self._fetchall(
+            "SELECT thread_id, topic FROM subscriptions WHERE chat_id = ?"
+            " ORDER BY thread_id, topic",
+            (chat_id,),
+        )
+        return [(int(thread), str(topic)) for thread, topic in rows]
+
+    async def move_subscription(self, chat_id: int, topic: str, source: int, target: int) -> None:
+        """Move a subscription from thread ``source`` to thread ``target``."""
         await self._write(
-            "UPDATE chats SET digest_time = ?,"
-            " digest_since = CASE WHEN digest_time = '' THEN ? ELSE digest_since END"
-            " WHERE id = ?",
-            (digest_time, now, chat_id),
+            "UPDATE OR REPLACE subscriptions SET thread_id = ?"
+            " WHERE chat_id = ? AND thread_id = ? AND topic = ?",
+            (target, chat_id, source, topic),
+        )
+
+    async def add_alert(
+        self, chat_id: int, phrase: str, terms: AlertTerms, now: float, *, limit: int,
+        thread_id: int = MAIN_THREAD,
+    ) -> AlertAdded:  # fmt: skip
+        """Alert a thread on ``phrase``, unless it is already, or the chat has ``limit``."""
+        async with self._transaction():
+            if await self._scalar(
+                "SELECT count(*) FROM alerts WHERE chat_id = ? AND thread_id = ? AND terms = ?",
+                (chat_id, thread_id, terms.joined),
+            ):
+                return AlertAdded.ALREADY
+            count = await self._scalar("SELECT count(*) FROM alerts WHERE chat_id = ?", (chat_id,))
+            if count >= limit:
+                return AlertAdded.FULL
+            await self._db.execute(
+                "INSERT INTO alerts (chat_id, thread_id, phrase, terms, first_term, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, thread_id, phrase, terms.joined, terms.first, now),
+            )
+            await self._resume(chat_id, thread_id)
+        return AlertAdded.ADDED
+
+    async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
+        """The thread's word alerts, oldest first."""
+        rows = await self._fetchall(
+            "SELECT id, phrase FROM alerts WHERE chat_id = ? AND thread_id = ? ORDER BY id",
+            (chat_id, thread_id),
+        )
+        return [Alert(int(alert_id), chat_id, thread_id, str(phrase)) for alert_id, phrase in rows]
+
+    async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
+        """Remove one of the chat's alerts (another chat's id removes nothing)."""
+        cursor = await self._write(
+            "DELETE FROM alerts WHERE id = ? AND chat_id = ?", (alert_id, chat_id)
+        )
+        return cursor.rowcount > 0
+
+    async def thread(self, chat_id: int, thread_id: int = MAIN_THREAD) -> ThreadInfo | None:
+        """The thread's settings, if the bot knows its chat (a new thread has none yet)."""
+        chat = await self.get(chat_id)
+        if chat is None:
+            return None
+        row = await self._fetchone(
+            f"SELECT {_THREAD_COLUMNS} FROM threads t WHERE chat_id = ? AND thread_id = ?",  # noqa: S608
+            (chat_id, thread_id),
+        )
+        return _thread(chat, row) if row else ThreadInfo(chat, thread_id)
+
+    async def name_thread(self, chat_id: int, thread_id: int, title: str) -> None:
+        """Remember the name of a topic the bot made."""
+        await self._write(
+            "INSERT INTO threads (chat_id, thread_id, title) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id, thread_id) DO UPDATE SET title = excluded.title",
+            (chat_id, thread_id, title),
+        )
+
+    async def pause(self, chat_id: int, thread_id: int, reason: str) -> bool:
+        """Stop pushes to a thread whose topic is gone or closed; False if it was paused."""
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "INSERT INTO threads (chat_id, thread_id, paused) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id, thread_id) DO UPDATE SET paused = excluded.paused"
+                " WHERE threads.paused = ''",
+                (chat_id, thread_id, reason),
+            )
+            await self._db.execute(
+                "UPDATE deliveries SET state = ?, last_error = ?"
+                " WHERE chat_id = ? AND thread_id = ? AND state = ?",
+                (DeliveryState.SKIPPED, f"thread paused: {reason}", chat_id, thread_id,
+                 DeliveryState.QUEUED),
+            )  # fmt: skip
+        return cursor.rowcount > 0
+
+    async def resume(self, chat_id: int, thread_id: int) -> bool:
+        """Push to a paused thread again; False if it was not paused."""
+        async with self._transaction():
+            return await self._resume(chat_id, thread_id)
+
+    async def _resume(self, chat_id: int, thread_id: int) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE threads SET paused = '' WHERE chat_id = ? AND thread_id = ? AND paused != ''",
+            (chat_id, thread_id),
+        )
+        return cursor.rowcount > 0
+
+    async def set_digest(
+        self, chat_id: int, digest_time: str, now: float, *, thread_id: int = MAIN_THREAD
+    ) -> None:
+        """Set a thread's daily digest time (HH:MM), or turn it off with ''."""
+        await self._write(
+            "INSERT INTO threads (chat_id, thread_id, digest_time, digest_since)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, thread_id) DO UPDATE SET"
+            " digest_time = excluded.digest_time,"
+            " digest_since = CASE WHEN threads.digest_time = '' THEN excluded.digest_since"
+            " ELSE threads.digest_since END",
+            (chat_id, thread_id, digest_time, now),
+        )
+
+    async def set_private_threads(self, chat_id: int, wanted: bool) -> None:
+        """Whether a private chat's subscriptions each get a thread of their own."""
+        await self._write(
+            "UPDATE chats SET private_threads = ? WHERE id = ?", (int(wanted), chat_id)
         )
 
     async def set_article(self, chat_id: int, article_id: int) -> None:
@@ -165,11 +302,21 @@ class Chats(Repository):
         """Set the chat's timezone (an IANA name, already validated)."""
         await self._write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
-    async def with_digest(self) -> list[ChatInfo]:
-        """Active chats that want a daily digest."""
+    async def with_digest(self, chat_id: int | None = None) -> list[ThreadInfo]:
+        """The threads of active chats (of ``chat_id`` alone, if given) that want a digest."""
         rows = await self._fetchall(
-            f"SELECT {_CHAT_COLUMNS} FROM chats WHERE active = 1 AND digest_time != ''"  # noqa: S608
-            " ORDER BY id"
+            f"SELECT {_THREAD_COLUMNS}, c.id FROM threads t JOIN chats c ON c.id = t.chat_id"  # noqa: S608
+            " WHERE c.active = 1 AND t.digest_time != '' AND (:chat IS NULL OR c.id = :chat)"
+            " ORDER BY c.id, t.thread_id",
+            {"chat": chat_id},
+        )
+        chats = {chat.id: chat for chat in await self._chats({int(row[4]) for row in rows})}
+        return [_thread(chats[int(row[4])], row[:4]) for row in rows]
+
+    async def _chats(self, ids: set[int]) -> list[ChatInfo]:
+        rows = await self._fetchall(
+            f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608
+            (json.dumps(sorted(ids)),),
         )
         return [_chat(row) for row in rows]
 

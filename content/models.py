@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +143,65 @@ class ChatInfo:
     active: bool
     inactive_reason: str
     timezone: str
-    digest_time: str
-    digest_since: float
     owner_id: int | None
     language: str = ""  # '' until the chat chooses one with /lang
+    # A private chat whose reader asked for a thread of its own for each subscription.
+    private_threads: bool = False
+
+
+MAIN_THREAD = 0  # a chat without threads, or a forum's General topic
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadInfo:
+    """Where in a chat briefings go: the chat itself (MAIN_THREAD) or one forum topic.
+
+    Subscriptions, alerts and the digest belong to a thread; language and time zone to the
+    chat. ``paused`` says why pushes to the thread stopped (a closed or deleted topic), or is
+    empty.
+    """
+
+    chat: ChatInfo
+    thread_id: int = MAIN_THREAD
+    digest_time: str = ""  # HH:MM, or '' for no digest
+    paused: str = ""
+    title: str = ""  # the topic's name, where the bot made the topic
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A word or short phrase a thread is alerted on, as its reader wrote it."""
+
+    id: int
+    chat_id: int
+    thread_id: int
+    phrase: str
+
+
+class AlertAdded(StrEnum):
+    """What became of a new alert."""
+
+    ADDED = "added"
+    ALREADY = "already"  # the thread has it already
+    FULL = "full"  # the chat has as many alerts as it may
+
+
+class DeliveryKind(StrEnum):
+    """What a delivery brings."""
+
+    ARTICLE = "article"  # a new article, for its subscribers and alerts
+    DIGEST = "digest"  # the articles since a thread's last digest
+    BROADCAST = "broadcast"  # an article an administrator sent to every subscribed chat
+
+
+class DeliveryState(StrEnum):
+    """Where a delivery is in its life."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +216,7 @@ class Delivery:
     id: int
     chat_id: int
     chat_type: str
-    kind: str
+    kind: DeliveryKind
     article_ids: tuple[int, ...]
     topics: tuple[str, ...]
     attempts: int
@@ -169,6 +225,8 @@ class Delivery:
     # When the chat's latest pushes went out (wall clock, any worker's): the per-chat and
     # per-group limits continue from them whichever worker sends next.
     recent_sends: tuple[float, ...] = ()
+    thread_id: int = MAIN_THREAD
+    words: tuple[str, ...] = ()  # the alerts it matched, when no subscribed topic did
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,24 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from content.alerts import ArticleWords
 from content.db import Repository
-from content.models import Delivery, DeliveryError, SentChunk, Stats
+from content.deliveries import NewDelivery, alert_deliveries, payload, subscribed_deliveries
+from content.models import (
+    MAIN_THREAD,
+    Delivery,
+    DeliveryError,
+    DeliveryKind,
+    DeliveryState,
+    SentChunk,
+    Stats,
+)
 from content.ports import EVERYTHING, RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
     " COALESCE(NULLIF(c.language, ''), c.app_language),"  # chosen, else the user's app's
-    " c.recent_sends"
+    " c.recent_sends, d.thread_id"
 )
 # Due to be sent: queued and its time has come, or claimed by a worker whose lease ran out;
 # to a chat that is active, not being sent to, and not held.
@@ -37,75 +47,101 @@ _ARTICLE_TOPICS = """
     WHERE b.article_id = :article
 """
 
-# Active chats subscribed to everything or to a topic the article names, with those topics.
+# Threads of active chats, not paused, subscribed to everything or to a topic the article
+# names, with those topics.
 _SUBSCRIBERS_OF_ARTICLE = f"""
-    SELECT s.chat_id, group_concat(s.topic) FROM subscriptions s
+    SELECT s.chat_id, s.thread_id, group_concat(s.topic) FROM subscriptions s
     JOIN chats c ON c.id = s.chat_id
-    WHERE c.active = 1 AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
-    GROUP BY s.chat_id ORDER BY s.chat_id
+    LEFT JOIN threads t ON t.chat_id = s.chat_id AND t.thread_id = s.thread_id
+    WHERE c.active = 1 AND coalesce(t.paused, '') = ''
+      AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
+    GROUP BY s.chat_id, s.thread_id ORDER BY s.chat_id, s.thread_id
 """  # noqa: S608 - composed of constants only
+# Alerts of active chats' unpaused threads whose first term the article has (:terms, JSON).
+_ALERT_CANDIDATES = """
+    SELECT a.id, a.chat_id, a.thread_id, a.phrase, a.terms FROM alerts a
+    JOIN chats c ON c.id = a.chat_id
+    LEFT JOIN threads t ON t.chat_id = a.chat_id AND t.thread_id = a.thread_id
+    WHERE a.first_term IN (SELECT value FROM json_each(:terms))
+      AND c.active = 1 AND coalesce(t.paused, '') = ''
+    ORDER BY a.id
+"""
 
-# A broadcast goes to every active chat with at least one subscription.
+# A broadcast goes to every active chat with at least one subscription, once: in a forum,
+# to the first of its subscribed threads.
 _AUDIENCE = "FROM chats c JOIN subscriptions s ON s.chat_id = c.id WHERE c.active = 1"
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:
-    delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent, language, recent = row
+    (delivery_id, chat_id, chat_type, kind, payload, attempts, chunks_sent, language, recent,
+     thread_id) = row  # fmt: skip
     data = json.loads(payload)
     return Delivery(
-        int(delivery_id), int(chat_id), str(chat_type), str(kind),
+        int(delivery_id), int(chat_id), str(chat_type), DeliveryKind(kind),
         tuple(data.get("articles", ())), tuple(data.get("topics", ())),
         int(attempts), int(chunks_sent), str(language), tuple(json.loads(recent)),
+        int(thread_id), tuple(data.get("words", ())),
     )  # fmt: skip
-
-
-def _payload(article_ids: list[int], topics: list[str]) -> str:
-    return json.dumps({"articles": article_ids, "topics": topics})
 
 
 class Outbox(Repository):
     """Queued deliveries and their fate."""
 
-    async def enqueue_article(self, article_id: int, now: float) -> int:
-        """Queue a new article for every active chat subscribed to it or to one of its topics.
+    async def enqueue_article(
+        self, article_id: int, now: float, words: Sequence[Sequence[str]] = ()
+    ) -> int:
+        """Queue a new article for every thread subscribed to it, to one of its topics, or
+        alerted on a phrase of its ``words`` (each text's terms, in order).
 
         Runs inside the caller's transaction (the ingest), so an article and its deliveries
-        are stored together or not at all. One delivery per chat, whatever it matched.
+        are stored together or not at all. One delivery per thread, whatever it matched.
         """
         rows = await self._fetchall(_SUBSCRIBERS_OF_ARTICLE, {"article": article_id})
-        for chat_id, topics in rows:
-            matched = sorted(t for t in str(topics or "").split(",") if t != EVERYTHING)
-            await self._insert(
-                chat_id, "article", _payload([article_id], matched),
-                f"article:{article_id}:{chat_id}", now,
-            )  # fmt: skip
-        return len(rows)
+        subscribed = [(chat, thread, str(topics).split(",")) for chat, thread, topics in rows]
+        queued = await self._insert(subscribed_deliveries(article_id, subscribed), now)
+        if words:
+            queued += await self._enqueue_alerts(article_id, ArticleWords(words), now)
+        return queued
 
-    async def enqueue_digest(self, chat_id: int, now: float) -> bool:
-        """Queue a digest of the articles added since the chat's last one; False if none."""
+    async def _enqueue_alerts(self, article_id: int, words: ArticleWords, now: float) -> int:
+        """Queue the article for the threads whose alerts it matches; a thread that has it
+        already, from a subscription, is left alone."""
+        candidates = await self._fetchall(_ALERT_CANDIDATES, {"terms": json.dumps(words.terms)})
+        return await self._insert(alert_deliveries(article_id, words, candidates), now)
+
+    async def enqueue_digest(self, chat_id: int, now: float, thread_id: int = MAIN_THREAD) -> bool:
+        """Queue a digest of the articles added since the thread's last one; False if none."""
         async with self._transaction():
-            chat = await self._fetchone(
-                "SELECT digest_since FROM chats WHERE id = ? AND active = 1", (chat_id,)
+            thread = await self._fetchone(
+                "SELECT t.digest_since FROM threads t JOIN chats c ON c.id = t.chat_id"
+                " WHERE t.chat_id = ? AND t.thread_id = ? AND c.active = 1 AND t.paused = ''",
+                (chat_id, thread_id),
             )
-            if chat is None:
+            if thread is None:
                 return False
-            article_ids = await self._digest_articles(chat_id, float(chat[0]), now)
+            article_ids = await self._digest_articles(chat_id, thread_id, float(thread[0]), now)
             await self._db.execute(
-                "UPDATE chats SET digest_since = ? WHERE id = ?", (now, chat_id)
+                "UPDATE threads SET digest_since = ? WHERE chat_id = ? AND thread_id = ?",
+                (now, chat_id, thread_id),
             )
             if article_ids:
-                await self._insert(
-                    chat_id, "digest", _payload(article_ids, []), f"digest:{chat_id}:{now}", now
-                )
+                digest = NewDelivery(
+                    chat_id, thread_id, DeliveryKind.DIGEST, payload(article_ids, []),
+                    f"digest:{chat_id}:{thread_id}:{now}",
+                )  # fmt: skip
+                await self._insert([digest], now)
         return bool(article_ids)
 
-    async def _digest_articles(self, chat_id: int, since: float, now: float) -> list[int]:
-        """Articles added in (since, now]; only the subscribed topics' when the chat has
+    async def _digest_articles(
+        self, chat_id: int, thread_id: int, since: float, now: float
+    ) -> list[int]:
+        """Articles added in (since, now]; only the subscribed topics' when the thread has
         topic subscriptions and no subscription to everything."""
         topics = [
             str(row[0])
             for row in await self._fetchall(
-                "SELECT topic FROM subscriptions WHERE chat_id = ?", (chat_id,)
+                "SELECT topic FROM subscriptions WHERE chat_id = ? AND thread_id = ?",
+                (chat_id, thread_id),
             )
         ]
         rows = await self._fetchall(
@@ -131,25 +167,34 @@ class Outbox(Repository):
         ``preview`` names the preview the administrator confirmed: however often, and from
         however many clients, it is confirmed, each chat gets it once (0 the second time).
         """
-        queued = 0
         async with self._transaction():
-            rows = await self._fetchall(f"SELECT DISTINCT c.id {_AUDIENCE} ORDER BY c.id")
-            for (chat_id,) in rows:
-                queued += await self._insert(
-                    chat_id, "broadcast", _payload([article_id], []),
-                    f"broadcast:{article_id}:{preview}:{chat_id}", now,
-                )  # fmt: skip
-        return queued
+            rows = await self._fetchall(
+                f"SELECT c.id, min(s.thread_id) {_AUDIENCE} GROUP BY c.id ORDER BY c.id"
+            )
+            broadcasts = [
+                NewDelivery(
+                    chat_id,
+                    thread_id,
+                    DeliveryKind.BROADCAST,
+                    payload([article_id], []),
+                    f"broadcast:{article_id}:{preview}:{chat_id}",
+                )
+                for chat_id, thread_id in rows
+            ]
+            return await self._insert(broadcasts, now)
 
-    async def _insert(
-        self, chat_id: int, kind: str, payload: str, dedupe_key: str, now: float
-    ) -> int:
-        """Queue one delivery unless its dedupe key is queued already; 1 if it was queued."""
-        cursor = await self._db.execute(
+    async def _insert(self, deliveries: Sequence[NewDelivery], now: float) -> int:
+        """Queue the deliveries whose dedupe keys are not queued already; how many were."""
+        if not deliveries:
+            return 0
+        cursor = await self._db.executemany(
             "INSERT OR IGNORE INTO deliveries"
-            " (chat_id, kind, payload, dedupe_key, next_attempt_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, kind, payload, dedupe_key, now, now),
+            " (chat_id, thread_id, kind, payload, dedupe_key, next_attempt_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (d.chat_id, d.thread_id, d.kind, d.payload, d.dedupe_key, now, now)
+                for d in deliveries
+            ],
         )
         return cursor.rowcount
 
@@ -252,7 +297,9 @@ class Outbox(Repository):
             (json.dumps(recent), 0 if last else row[2], row[0]),
         )
 
-    async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
+    async def finish(
+        self, delivery_id: int, state: DeliveryState, now: float, error: str = ""
+    ) -> None:
         """Close a delivery as sent, failed or skipped, and free its chat."""
         async with self._transaction():
             await self._free_chat_of(delivery_id, 0.0)

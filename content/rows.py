@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from content.alerts import text_terms
 from content.models import Article, ArticleInfo, Section, SectionView
 from content.ports import IdTakenError
 from content.search import Analyzer
@@ -56,6 +57,8 @@ class ArticleRows:
     paragraphs: tuple[ParagraphRow, ...]
     bullets: tuple[tuple[str, tuple[str, ...]], ...]
     topics: tuple[str, ...]  # the article's topics, most salient first
+    # The terms of its title, paragraphs and bullets in order, which word alerts match.
+    words: tuple[tuple[str, ...], ...] = ()
 
 
 def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
@@ -79,6 +82,10 @@ def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
             for text, topics in zip(article.bullets, tags.bullets, strict=True)
         ),
         topics=tuple(tags.salience()),
+        words=text_terms(
+            analyzer,
+            [article.title, *(p.text for p in paragraphs), *article.bullets],
+        ),
     )
 
 

@@ -147,4 +147,48 @@ MIGRATIONS: tuple[str, ...] = (
     -- every delivery already sent before it reached the queued ones.
     CREATE INDEX deliveries_open ON deliveries (id) WHERE state IN ('queued', 'sending');
     """,
+    """
+    -- Threads: a chat's subscriptions, alerts and digest belong to one of its threads (0 is
+    -- the chat itself, or a forum's General topic). A thread whose topic was closed or
+    -- deleted is paused, with the reason, until it is reopened.
+    CREATE TABLE threads (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        thread_id INTEGER NOT NULL,
+        digest_time TEXT NOT NULL DEFAULT '',  -- HH:MM, or '' for no digest
+        digest_since REAL NOT NULL DEFAULT 0,  -- articles added after this are in the next one
+        paused TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',        -- the topic's name, where the bot made it
+        PRIMARY KEY (chat_id, thread_id)
+    );
+    INSERT INTO threads (chat_id, thread_id, digest_time, digest_since)
+        SELECT id, 0, digest_time, digest_since FROM chats WHERE digest_time != '';
+    ALTER TABLE chats DROP COLUMN digest_time;
+    ALTER TABLE chats DROP COLUMN digest_since;
+    -- A private chat's reader may ask for a thread of its own for each subscription.
+    ALTER TABLE chats ADD COLUMN private_threads INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE subscriptions_in_threads (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        thread_id INTEGER NOT NULL DEFAULT 0,
+        topic TEXT NOT NULL DEFAULT '',  -- '' means every new article
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, thread_id, topic)
+    );
+    INSERT INTO subscriptions_in_threads (chat_id, topic, created_at)
+        SELECT chat_id, topic, created_at FROM subscriptions;
+    DROP TABLE subscriptions;
+    ALTER TABLE subscriptions_in_threads RENAME TO subscriptions;
+    -- Word alerts: terms are the phrase as search reads it, first_term what it is found by.
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        thread_id INTEGER NOT NULL DEFAULT 0,
+        phrase TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        first_term TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        UNIQUE (chat_id, thread_id, terms)
+    );
+    CREATE INDEX alerts_by_first_term ON alerts (first_term);
+    ALTER TABLE deliveries ADD COLUMN thread_id INTEGER NOT NULL DEFAULT 0;
+    """,
 )

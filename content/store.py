@@ -166,7 +166,7 @@ class Store(Repository):
                 article_id = await self._insert_article(article, source, fingerprint, now)
             await self._write_content(article_id, rows)
             if stored is None:
-                await self.outbox.enqueue_article(article_id, now)
+                await self.outbox.enqueue_article(article_id, now, rows.words)
         return IngestResult(article_id, article.slug, outcome)
 
     async def _stored_unchanged(self, slug: str, fingerprint: str, source: str) -> int | None:

@@ -25,3 +25,15 @@ def write_article(folder: Path, name: str, headline: str, sentence: str) -> Path
 
 
 IRAN_NEWS = ("nuclear-talks", "محادثات فيينا", "وصل وفد إيران إلى فيينا لاستئناف المحادثات.")
+
+# Places and words our seeds never mention: a forum of a desk covering Latin America.
+GUYANA_OIL = (
+    "guyana-oil",
+    "نفط غيانا",
+    "أعلنت غيانا اكتشاف حقل جديد للنفط قبالة سواحلها في المحيط الأطلسي.",
+)
+BOLIVIA_LITHIUM = (
+    "bolivia-lithium",
+    "ليثيوم بوليفيا",
+    "وقعت بوليفيا عقدا لاستخراج الليثيوم من سهول أويوني الملحية.",
+)

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from content.alerts import alert_terms
 from content.library import ingest_file
-from content.models import Article, Section, SentChunk
+from content.models import AlertAdded, Article, DeliveryKind, DeliveryState, Section, SentChunk
 from content.ports import EVERYTHING, ArticleStore, ChatStore
 from content.postgres.store import PostgresStore
+from content.search import Analyzer
 from content.store import Store
 from content.topics import Lexicon
+from tests.articles import BOLIVIA_LITHIUM, GUYANA_OIL, write_article
 from tests.conftest import SEED
 from tests.eval.tagging import FOLDER as WORLD
 from tests.postgres import postgres_database
@@ -147,10 +150,12 @@ async def test_a_chat_keeps_its_settings_and_subscriptions(chats: ChatStore) -> 
     await chats.set_language(-100, "en")
     await chats.set_timezone(-100, "Africa/Nairobi")
     await chats.set_digest(-100, "07:30", 1.0)
-    chat = await chats.get(-100)
-    assert chat is not None
-    assert (chat.language, chat.timezone, chat.digest_time) == ("en", "Africa/Nairobi", "07:30")
-    assert [c.id for c in await chats.with_digest()] == [-100]
+    thread = await chats.thread(-100)
+    assert thread is not None
+    assert (thread.chat.language, thread.chat.timezone, thread.digest_time) == (
+        "en", "Africa/Nairobi", "07:30",
+    )  # fmt: skip
+    assert [(t.chat.id, t.thread_id) for t in await chats.with_digest()] == [(-100, 0)]
     await chats.migrate(-100, -1000100)  # a group that became a supergroup keeps everything
     assert await chats.get(-100) is None
     assert await chats.subscriptions(-1000100) == ["kenya", "peru"]
@@ -178,7 +183,7 @@ async def test_a_group_merges_into_a_supergroup_already_known(chats: ChatStore) 
     await chats.migrate(-5, -1005)
     assert await chats.get(-5) is None
     assert await chats.subscriptions(-1005) == ["chile", "kenya"]
-    merged = await chats.get(-1005)
+    merged = await chats.thread(-1005)
     assert merged is not None
     assert merged.digest_time == "06:00"
 
@@ -299,7 +304,7 @@ async def test_failures_free_the_chat_for_its_next_delivery(store: ArticleStore)
     assert article is not None
     await store.outbox.enqueue_broadcast(article.id, "p", NOW)
     first, second = await store.outbox.claim(NOW, 10, LEASE)
-    await store.outbox.finish(first.id, "failed", NOW, "400 bad")
+    await store.outbox.finish(first.id, DeliveryState.FAILED, NOW, "400 bad")
     await store.outbox.retry_at(second.id, NOW + 60, "timeout")  # counts: the chat is free
     following = await store.outbox.claim(NOW + 1, 10, LEASE)
     assert sorted(d.kind for d in following) == ["broadcast", "broadcast"]
@@ -313,3 +318,149 @@ async def test_a_lone_worker_counts_one_and_runs_the_jobs(store: ArticleStore) -
     assert await store.workers.leads()
     await store.workers.leave("w1")
     assert await store.workers.leads()  # the jobs are run as long as someone is there
+
+
+FORUM = -1001234
+IRAN_TOPIC, OIL_TOPIC = 11, 12
+
+
+async def test_each_forum_thread_has_its_own_subscriptions_and_digest(chats: ChatStore) -> None:
+    await chats.record(FORUM, "supergroup", "Desk", 1.0)
+    assert await chats.subscribe(FORUM, "iran", 1.0, thread_id=IRAN_TOPIC)
+    assert await chats.subscribe(FORUM, "iran", 1.0)  # the General topic is a thread too
+    await chats.set_digest(FORUM, "09:00", 1.0, thread_id=IRAN_TOPIC)
+    assert await chats.subscriptions(FORUM, thread_id=IRAN_TOPIC) == ["iran"]
+    assert await chats.subscriptions(FORUM, thread_id=OIL_TOPIC) == []
+    assert await chats.subscribed_threads(FORUM) == [(0, "iran"), (IRAN_TOPIC, "iran")]
+    digests = await chats.with_digest()
+    assert [(t.chat.id, t.thread_id, t.digest_time) for t in digests] == [
+        (FORUM, IRAN_TOPIC, "09:00")
+    ]
+    main = await chats.thread(FORUM)
+    assert main is not None
+    assert main.digest_time == ""
+    assert await chats.unsubscribe(FORUM, None, thread_id=IRAN_TOPIC) == 1
+    assert await chats.subscriptions(FORUM) == ["iran"]  # the other thread keeps its own
+
+
+async def test_an_article_goes_to_each_subscribed_thread_but_not_a_paused_one(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    chats = store.chats
+    await chats.record(FORUM, "supergroup", "Desk", 1.0)
+    await chats.subscribe(FORUM, "guyana", 1.0, thread_id=OIL_TOPIC)
+    await chats.subscribe(FORUM, "", 1.0)
+    await chats.subscribe(FORUM, "guyana", 1.0, thread_id=IRAN_TOPIC)
+    assert await chats.pause(FORUM, IRAN_TOPIC, "topic closed")
+    assert not await chats.pause(FORUM, IRAN_TOPIC, "topic closed")  # once is enough
+    await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    due = await store.outbox.due(10**10, 10)
+    assert sorted((d.thread_id, d.topics) for d in due) == [(0, ()), (OIL_TOPIC, ("guyana",))]
+    paused = await chats.thread(FORUM, IRAN_TOPIC)
+    assert paused is not None
+    assert paused.paused == "topic closed"
+    assert await chats.resume(FORUM, IRAN_TOPIC)
+    await ingest_file(store, write_article(tmp_path, "guyana-2", "غيانا", "زار وفد غيانا."))
+    due = await store.outbox.due(10**10, 10)
+    assert sorted(d.thread_id for d in due) == [0, 0, IRAN_TOPIC, OIL_TOPIC, OIL_TOPIC]
+
+
+async def test_pausing_a_thread_skips_what_was_queued_for_it(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    await store.chats.record(FORUM, "supergroup", "Desk", 1.0)
+    await store.chats.subscribe(FORUM, "", 1.0, thread_id=OIL_TOPIC)
+    await store.chats.subscribe(FORUM, "", 1.0)
+    await ingest_file(store, write_article(tmp_path, *BOLIVIA_LITHIUM))
+    await store.chats.pause(FORUM, OIL_TOPIC, "topic deleted")
+    (left,) = await store.outbox.due(10**10, 10)
+    assert left.thread_id == 0
+    stats = await store.outbox.stats()
+    assert dict(stats.deliveries_by_state) == {"queued": 1, "skipped": 1}
+
+
+async def test_a_digest_belongs_to_its_thread(store: ArticleStore, tmp_path: Path) -> None:
+    await store.chats.record(FORUM, "supergroup", "Desk", 0.0)
+    await store.chats.subscribe(FORUM, "bolivia", 0.0, thread_id=OIL_TOPIC)
+    await store.chats.set_digest(FORUM, "08:00", 0.0, thread_id=OIL_TOPIC)
+    await store.chats.set_digest(FORUM, "08:00", 0.0)
+    await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    await ingest_file(store, write_article(tmp_path, *BOLIVIA_LITHIUM))
+    assert await store.outbox.enqueue_digest(FORUM, NOW, OIL_TOPIC)
+    assert await store.outbox.enqueue_digest(FORUM, NOW)
+    digests = [d for d in await store.outbox.due(10**10, 10) if d.kind == DeliveryKind.DIGEST]
+    by_thread = {d.thread_id: len(d.article_ids) for d in digests}
+    assert by_thread == {OIL_TOPIC: 1, 0: 2}  # its topic only; the General topic all
+    assert not await store.outbox.enqueue_digest(FORUM, NOW + 1, OIL_TOPIC)  # nothing new
+
+
+async def test_word_alerts_match_whole_words_in_any_form(
+    store: ArticleStore, tmp_path: Path, lexicon: Lexicon
+) -> None:
+    analyzer = Analyzer(lexicon)
+    chats = store.chats
+    for chat_id, phrase in ((1, "النفط"), (2, "حقل جديد"), (3, "الليثيوم"), (4, "جديد حقل")):
+        await chats.record(chat_id, "private", "", 0.0)
+        added = await chats.add_alert(chat_id, phrase, alert_terms(analyzer, phrase), 0.0, limit=3)
+        assert added == AlertAdded.ADDED
+    await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    due = await store.outbox.due(10**10, 10)
+    # للنفط is النفط; the words of a phrase must come in order; lithium is not in it
+    assert sorted((d.chat_id, d.words) for d in due) == [(1, ("النفط",)), (2, ("حقل جديد",))]
+    assert {d.kind for d in due} == {DeliveryKind.ARTICLE}
+
+
+async def test_an_alert_and_a_topic_in_one_thread_make_one_delivery(
+    store: ArticleStore, tmp_path: Path, lexicon: Lexicon
+) -> None:
+    terms = alert_terms(Analyzer(lexicon), "نفط")
+    await store.chats.record(1, "private", "", 0.0)
+    await store.chats.subscribe(1, "guyana", 0.0)
+    await store.chats.add_alert(1, "نفط", terms, 0.0, limit=3)
+    await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    (delivery,) = await store.outbox.due(10**10, 10)
+    assert delivery.topics == ("guyana",)
+
+
+async def test_a_chat_has_at_most_its_limit_of_alerts(chats: ChatStore, lexicon: Lexicon) -> None:
+    analyzer = Analyzer(lexicon)
+    await chats.record(1, "private", "", 0.0)
+    for word in ("نفط", "غاز"):
+        assert await chats.add_alert(1, word, alert_terms(analyzer, word), 0.0, limit=2) == (
+            AlertAdded.ADDED
+        )
+    same = alert_terms(analyzer, "النفط")  # the same word as search reads it
+    assert await chats.add_alert(1, "النفط", same, 0.0, limit=3) == AlertAdded.ALREADY
+    third = alert_terms(analyzer, "ذهب")
+    assert await chats.add_alert(1, "ذهب", third, 0.0, limit=2) == AlertAdded.FULL
+    alerts = await chats.alerts(1)
+    assert [a.phrase for a in alerts] == ["نفط", "غاز"]
+    assert not await chats.remove_alert(2, alerts[0].id)  # another chat's id removes nothing
+    assert await chats.remove_alert(1, alerts[0].id)
+    assert [a.phrase for a in await chats.alerts(1)] == ["غاز"]
+
+
+async def test_a_supergroup_keeps_its_threads_and_alerts(
+    chats: ChatStore, lexicon: Lexicon
+) -> None:
+    await chats.record(-5, "group", "Desk", 1.0)
+    await chats.add_alert(-5, "نفط", alert_terms(Analyzer(lexicon), "نفط"), 1.0, limit=5)
+    await chats.set_digest(-5, "06:00", 1.0)
+    await chats.record(-1005, "supergroup", "Desk", 2.0)
+    await chats.migrate(-5, -1005)
+    assert [a.phrase for a in await chats.alerts(-1005)] == ["نفط"]
+    merged = await chats.thread(-1005)
+    assert merged is not None
+    assert merged.digest_time == "06:00"
+
+
+async def test_a_subscription_moves_to_a_thread_of_its_own(chats: ChatStore) -> None:
+    await chats.record(7, "private", "", 1.0)
+    await chats.subscribe(7, "peru", 1.0)
+    await chats.set_private_threads(7, True)
+    await chats.name_thread(7, 55, "Peru")
+    await chats.move_subscription(7, "peru", 0, 55)
+    assert await chats.subscribed_threads(7) == [(55, "peru")]
+    thread = await chats.thread(7, 55)
+    assert thread is not None
+    assert (thread.title, thread.chat.private_threads) == ("Peru", True)

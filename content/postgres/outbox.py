@@ -8,13 +8,23 @@ from typing import Any
 
 import asyncpg
 
-from content.models import Delivery, DeliveryError, SentChunk, Stats
+from content.alerts import ArticleWords
+from content.deliveries import NewDelivery, alert_deliveries, payload
+from content.models import (
+    MAIN_THREAD,
+    Delivery,
+    DeliveryError,
+    DeliveryKind,
+    DeliveryState,
+    SentChunk,
+    Stats,
+)
 from content.ports import RECENT_SENDS
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"
     " COALESCE(NULLIF(c.language, ''), c.app_language) AS language,"  # chosen, else the app's
-    " c.recent_sends"
+    " c.recent_sends, d.thread_id"
 )
 # Claims lock the chats they take (SKIP LOCKED: another worker's claim in progress is passed
 # over, not waited for) and mark them claimed in the same statement. A claim that read the
@@ -45,22 +55,46 @@ _ARTICLE_TOPICS = """
     SELECT unnest(topics) FROM paragraphs WHERE article_id = $1
     UNION SELECT unnest(topics) FROM bullets WHERE article_id = $1
 """
-# One delivery per active chat subscribed to everything or to a topic the article names, with
-# the topics it matched; a chat that has it already is left alone.
+# One delivery per thread of an active chat, not paused, subscribed to everything or to a
+# topic the article names, with the topics it matched; a thread that has it already is left
+# alone.
 _ENQUEUE_ARTICLE = f"""
-    INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at, created_at)
-    SELECT s.chat_id, 'article',
+    INSERT INTO deliveries
+        (chat_id, thread_id, kind, payload, dedupe_key, next_attempt_at, created_at)
+    SELECT s.chat_id, s.thread_id, 'article',
            json_build_object(
                'articles', json_build_array($1::bigint),
                'topics', COALESCE(
                    json_agg(s.topic ORDER BY s.topic COLLATE "C") FILTER (WHERE s.topic != ''),
                    '[]'::json))::text,
-           'article:' || $1 || ':' || s.chat_id, $2, $2
+           'article:' || $1 || ':' || s.chat_id || ':' || s.thread_id, $2, $2
     FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-    WHERE c.active AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
-    GROUP BY s.chat_id
+    LEFT JOIN threads t ON t.chat_id = s.chat_id AND t.thread_id = s.thread_id
+    WHERE c.active AND coalesce(t.paused, '') = ''
+      AND (s.topic = '' OR s.topic IN ({_ARTICLE_TOPICS}))
+    GROUP BY s.chat_id, s.thread_id
     ON CONFLICT (dedupe_key) DO NOTHING
 """  # noqa: S608 - composed of constants only
+# Articles added in ($1, $2] for thread $4 of chat $3: every one when it subscribes to
+# everything or to nothing, else those that name one of its topics.
+_THREAD_SUBSCRIPTIONS = "FROM subscriptions s WHERE s.chat_id = $3 AND s.thread_id = $4"
+_DIGEST_ARTICLES = f"""
+    SELECT a.id FROM articles a WHERE a.added_ts > $1 AND a.added_ts <= $2
+    AND (EXISTS (SELECT 1 {_THREAD_SUBSCRIPTIONS} AND s.topic = '')
+         OR NOT EXISTS (SELECT 1 {_THREAD_SUBSCRIPTIONS})
+         OR EXISTS (SELECT 1 {_THREAD_SUBSCRIPTIONS} AND s.topic IN (
+             SELECT unnest(topics) FROM paragraphs WHERE article_id = a.id
+             UNION SELECT unnest(topics) FROM bullets WHERE article_id = a.id)))
+    ORDER BY a.added_ts, a.id
+"""  # noqa: S608 - composed of constants only
+# Alerts of active chats' unpaused threads whose first term the article has ($1).
+_ALERT_CANDIDATES = """
+    SELECT a.id, a.chat_id, a.thread_id, a.phrase, a.terms FROM alerts a
+    JOIN chats c ON c.id = a.chat_id
+    LEFT JOIN threads t ON t.chat_id = a.chat_id AND t.thread_id = a.thread_id
+    WHERE a.first_term = ANY($1::text[]) AND c.active AND coalesce(t.paused, '') = ''
+    ORDER BY a.id
+"""
 # One message of a delivery sent ($1 its id, $2 whether it was the last, $3 when): the
 # delivery and its chat's latest pushes record it, in one round trip.
 _CHUNK_SENT = f"""
@@ -79,19 +113,21 @@ _CHUNK_SENT = f"""
             [greatest(1, cardinality(c.recent_sends) + 2 - {RECENT_SENDS}):]
     FROM d WHERE c.id = d.chat_id
 """  # noqa: S608 - composed of constants only
-# A broadcast goes to every active chat with at least one subscription.
+# A broadcast goes to every active chat with at least one subscription, once: in a forum,
+# to the first of its subscribed threads.
 _AUDIENCE = (
     "FROM chats c WHERE c.active AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)"
 )
+_FIRST_THREAD = "(SELECT min(thread_id) FROM subscriptions s WHERE s.chat_id = c.id)"
 
 
 def _delivery(row: asyncpg.Record) -> Delivery:
     data = json.loads(row["payload"])
     return Delivery(
-        int(row["id"]), int(row["chat_id"]), str(row["type"]), str(row["kind"]),
+        int(row["id"]), int(row["chat_id"]), str(row["type"]), DeliveryKind(row["kind"]),
         tuple(data.get("articles", ())), tuple(data.get("topics", ())),
         int(row["attempts"]), int(row["chunks_sent"]), str(row["language"]),
-        tuple(row["recent_sends"]),
+        tuple(row["recent_sends"]), int(row["thread_id"]), tuple(data.get("words", ())),
     )  # fmt: skip
 
 
@@ -100,10 +136,19 @@ def count_of(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-async def enqueue_article(connection: Any, article_id: int, now: float) -> int:
-    """Queue a new article for its subscribers, inside the caller's transaction (the ingest,
-    so that an article and its deliveries are stored together or not at all)."""
-    return count_of(await connection.execute(_ENQUEUE_ARTICLE, article_id, now))
+async def enqueue_article(
+    connection: Any, article_id: int, now: float, words: Sequence[Sequence[str]] = ()
+) -> int:
+    """Queue a new article for its subscribers and the alerts its ``words`` match, inside
+    the caller's transaction (the ingest, so that an article and its deliveries are stored
+    together or not at all)."""
+    queued = count_of(await connection.execute(_ENQUEUE_ARTICLE, article_id, now))
+    if not words:
+        return queued
+    article_words = ArticleWords(words)
+    candidates = await connection.fetch(_ALERT_CANDIDATES, article_words.terms)
+    alerted = alert_deliveries(article_id, article_words, candidates)
+    return queued + await _insert(connection, alerted, now)
 
 
 class PostgresOutbox:
@@ -112,26 +157,36 @@ class PostgresOutbox:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def enqueue_article(self, article_id: int, now: float) -> int:
-        """Queue an article for every active chat subscribed to it or one of its topics."""
-        return await enqueue_article(self._pool, article_id, now)
+    async def enqueue_article(
+        self, article_id: int, now: float, words: Sequence[Sequence[str]] = ()
+    ) -> int:
+        """Queue an article for every thread subscribed to it or one of its topics, or
+        alerted on a phrase of its ``words``."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            return await enqueue_article(connection, article_id, now, words)
 
-    async def enqueue_digest(self, chat_id: int, now: float) -> bool:
-        """Queue a digest of the articles added since the chat's last one; False if none."""
+    async def enqueue_digest(self, chat_id: int, now: float, thread_id: int = MAIN_THREAD) -> bool:
+        """Queue a digest of the articles added since the thread's last one; False if none."""
         async with self._pool.acquire() as connection, connection.transaction():
             since = await connection.fetchval(
-                "SELECT digest_since FROM chats WHERE id = $1 AND active FOR UPDATE", chat_id
-            )
+                "SELECT t.digest_since FROM threads t JOIN chats c ON c.id = t.chat_id"
+                " WHERE t.chat_id = $1 AND t.thread_id = $2 AND c.active AND t.paused = ''"
+                " FOR UPDATE OF t",
+                chat_id, thread_id,
+            )  # fmt: skip
             if since is None:
                 return False
-            article_ids = await _digest_articles(connection, chat_id, float(since), now)
+            article_ids = await _digest_articles(connection, chat_id, thread_id, since, now)
             await connection.execute(
-                "UPDATE chats SET digest_since = $1 WHERE id = $2", now, chat_id
-            )
+                "UPDATE threads SET digest_since = $1 WHERE chat_id = $2 AND thread_id = $3",
+                now, chat_id, thread_id,
+            )  # fmt: skip
             if article_ids:
-                await _insert(
-                    connection, chat_id, "digest", article_ids, f"digest:{chat_id}:{now}", now
-                )
+                digest = NewDelivery(
+                    chat_id, thread_id, DeliveryKind.DIGEST, payload(article_ids, []),
+                    f"digest:{chat_id}:{thread_id}:{now}",
+                )  # fmt: skip
+                await _insert(connection, [digest], now)
         return bool(article_ids)
 
     async def broadcast_audience(self) -> int:
@@ -142,11 +197,12 @@ class PostgresOutbox:
         """Queue an article for every active chat with a subscription, once per ``preview``
         however often it is confirmed; how many were queued."""
         status = await self._pool.execute(
-            "INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at,"
-            " created_at)"
-            " SELECT c.id, 'broadcast', $1, 'broadcast:' || $2 || ':' || $3 || ':' || c.id, $4, $4"
+            "INSERT INTO deliveries (chat_id, thread_id, kind, payload, dedupe_key,"
+            " next_attempt_at, created_at)"
+            f" SELECT c.id, {_FIRST_THREAD}, 'broadcast', $1,"
+            " 'broadcast:' || $2 || ':' || $3 || ':' || c.id, $4, $4"
             f" {_AUDIENCE} ON CONFLICT (dedupe_key) DO NOTHING",
-            _payload([article_id], []), str(article_id), preview, now,
+            payload([article_id], []), str(article_id), preview, now,
         )  # fmt: skip
         return count_of(status)
 
@@ -198,7 +254,9 @@ class PostgresOutbox:
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.executemany(_CHUNK_SENT, rows)
 
-    async def finish(self, delivery_id: int, state: str, now: float, error: str = "") -> None:
+    async def finish(
+        self, delivery_id: int, state: DeliveryState, now: float, error: str = ""
+    ) -> None:
         """Close a delivery as sent, failed or skipped, and free its chat."""
         async with self._pool.acquire() as connection, connection.transaction():
             await _free_chat_of(connection, delivery_id, 0.0)
@@ -278,32 +336,26 @@ async def _free_chat_of(connection: Any, delivery_id: int, send_after: float) ->
     )  # fmt: skip
 
 
-def _payload(article_ids: list[int], topics: list[str]) -> str:
-    return json.dumps({"articles": article_ids, "topics": topics})
-
-
-async def _insert(
-    connection: Any, chat_id: int, kind: str, article_ids: list[int], key: str, now: float
-) -> int:
+async def _insert(connection: Any, deliveries: Sequence[NewDelivery], now: float) -> int:
+    """Queue the deliveries whose dedupe keys are not queued already, in one statement."""
+    if not deliveries:
+        return 0
     status = await connection.execute(
-        "INSERT INTO deliveries (chat_id, kind, payload, dedupe_key, next_attempt_at,"
-        " created_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (dedupe_key) DO NOTHING",
-        chat_id, kind, _payload(article_ids, []), key, now,
+        "INSERT INTO deliveries (chat_id, thread_id, kind, payload, dedupe_key,"
+        " next_attempt_at, created_at)"
+        " SELECT *, $6, $6 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],"
+        " $5::text[]) ON CONFLICT (dedupe_key) DO NOTHING",
+        [d.chat_id for d in deliveries], [d.thread_id for d in deliveries],
+        [str(d.kind) for d in deliveries], [d.payload for d in deliveries],
+        [d.dedupe_key for d in deliveries], now,
     )  # fmt: skip
     return count_of(status)
 
 
-async def _digest_articles(connection: Any, chat_id: int, since: float, now: float) -> list[int]:
-    """Articles added in (since, now]; only the subscribed topics' when the chat has topic
+async def _digest_articles(
+    connection: Any, chat_id: int, thread_id: int, since: float, now: float
+) -> list[int]:
+    """Articles added in (since, now]; only the subscribed topics' when the thread has topic
     subscriptions and no subscription to everything."""
-    rows = await connection.fetch(
-        "SELECT a.id FROM articles a WHERE a.added_ts > $1 AND a.added_ts <= $2"
-        " AND (EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = $3 AND topic = '')"
-        "      OR NOT EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = $3)"
-        "      OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = $3 AND s.topic IN ("
-        "          SELECT unnest(topics) FROM paragraphs WHERE article_id = a.id"
-        "          UNION SELECT unnest(topics) FROM bullets WHERE article_id = a.id)))"
-        " ORDER BY a.added_ts, a.id",
-        since, now, chat_id,
-    )  # fmt: skip
+    rows = await connection.fetch(_DIGEST_ARTICLES, since, now, chat_id, thread_id)
     return [int(row["id"]) for row in rows]

@@ -130,6 +130,39 @@ MIGRATIONS: tuple[str, ...] = (
     -- Messages of a delivery sent with allow_paid_broadcast, which Telegram charges for.
     ALTER TABLE deliveries ADD COLUMN paid_messages INTEGER NOT NULL DEFAULT 0;
     """,
+    """
+    -- Threads: a chat's subscriptions, alerts and digest belong to one of its threads (0 is
+    -- the chat itself, or a forum's General topic). A thread whose topic was closed or
+    -- deleted is paused, with the reason, until it is reopened.
+    CREATE TABLE threads (
+        chat_id BIGINT NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        thread_id BIGINT NOT NULL,
+        digest_time TEXT NOT NULL DEFAULT '',
+        digest_since DOUBLE PRECISION NOT NULL DEFAULT 0,
+        paused TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (chat_id, thread_id)
+    );
+    INSERT INTO threads (chat_id, thread_id, digest_time, digest_since)
+        SELECT id, 0, digest_time, digest_since FROM chats WHERE digest_time != '';
+    ALTER TABLE chats DROP COLUMN digest_time, DROP COLUMN digest_since,
+        ADD COLUMN private_threads BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE subscriptions ADD COLUMN thread_id BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey,
+        ADD PRIMARY KEY (chat_id, thread_id, topic);
+    CREATE TABLE alerts (
+        id BIGSERIAL PRIMARY KEY,
+        chat_id BIGINT NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        thread_id BIGINT NOT NULL DEFAULT 0,
+        phrase TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        first_term TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        UNIQUE (chat_id, thread_id, terms)
+    );
+    CREATE INDEX alerts_by_first_term ON alerts (first_term);
+    ALTER TABLE deliveries ADD COLUMN thread_id BIGINT NOT NULL DEFAULT 0;
+    """,
 )
 
 # Workers that start together take turns at the migrations: the first applies them.

@@ -232,7 +232,7 @@ class PostgresStore:
                 )  # fmt: skip
             await self._write_content(connection, article_id, rows)
             if stored is None:
-                await enqueue_article(connection, article_id, now)
+                await enqueue_article(connection, article_id, now, rows.words)
         return IngestResult(article_id, article.slug, outcome)
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
