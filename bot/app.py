@@ -8,21 +8,23 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
+    Defaults,
     ExtBot,
     TypeHandler,
 )
 from telegram.request import BaseRequest
 
+from bot.capabilities import capabilities
 from bot.jobs import DigestJobs, SeedsWatcher
 from bot.lexicon import LexiconWatcher, read_lexicon, retag_stale
 from bot.metrics import Metrics
-from bot.outbox import OutboxWorker
+from bot.outbox import DeliveryViews, OutboxWorker
 from bot.priority import RepliesFirst
 from bot.ratelimit import FloodLimiter
 from bot.request import AiohttpRequest
@@ -33,26 +35,10 @@ from bot.workers import Membership, when_leading
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.topics import Lexicon
-from handlers import (
-    admin,
-    articles,
-    briefing,
-    channels,
-    deeplinks,
-    digests,
-    errors,
-    fallback,
-    inline,
-    language,
-    membership,
-    menu,
-    search,
-    sections,
-    subscriptions,
-    topics,
-)
-from handlers.context import BotData, Context
-from handlers.deliveries import render_delivery
+from handlers import errors, menu
+from handlers.context import BotData, Context, resolve
+from handlers.deliveries import render_delivery, thread_paused_note
+from handlers.registry import Capability, handlers_of
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +51,10 @@ _OUTBOX_STOP_SECONDS = 15
 _REPLY_CONNECTIONS = 16
 # How often each worker brings its digest jobs in line with the store.
 DIGEST_SYNC_SECONDS = 20.0
+# Every send alike: HTML, and no link previews (a briefing is its own text).
+SEND_DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 
 class Lifecycle:
@@ -101,11 +91,15 @@ class Lifecycle:
         data.default_timezone = settings.default_timezone
         data.max_article_bytes = settings.max_article_bytes
         data.seeds_folder = settings.seeds_dir
+        data.max_alerts = settings.max_alerts
         worker = OutboxWorker(
             store,
             app.bot,
             self._limiter,
-            lambda delivery: render_delivery(store, data.lexicon, delivery),
+            DeliveryViews(
+                lambda delivery: render_delivery(store, data.lexicon, delivery),
+                thread_paused_note,
+            ),
             settings.outbox(),
         )
         data.wake_outbox = worker.wake
@@ -113,7 +107,13 @@ class Lifecycle:
         await self._join(store)
         self._outbox_task = asyncio.create_task(worker.run(self._stop_outbox))
         await self._schedule_jobs(app, store)
-        await menu.publish_menus(app.bot, store, self._lexicon, settings.admin_ids)
+        await self._publish_menus(app, self._lexicon)
+
+    async def _publish_menus(self, app: MojazApp, lexicon: Lexicon) -> None:
+        await menu.publish_menus(
+            app.bot, app.bot_data.store, lexicon, self._settings.admin_ids,
+            app.bot_data.capabilities,
+        )  # fmt: skip
 
     async def _join(self, store: ArticleStore) -> None:
         """Count this process among the workers, at its share of the rate, before it sends."""
@@ -130,6 +130,7 @@ class Lifecycle:
             return
         digests = DigestJobs(app.job_queue, store, self._settings.default_timezone)
         await digests.sync()
+        app.bot_data.digest_changed = digests.refresh
         app.job_queue.run_repeating(
             digests.resync, interval=DIGEST_SYNC_SECONDS, name="digest-sync"
         )
@@ -158,7 +159,7 @@ class Lifecycle:
         store.use_lexicon(lexicon)
         app.bot_data.use_lexicon(lexicon)
         await retag_stale(store)
-        await menu.publish_menus(app.bot, store, lexicon, self._settings.admin_ids)
+        await self._publish_menus(app, lexicon)
 
     async def stop_workers(self, app: MojazApp) -> None:  # noqa: ARG002 - post_stop's signature
         """post_stop: let the outbox finish what is in flight, then stop it."""
@@ -225,13 +226,14 @@ def build_application(
     metrics = metrics or Metrics()
     limiter = FloodLimiter(settings.limits(), observer=metrics)
     lifecycle = Lifecycle(settings, lexicon, limiter, metrics)
-    context_types = ContextTypes(context=CallbackContext, bot_data=BotData)
+    context_types = ContextTypes(context=Context, bot_data=BotData)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.api_base_url())
         .base_file_url(settings.api_file_url())
         .context_types(context_types)
+        .defaults(SEND_DEFAULTS)
         .rate_limiter(limiter)
         .concurrent_updates(RepliesFirst(limiter))
         .post_init(lifecycle.start)
@@ -247,8 +249,11 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     app: MojazApp = builder.build()
     app.bot_data.use_lexicon(lexicon)
-    app.add_handler(TypeHandler(Update, _counter(metrics)), group=-1)
-    register_handlers(app, settings.admin_ids)
+    app.bot_data.capabilities = capabilities(lambda: app.bot_data.lexicon)
+    app.add_handler(TypeHandler(Update, _counter(metrics)), group=-2)
+    # Each update's chat, language and thread, worked out once before any handler runs.
+    app.add_handler(TypeHandler(Update, resolve), group=-1)
+    register_handlers(app, app.bot_data.capabilities, settings.admin_ids)
     return app
 
 
@@ -261,24 +266,9 @@ def _counter(metrics: Metrics) -> Callable[[object, object], Coroutine[Any, Any,
     return count
 
 
-def register_handlers(app: MojazApp, admin_ids: frozenset[int]) -> None:
-    """Every handler, in one place. Order matters: the first matching handler wins."""
-    # Membership first: a chat's arrival or a group's migration is recorded before anything.
-    app.add_handlers(membership.handlers())
-    app.add_handlers(briefing.handlers())
-    app.add_handlers(sections.handlers())
-    # Topic commands after the built-in ones, read from the lexicon in force at each update.
-    app.add_handlers(topics.handlers(lambda: app.bot_data.lexicon.commands))
-    app.add_handlers(search.handlers())
-    app.add_handlers(articles.handlers())
-    app.add_handlers(deeplinks.handlers())
-    app.add_handlers(inline.handlers())
-    app.add_handlers(subscriptions.handlers())
-    app.add_handlers(digests.handlers())
-    app.add_handlers(channels.handlers())
-    app.add_handlers(language.handlers())
-    # Admin commands before the fallback, which answers them for everyone else.
-    app.add_handlers(admin.handlers(admin_ids))
-    # Last: whatever command nobody above claimed.
-    app.add_handlers(fallback.handlers())
+def register_handlers(
+    app: MojazApp, capabilities: tuple[Capability, ...], admin_ids: frozenset[int]
+) -> None:
+    """Every capability's handlers, in order: the first matching handler wins."""
+    app.add_handlers(handlers_of(capabilities, admin_ids))
     app.add_error_handler(errors.on_error)

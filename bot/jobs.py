@@ -1,51 +1,102 @@
-"""Scheduled work: digests rebuilt from the store, and the seeds folder watched for articles."""
+"""Scheduled work: each thread's digest job, kept in line with the store, and the seeds
+folder watched for articles."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
+import time
+from collections.abc import Iterable
+from datetime import time as clock_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
 from content.library import article_files, ingest_file
+from content.models import MAIN_THREAD, ThreadInfo
 from content.parser import ArticleFormatError
 from content.ports import ArticleStore
 from handlers.context import Context
-from handlers.digests import job_name, schedule_digest
+from handlers.digests import valid_zone
 
 logger = logging.getLogger(__name__)
 
 
+def job_name(chat_id: int, thread_id: int = MAIN_THREAD) -> str:
+    """The name of a thread's digest job: one per thread, never doubled."""
+    return f"digest:{chat_id}" if thread_id == MAIN_THREAD else f"digest:{chat_id}:{thread_id}"
+
+
+async def queue_digest(context: Context) -> None:
+    """The daily job: queue the digest of what arrived since the last one, if anything did."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    thread_id = int(job.data) if isinstance(job.data, int) else MAIN_THREAD
+    bot_data = context.bot_data
+    if not await bot_data.store.workers.leads():
+        return  # every worker has the job; the one that leads queues the digest
+    if await bot_data.store.outbox.enqueue_digest(job.chat_id, time.time(), thread_id):
+        bot_data.wake_outbox()
+        logger.info("Queued the digest for chat %s, thread %s", job.chat_id, thread_id)
+
+
 class DigestJobs:
-    """Every chat's digest job, kept in line with the store.
+    """Every thread's digest job, kept in line with the store.
 
     Jobs do not survive a restart, and a chat may set its digest through another worker:
     :meth:`sync` schedules what the store holds and is run again and again. A job whose
-    chat's settings have not changed is left alone, so its next run stays as it was.
+    thread's settings have not changed is left alone, so its next run stays as it was.
     """
 
     def __init__(self, job_queue: JobQueue[Context], store: ArticleStore, default_zone: str):
         self._job_queue = job_queue
         self._store = store
         self._default_zone = default_zone
-        self._scheduled: dict[int, tuple[str, str]] = {}  # chat → (time, zone) its job has
+        # (chat, thread) → (time, zone) its job has
+        self._scheduled: dict[tuple[int, int], tuple[str, str]] = {}
 
     async def sync(self) -> int:
         """Schedule new and changed digests, drop stopped ones; how many there are."""
-        chats = await self._store.chats.with_digest()
-        wanted = {chat.id: chat for chat in chats}
-        for chat_id in self._scheduled.keys() - wanted.keys():
-            for job in self._job_queue.get_jobs_by_name(job_name(chat_id)):
-                job.schedule_removal()
-            del self._scheduled[chat_id]
-        for chat in chats:
-            settings = (chat.digest_time, chat.timezone)
-            if self._scheduled.get(chat.id) != settings or not self._has_job(chat.id):
-                schedule_digest(self._job_queue, chat, self._default_zone)
-                self._scheduled[chat.id] = settings
-        return len(chats)
+        threads = await self._store.chats.with_digest()
+        self._bring_in_line(threads, self._scheduled.keys())
+        return len(threads)
+
+    async def refresh(self, chat_id: int) -> None:
+        """Bring one chat's digest jobs in line with the store (its settings just changed)."""
+        threads = await self._store.chats.with_digest(chat_id)
+        self._bring_in_line(threads, [key for key in self._scheduled if key[0] == chat_id])
+
+    def _bring_in_line(self, threads: list[ThreadInfo], known: Iterable[tuple[int, int]]) -> None:
+        wanted = {(thread.chat.id, thread.thread_id): thread for thread in threads}
+        for key in set(known) - wanted.keys():
+            self._remove(*key)
+            del self._scheduled[key]
+        for key, thread in wanted.items():
+            settings = (thread.digest_time, thread.chat.timezone)
+            if self._scheduled.get(key) != settings or not self._has_job(*key):
+                self._schedule(thread)
+                self._scheduled[key] = settings
+
+    def _schedule(self, thread: ThreadInfo) -> None:
+        """(Re)make the thread's daily job from its stored settings."""
+        chat = thread.chat
+        self._remove(chat.id, thread.thread_id)
+        hours, minutes = (int(part) for part in thread.digest_time.split(":"))
+        zone = ZoneInfo(valid_zone(chat.timezone) or self._default_zone)
+        self._job_queue.run_daily(
+            queue_digest,
+            clock_time(hours, minutes, tzinfo=zone),
+            chat_id=chat.id,
+            data=thread.thread_id,
+            name=job_name(chat.id, thread.thread_id),
+        )
+
+    def _remove(self, chat_id: int, thread_id: int) -> None:
+        for job in self._job_queue.get_jobs_by_name(job_name(chat_id, thread_id)):
+            job.schedule_removal()
 
     async def resync(self, context: Context) -> None:  # noqa: ARG002 - a job's signature
         """Job callback: :meth:`sync`; a store that does not answer is tried at the next run."""
@@ -54,10 +105,10 @@ class DigestJobs:
         except Exception as error:  # noqa: BLE001 - any store's failure; the jobs stay as they are
             logger.warning("Could not bring the digest jobs up to date: %s", error)
 
-    def _has_job(self, chat_id: int) -> bool:
-        # A chat's own /digest on this worker reschedules its job directly; one removed
-        # by hand (or never made) is made again.
-        return any(not job.removed for job in self._job_queue.get_jobs_by_name(job_name(chat_id)))
+    def _has_job(self, chat_id: int, thread_id: int) -> bool:
+        # A job removed by hand (or never made) is made again.
+        jobs = self._job_queue.get_jobs_by_name(job_name(chat_id, thread_id))
+        return any(not job.removed for job in jobs)
 
 
 class SeedsWatcher:

@@ -13,14 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.capabilities import RESERVED_COMMANDS
 from content.ports import ArticleStore
 from content.topics import Lexicon, LexiconError, load_lexicon
-from handlers.texts import ADMIN_COMMANDS, COMMANDS
 
 logger = logging.getLogger(__name__)
-
-# No topic may take one of the bot's own commands.
-RESERVED_COMMANDS = frozenset(COMMANDS) | frozenset(ADMIN_COMMANDS)
 Signature = tuple[float, int] | None
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -29,16 +28,30 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.ratelimit import FloodLimiter, bulk
-from content.models import Delivery, SentChunk
+from content.models import MAIN_THREAD, Delivery, DeliveryState, SentChunk
 from content.ports import ArticleStore, OutboxStore
-from handlers.replies import Rendered
+from handlers.views import Rendered
 
 logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Delivery], Awaitable[Rendered | None]]
+# What a chat is told when one of its threads stops taking posts: (delivery, reason) → text.
+PausedNote = Callable[[Delivery, str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryViews:
+    """How the outbox words what it sends: each delivery, and a paused thread's note."""
+
+    render: Renderer
+    paused_note: PausedNote
+
+
 # A chat that answers 400 with one of these is gone for good, as with a 403.
 _RENDER_CACHE_SIZE = 256
 _GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
+# Telegram's words for a forum topic (or private-chat thread) that takes no more posts.
+_THREAD_GONE = ("topic_closed", "topic_deleted", "topic_id_invalid", "message thread not found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +80,14 @@ class OutboxWorker:
         store: ArticleStore,
         bot: ExtBot[dict[str, Any]],
         limiter: FloodLimiter,
-        render: Renderer,
+        views: DeliveryViews,
         settings: OutboxSettings,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
+        self._views = views
         self._bot = bot
         self._limiter = limiter
-        self._render = render
         self._settings = settings
         self._clock = clock
         self._wake = asyncio.Event()
@@ -178,7 +191,9 @@ class OutboxWorker:
         try:
             rendered = await self._render_once(delivery)
             if rendered is None:
-                await outbox.finish(delivery.id, "skipped", self._clock(), "article removed")
+                await outbox.finish(
+                    delivery.id, DeliveryState.SKIPPED, self._clock(), "article removed"
+                )
                 return
             await self._send(delivery, rendered)
         except RetryAfter as error:
@@ -190,15 +205,45 @@ class OutboxWorker:
         except Forbidden as error:
             await self._chat_gone(delivery, f"403 {error}")
         except BadRequest as error:
-            if any(reason in error.message.lower() for reason in _GONE):
-                await self._chat_gone(delivery, f"400 {error}")
-            else:
-                await outbox.finish(delivery.id, "failed", self._clock(), f"400 {error}")
+            await self._refused(delivery, error)
         except (NetworkError, TelegramError) as error:
             await self._retry_or_fail(delivery, f"{type(error).__name__}: {error}")
         except Exception:
             logger.exception("Delivery %s failed unexpectedly", delivery.id)
             await self._retry_or_fail(delivery, "internal error (see the log)")
+
+    async def _refused(self, delivery: Delivery, error: BadRequest) -> None:
+        """400: the chat is gone, or its thread is, or this message will never go."""
+        reason = error.message.lower()
+        if any(words in reason for words in _GONE):
+            await self._chat_gone(delivery, f"400 {error}")
+        elif delivery.thread_id != MAIN_THREAD and any(words in reason for words in _THREAD_GONE):
+            await self._thread_gone(delivery, f"400 {error}")
+        else:
+            await self._store.outbox.finish(
+                delivery.id, DeliveryState.FAILED, self._clock(), f"400 {error}"
+            )
+
+    async def _thread_gone(self, delivery: Delivery, reason: str) -> None:
+        """A closed or deleted topic: pause its thread alone, and tell the chat once, in its
+        main thread, so the administrators know why it went quiet. The others go on."""
+        chats = self._store.chats
+        logger.info(
+            "Thread %s of chat %s is paused: %s", delivery.thread_id, delivery.chat_id, reason
+        )
+        if await chats.pause(delivery.chat_id, delivery.thread_id, reason):
+            await self._tell_paused(delivery, reason)  # once: paused already, it was told
+        await self._store.outbox.finish(delivery.id, DeliveryState.FAILED, self._clock(), reason)
+
+    async def _tell_paused(self, delivery: Delivery, reason: str) -> None:
+        try:
+            await self._bot.send_message(
+                delivery.chat_id,
+                self._views.paused_note(delivery, reason),
+                rate_limit_args=bulk(delivery.chat_type, paid=False),
+            )
+        except TelegramError as error:
+            logger.info("Could not tell chat %s its thread paused: %s", delivery.chat_id, error)
 
     async def _render_once(self, delivery: Delivery) -> Rendered | None:
         """The delivery's messages, rendered once for every delivery that says the same."""
@@ -206,13 +251,14 @@ class OutboxWorker:
             delivery.kind,
             delivery.article_ids,
             delivery.topics,
+            delivery.words,
             delivery.chat_type,
             delivery.language,
         )
         if key not in self._rendered:
             if len(self._rendered) >= _RENDER_CACHE_SIZE:
                 self._rendered.clear()
-            self._rendered[key] = await self._render(delivery)
+            self._rendered[key] = await self._views.render(delivery)
         return self._rendered[key]
 
     async def _send(self, delivery: Delivery, rendered: Rendered) -> None:
@@ -224,7 +270,7 @@ class OutboxWorker:
             message = await self._bot.send_message(
                 delivery.chat_id,
                 chunks[index],
-                parse_mode=ParseMode.HTML,
+                message_thread_id=delivery.thread_id or None,
                 reply_markup=rendered.keyboard if last else None,
                 read_timeout=timeout,
                 write_timeout=timeout,
@@ -242,7 +288,7 @@ class OutboxWorker:
 
     async def _chat_gone(self, delivery: Delivery, reason: str) -> None:
         logger.info("Chat %s no longer takes messages: %s", delivery.chat_id, reason)
-        await self._store.outbox.finish(delivery.id, "failed", self._clock(), reason)
+        await self._store.outbox.finish(delivery.id, DeliveryState.FAILED, self._clock(), reason)
         await self._store.chats.deactivate(delivery.chat_id, reason)
 
     async def _retry_or_fail(self, delivery: Delivery, error: str) -> None:
@@ -251,7 +297,9 @@ class OutboxWorker:
             logger.warning(
                 "Delivery %s failed after %d attempts: %s", delivery.id, attempts, error
             )
-            await self._store.outbox.finish(delivery.id, "failed", self._clock(), error)
+            await self._store.outbox.finish(
+                delivery.id, DeliveryState.FAILED, self._clock(), error
+            )
             return
         delay = min(self._settings.backoff_cap, self._settings.backoff_base * 2 ** (attempts - 1))
         jittered = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     outbox_timeout_seconds: float = Field(default=10.0, gt=0)
     # A worker that has sent nothing of its claim for this long is taken for dead.
     outbox_lease_seconds: float = Field(default=60.0, ge=5)
+    # Word alerts (/subscribe "word") one chat may have: each is matched against every article.
+    max_alerts: int = Field(default=20, ge=0, le=1000)
     paid_broadcast: bool = False
     rate_paid_per_second: float = Field(default=1000.0, gt=0)
     webhook_url: str | None = None  # https://…/path: Telegram posts updates there

@@ -10,14 +10,14 @@ import secrets
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from content.library import ARTICLE_SUFFIX, add_article
 from content.parser import ArticleFormatError
 from handlers import render
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
-from handlers.context import NEW_MESSAGES, Context
-from handlers.language import texts_of
+from handlers.context import Context
+from handlers.registry import Audience, Capability, Command, Handlers
 from handlers.replies import current_article, reply, show_in_place
 from handlers.texts import Texts
 
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 async def stats(update: Update, context: Context) -> None:
     """Chats by type, active subscriptions, deliveries by state and the last errors."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     if not await _in_private(update, tr):
         return
     numbers = await context.bot_data.store.outbox.stats()
@@ -50,7 +50,7 @@ async def stats(update: Update, context: Context) -> None:
 
 async def broadcast(update: Update, context: Context) -> None:
     """Preview the latest briefing as it would be sent, with a button to send it to all."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     if not await _in_private(update, tr):
         return
     article = await current_article(update, context)
@@ -87,7 +87,7 @@ async def _in_private(update: Update, tr: Texts) -> bool:
 
 async def broadcast_button(update: Update, context: Context) -> None:
     """Queue the previewed briefing for every subscribed chat, or cancel."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     press = decoded_press(update)
     if press is None:
         return
@@ -113,7 +113,10 @@ async def broadcast_button(update: Update, context: Context) -> None:
 
 async def article_file(update: Update, context: Context) -> None:
     """Ingest an article file an administrator sent; say what happened, or why not."""
-    tr = await texts_of(update, context)
+    tr = context.texts
+    user = update.effective_user
+    if user is None or user.id not in context.bot_data.admin_ids:
+        return  # anyone else's file is not an article for the bot
     message = update.effective_message
     document = message.document if message else None
     if document is None:
@@ -131,7 +134,7 @@ async def article_file(update: Update, context: Context) -> None:
 
 async def _store_upload(update: Update, context: Context, name: str, data: bytes) -> None:
     """Store an uploaded article and say what happened, or why not."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     bot_data = context.bot_data
     limit = bot_data.max_article_bytes
     try:
@@ -147,16 +150,21 @@ async def _store_upload(update: Update, context: Context, name: str, data: bytes
     await reply(update, [tr.say("INGESTED", slug=result.slug, outcome=result.outcome)])
 
 
-def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers, answering only the administrators."""
-    admins = filters.User(user_id=admin_ids)
+def _others() -> Handlers:
     return [
-        CommandHandler("stats", stats, filters=NEW_MESSAGES & admins),
-        CommandHandler("broadcast", broadcast, filters=NEW_MESSAGES & admins),
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.BROADCAST)),
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.CANCEL)),
         MessageHandler(
-            filters.ChatType.PRIVATE & admins & filters.Document.FileExtension("txt"),
-            article_file,
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("txt"), article_file
         ),
     ]
+
+
+CAPABILITY = Capability(
+    "admin",
+    commands=(
+        Command("stats", stats, Audience.BOT_ADMINS),
+        Command("broadcast", broadcast, Audience.BOT_ADMINS),
+    ),
+    handlers=_others,
+)

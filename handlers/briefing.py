@@ -1,32 +1,44 @@
-"""/start, /help and /summary: what the bot is, what it can do, and the closing summary."""
+"""/start, /help and /summary: what the bot is, what it can do, and the closing summary.
+
+/start is also where deep links land: /start PAYLOAD opens the section, topic or summary a
+shared link names, and makes its article the chat's.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
 from content.models import ArticleInfo
 from handlers import render
 from handlers.bidi import isolate
 from handlers.callbacks import Action, pattern
-from handlers.channels import add_to_channel_link
-from handlers.context import NEW_MESSAGES, Context
-from handlers.deeplinks import open_link
-from handlers.inline import share_button
-from handlers.language import texts_of
+from handlers.context import Context
+from handlers.links import Target, parse_payload
 from handlers.permissions import remember_chat
+from handlers.registry import Audience, Capability, Command, Handlers
 from handlers.replies import (
-    Rendered,
     answer_button,
     answer_command,
     chat_article,
     current_article,
     reply,
-    start_card,
+    topic_facts,
 )
-from handlers.texts import COMMANDS, Texts
+from handlers.texts import Texts
+from handlers.views import (
+    Rendered,
+    add_to_channel_link,
+    section_reply,
+    start_card,
+    summary_reply,
+    topic_reply,
+)
 
 HELP_TOPICS_SHOWN = 20
+# The commands /help lists in a private chat, and in a group (settings are its admins').
+_HELP_PRIVATE = (Audience.EVERYONE, Audience.CHAT_ADMINS, Audience.PRIVATE)
+_HELP_GROUP = (Audience.EVERYONE, Audience.CHAT_ADMINS)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -35,27 +47,63 @@ async def start(update: Update, context: Context) -> None:
     /start is also how a chat that blocked the bot comes back: it is active again, and its
     subscriptions resume.
     """
-    if update.effective_chat is not None:
-        await remember_chat(update.effective_chat, context, update.effective_user)
+    await remember_chat(update, context)
     payload = (context.args or [""])[0]
     if payload and await open_link(update, context, payload):
         return
     article = await current_article(update, context)
     if article is None:
         return
-    tr = await texts_of(update, context)
+    tr = context.texts
     card = start_card(article, tr)
     if payload:  # a link we cannot follow (an old article, a typo): say so, then start
         card = Rendered([f"<i>{tr.say('UNKNOWN_LINK')}</i>\n\n{card.chunks[0]}"], card.keyboard)
     await reply(update, card.chunks, card.keyboard)
 
 
+async def open_link(update: Update, context: Context, payload: str) -> bool:
+    """Show what ``payload`` names and make its article the chat's; False if it names nothing."""
+    target = parse_payload(payload)
+    store = context.bot_data.store
+    article = await store.article(target.article_id) if target else None
+    chat = update.effective_chat
+    if target is None or article is None or chat is None:
+        return False
+    rendered = await _linked(target, article, context)
+    if rendered is None:
+        return False
+    await store.chats.set_article(chat.id, article.id)
+    await reply(update, rendered.chunks, rendered.keyboard)
+    return True
+
+
+async def _linked(target: Target, article: ArticleInfo, context: Context) -> Rendered | None:
+    store, tr = context.bot_data.store, context.texts
+    if target.section is not None:
+        view = await store.section(article, target.section)
+        return section_reply(view, tr) if view else None
+    if target.topic is not None:
+        topic = context.bot_data.lexicon.get(target.topic)
+        if topic is None:
+            return None
+        return topic_reply(article, topic, await topic_facts(context, article, topic), tr)
+    if target.summary:
+        return Rendered(render.summary(await store.summary(article), tr))
+    return start_card(article, tr)
+
+
 async def help_command(update: Update, context: Context) -> None:
-    """List every command with a one-line description, and the topic commands."""
-    tr = await texts_of(update, context)
+    """List the commands this chat may use, each with a line, and the article's topics."""
+    tr = context.texts
+    chat = update.effective_chat
+    audiences = _HELP_PRIVATE if chat is None or chat.type == chat.PRIVATE else _HELP_GROUP
     lines = [tr.say("HELP_TITLE")]
     # Isolated, the command name leaves an Arabic line right to left from its first letter.
-    lines += [isolate(f"/{name} — {tr.command(name)}", tr.rtl) for name in COMMANDS]
+    lines += [
+        isolate(f"/{command.name} — {tr.say(command.description_key)}", tr.rtl)
+        for command in context.bot_data.commands
+        if command.audience in audiences
+    ]
     article = await chat_article(update, context)
     present = await context.bot_data.store.topics_of(article) if article else []
     # The article's own topics, main subjects first: the lexicon has hundreds.
@@ -81,15 +129,15 @@ async def summary_button(update: Update, context: Context) -> None:
 
 
 async def _summary(article: ArticleInfo, context: Context, tr: Texts) -> Rendered:
-    share = InlineKeyboardMarkup([[share_button(tr, article)]])
-    return Rendered(render.summary(await context.bot_data.store.summary(article), tr), share)
+    return summary_reply(await context.bot_data.store.summary(article), tr)
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers, in the order they are tried."""
-    return [
-        CommandHandler("start", start, filters=NEW_MESSAGES),
-        CommandHandler("help", help_command, filters=NEW_MESSAGES),
-        CommandHandler("summary", summary, filters=NEW_MESSAGES),
-        CallbackQueryHandler(summary_button, pattern=pattern(Action.SUMMARY)),
-    ]
+def _buttons() -> Handlers:
+    return [CallbackQueryHandler(summary_button, pattern=pattern(Action.SUMMARY))]
+
+
+CAPABILITY = Capability(
+    "briefing", commands=(Command("start", start), Command("summary", summary)), handlers=_buttons
+)
+# /help comes last in the menus and in its own list, after every other command.
+HELP = Capability("help", commands=(Command("help", help_command),))

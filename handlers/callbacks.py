@@ -23,7 +23,8 @@ class Action(StrEnum):
     SECTION = "sec"
     TOPICS = "tops"
     TOPIC = "top"
-    UNSUBSCRIBE = "unsub"
+    UNSUBSCRIBE = "unsub"  # the number is the thread, the argument the topic
+    REMOVE_ALERT = "unalert"  # the number is the alert
     CHANNEL_POST = "chpost"
     CHANNEL_DIGEST = "chdig"
     BROADCAST = "bcast"
@@ -43,7 +44,8 @@ _LARGEST_ID = 2**63 - 1
 class Callback:
     """A decoded button press: the action, the id it is about, and its argument.
 
-    The id is an article's for reading buttons and a chat's for settings buttons.
+    The id is an article's for reading buttons, a chat's for a channel's settings, a
+    thread's or an alert's for a subscription's.
     """
 
     action: Action

@@ -4,76 +4,35 @@ from __future__ import annotations
 
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
 from content.models import ChatInfo
 from content.ports import EVERYTHING
 from handlers import render
-from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
-from handlers.context import NEW_MESSAGES, Context
-from handlers.digests import reschedule
-from handlers.language import texts_of
+from handlers.callbacks import Action, answer_press, decoded_press, pattern
+from handlers.context import Context
 from handlers.permissions import is_admin
+from handlers.registry import Audience, Capability, Command, Handlers
 from handlers.replies import reply, show_in_place
 from handlers.texts import Texts
+from handlers.views import Rendered, add_to_channel_link, channel_settings
 
 # The digest button steps through these times ('' is off).
 DIGEST_CHOICES = ("", "08:00", "13:00", "20:00")
 
 
-def escape_title(channel: ChatInfo) -> str:
-    """The channel's title, safe for HTML."""
-    return render.escape(channel.title or str(channel.id))
-
-
-def add_to_channel_link(bot_username: str) -> str:
-    """A link that opens Telegram's "add to channel" screen with the right to post asked for."""
-    return f"https://t.me/{bot_username}?startchannel&admin=post_messages"
-
-
-async def settings_view(
-    channel: ChatInfo, context: Context, tr: Texts
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The channel's settings as text and as buttons that change them."""
-    posting = EVERYTHING in await context.bot_data.store.chats.subscriptions(channel.id)
-    post_state = tr.say("ON") if posting else tr.say("OFF")
-    digest_state = channel.digest_time or tr.say("OFF")
-    text = tr.say(
-        "CHANNEL_SETTINGS", title=escape_title(channel), post=post_state, digest=digest_state
-    )
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    tr.say("BUTTON_CHANNEL_POST", state=post_state),
-                    callback_data=encode(Action.CHANNEL_POST, channel.id),
-                ),
-                InlineKeyboardButton(
-                    tr.say("BUTTON_CHANNEL_DIGEST", state=digest_state),
-                    callback_data=encode(Action.CHANNEL_DIGEST, channel.id),
-                ),
-            ]
-        ]
-    )
-    return text, keyboard
-
-
-async def welcome(channel: ChatInfo, context: Context, tr: Texts) -> list[str]:
-    """What the user who added the bot to a channel is told: settings and a preview."""
-    settings, _ = await settings_view(channel, context, tr)
-    chunks = [f"{tr.say('CHANNEL_ADDED', title=escape_title(channel))}\n{settings}"]
-    store = context.bot_data.store
-    article = await store.current_article()
-    if article is not None:
-        chunks.append(tr.say("CHANNEL_PREVIEW"))
-        chunks.extend(render.new_article(await store.summary(article), [], tr))
-    return chunks
+async def settings_view(channel: ChatInfo, context: Context, tr: Texts) -> Rendered:
+    """The channel's settings as the store holds them, as text and buttons."""
+    chats = context.bot_data.store.chats
+    posting = EVERYTHING in await chats.subscriptions(channel.id)
+    thread = await chats.thread(channel.id)
+    return channel_settings(channel, posting, thread.digest_time if thread else "", tr)
 
 
 async def channels_command(update: Update, context: Context) -> None:
     """List the channels the user administers, each with its settings as buttons."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     user = update.effective_user
     if user is None:
         return
@@ -88,13 +47,13 @@ async def channels_command(update: Update, context: Context) -> None:
         return
     await reply(update, [tr.say("CHANNELS_TITLE")])
     for channel in mine:
-        text, keyboard = await settings_view(channel, context, tr)
-        await reply(update, [text], keyboard)
+        rendered = await settings_view(channel, context, tr)
+        await reply(update, rendered.chunks, rendered.keyboard)
 
 
 async def setting_button(update: Update, context: Context) -> None:
     """Toggle posting, or step the digest time, of a channel the presser administers."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     press = decoded_press(update)
     if press is None:
         return
@@ -107,14 +66,13 @@ async def setting_button(update: Update, context: Context) -> None:
     if callback.action == Action.CHANNEL_POST:
         await _toggle_posting(channel, context)
     else:
-        following = DIGEST_CHOICES[(_digest_index(channel) + 1) % len(DIGEST_CHOICES)]
+        thread = await chats.thread(channel.id)
+        following = _next_digest_time(thread.digest_time if thread else "")
         await chats.set_digest(channel.id, following, time.time())
-    updated = await reschedule(context, channel.id)
-    if updated is None:
-        return
+        await context.bot_data.digest_changed(channel.id)
     await answer_press(query, context)
-    text, keyboard = await settings_view(updated, context, tr)
-    await show_in_place(query, context, [text], keyboard)
+    rendered = await settings_view(channel, context, tr)
+    await show_in_place(query, context, rendered.chunks, rendered.keyboard)
 
 
 async def _toggle_posting(channel: ChatInfo, context: Context) -> None:
@@ -123,18 +81,20 @@ async def _toggle_posting(channel: ChatInfo, context: Context) -> None:
         await chats.subscribe(channel.id, EVERYTHING, time.time())
 
 
-def _digest_index(channel: ChatInfo) -> int:
-    return (
-        DIGEST_CHOICES.index(channel.digest_time) if channel.digest_time in DIGEST_CHOICES else 0
-    )
+def _next_digest_time(current: str) -> str:
+    index = DIGEST_CHOICES.index(current) if current in DIGEST_CHOICES else 0
+    return DIGEST_CHOICES[(index + 1) % len(DIGEST_CHOICES)]
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
+def _buttons() -> Handlers:
     return [
-        CommandHandler(
-            "channels", channels_command, filters=NEW_MESSAGES & filters.ChatType.PRIVATE
-        ),
         CallbackQueryHandler(setting_button, pattern=pattern(Action.CHANNEL_POST)),
         CallbackQueryHandler(setting_button, pattern=pattern(Action.CHANNEL_DIGEST)),
     ]
+
+
+CAPABILITY = Capability(
+    "channels",
+    commands=(Command("channels", channels_command, Audience.PRIVATE),),
+    handlers=_buttons,
+)

@@ -1,36 +1,35 @@
-"""What every settings command starts with: who asks, in which chat, in which language."""
+"""What every settings command starts with: the chat it changes, remembered, and its
+argument. Who may use it is the registry's to check (Audience.CHAT_ADMINS)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Chat, Update
+from telegram import Update
 
+from content.models import ChatInfo
 from handlers.context import Context
-from handlers.language import texts_of
-from handlers.permissions import may_change_settings, remember_chat
-from handlers.replies import reply
+from handlers.permissions import remember_chat
 from handlers.texts import Texts
 
 
 @dataclass(frozen=True, slots=True)
 class SettingsRequest:
-    """A settings command that may go ahead: its chat, its language and its argument."""
+    """A settings command: its chat and thread, its language and its argument."""
 
-    chat: Chat
+    chat: ChatInfo
+    thread_id: int
     tr: Texts
     argument: str
 
 
 async def settings_request(update: Update, context: Context) -> SettingsRequest | None:
-    """The request behind a settings command, with its chat remembered; in a group, someone
-    who is not an administrator is told so, and None is returned."""
-    tr = await texts_of(update, context)
-    chat = update.effective_chat
+    """The request behind a settings command, with its chat remembered (None: no chat)."""
+    chat = await remember_chat(update, context)
     if chat is None:
         return None
-    if not await may_change_settings(update, context):
-        await reply(update, [tr.say("GROUP_ADMINS_ONLY")])
-        return None
-    await remember_chat(chat, context, update.effective_user)
-    return SettingsRequest(chat, tr, " ".join(context.args or []).strip())
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    # The argument as typed, spaces and quotes kept: an alert's phrase may need them.
+    argument = text.split(maxsplit=1)[1].strip() if len(text.split(maxsplit=1)) > 1 else ""
+    return SettingsRequest(chat, context.thread_id, context.texts, argument)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from content.models import Delivery, Summary
+from content.models import Delivery, DeliveryKind, Summary
 from content.ports import ArticleStore
 from content.topics import Lexicon
 from handlers import render
-from handlers.replies import Rendered, main_menu
 from handlers.texts import Texts, texts_for
+from handlers.views import Rendered, main_menu
+
+# A supergroup's chat id is its t.me/c/ id behind this.
+_SUPERGROUP_PREFIX = "-100"
 
 
 async def render_delivery(
@@ -22,7 +25,7 @@ async def render_delivery(
     if not summaries:
         return None
     tr = texts_for(delivery.language or None)
-    if delivery.kind == "digest":
+    if delivery.kind is DeliveryKind.DIGEST:
         return Rendered(render.digest(summaries, tr))
     return _article(summaries[0], delivery, lexicon, tr)
 
@@ -32,4 +35,15 @@ def _article(summary: Summary, delivery: Delivery, lexicon: Lexicon, tr: Texts) 
     # Buttons answer in the chat they are pressed in; in a channel that would be every
     # subscriber's post, so channel posts carry none.
     keyboard = None if delivery.chat_type == "channel" else main_menu(summary.article.id, tr)
-    return Rendered(render.new_article(summary, labels, tr), keyboard)
+    return Rendered(render.new_article(summary, labels, tr, delivery.words), keyboard)
+
+
+def thread_paused_note(delivery: Delivery, reason: str) -> str:
+    """What a chat's administrators are told when one of its topics stopped taking posts."""
+    tr = texts_for(delivery.language or None)
+    name = f"#{delivery.thread_id}"
+    chat = str(delivery.chat_id)
+    if chat.startswith(_SUPERGROUP_PREFIX):  # a link that opens the topic, for its members
+        link = f"https://t.me/c/{chat.removeprefix(_SUPERGROUP_PREFIX)}/{delivery.thread_id}"
+        name = f'<a href="{link}">{name}</a>'
+    return tr.say("THREAD_PAUSED", thread=name, reason=render.escape(reason))

@@ -1,25 +1,23 @@
-"""Daily digests: /digest HH:MM, /timezone Area/City, and the jobs that queue them."""
+"""Daily digests: /digest HH:MM for the thread it is sent in, and /timezone Area/City.
+
+The jobs that queue digests are the composition root's (bot.jobs): a change here asks it,
+through ``digest_changed``, to schedule the thread's job again.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
 import time
-from datetime import time as clock_time
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, JobQueue
 
-from content.models import ChatInfo
 from handlers import render
 from handlers.chat_settings import settings_request
-from handlers.context import NEW_MESSAGES, Context
+from handlers.context import Context
+from handlers.registry import Audience, Capability, Command
 from handlers.replies import reply
-
-logger = logging.getLogger(__name__)
 
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -49,48 +47,6 @@ def _zones_by_folded_name() -> dict[str, str]:
     return {zone.casefold(): zone for zone in available_timezones()}
 
 
-def job_name(chat_id: int) -> str:
-    """The name of a chat's digest job: one per chat, never doubled."""
-    return f"digest:{chat_id}"
-
-
-def schedule_digest(job_queue: JobQueue[Any], chat: ChatInfo, default_zone: str) -> None:
-    """(Re)schedule the chat's daily digest job from its stored settings."""
-    for job in job_queue.get_jobs_by_name(job_name(chat.id)):
-        job.schedule_removal()
-    if not chat.digest_time or not chat.active:
-        return
-    hours, minutes = (int(part) for part in chat.digest_time.split(":"))
-    zone = ZoneInfo(valid_zone(chat.timezone) or default_zone)
-    job_queue.run_daily(
-        queue_digest,
-        clock_time(hours, minutes, tzinfo=zone),
-        chat_id=chat.id,
-        name=job_name(chat.id),
-    )
-
-
-async def reschedule(context: Context, chat_id: int) -> ChatInfo | None:
-    """Bring the chat's digest job in line with its stored settings; the chat as stored."""
-    chat = await context.bot_data.store.chats.get(chat_id)
-    if chat is not None and context.job_queue is not None:
-        schedule_digest(context.job_queue, chat, context.bot_data.default_timezone)
-    return chat
-
-
-async def queue_digest(context: Context) -> None:
-    """The daily job: queue the digest of what arrived since the last one, if anything did."""
-    job = context.job
-    if job is None or job.chat_id is None:
-        return
-    bot_data = context.bot_data
-    if not await bot_data.store.workers.leads():
-        return  # every worker has the job; the one that leads queues the digest
-    if await bot_data.store.outbox.enqueue_digest(job.chat_id, time.time()):
-        bot_data.wake_outbox()
-        logger.info("Queued the digest for chat %s", job.chat_id)
-
-
 async def digest(update: Update, context: Context) -> None:
     """Set (/digest 08:30) or stop (/digest off) the chat's daily digest."""
     request = await settings_request(update, context)
@@ -101,12 +57,15 @@ async def digest(update: Update, context: Context) -> None:
     if wanted is None:
         await reply(update, [tr.say("DIGEST_USAGE")])
         return
-    await context.bot_data.store.chats.set_digest(request.chat.id, wanted, time.time())
-    info = await reschedule(context, request.chat.id)
+    chat_id, thread_id = request.chat.id, request.thread_id
+    await context.bot_data.store.chats.set_digest(
+        chat_id, wanted, time.time(), thread_id=thread_id
+    )
+    await context.bot_data.digest_changed(chat_id)
     if not wanted:
         await reply(update, [tr.say("DIGEST_OFF")])
         return
-    zone = (info.timezone if info else "") or context.bot_data.default_timezone
+    zone = request.chat.timezone or context.bot_data.default_timezone
     await reply(update, [tr.say("DIGEST_SET", time=wanted, zone=render.escape(zone))])
 
 
@@ -124,13 +83,14 @@ async def timezone(update: Update, context: Context) -> None:
         await reply(update, [tr.say("TIMEZONE_UNKNOWN", zone=render.escape(name[:64]))])
         return
     await context.bot_data.store.chats.set_timezone(request.chat.id, zone)
-    await reschedule(context, request.chat.id)
+    await context.bot_data.digest_changed(request.chat.id)  # every thread's digest moves
     await reply(update, [tr.say("TIMEZONE_SET", zone=render.escape(zone))])
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
-    return [
-        CommandHandler("digest", digest, filters=NEW_MESSAGES),
-        CommandHandler("timezone", timezone, filters=NEW_MESSAGES),
-    ]
+CAPABILITY = Capability(
+    "digests",
+    commands=(
+        Command("digest", digest, Audience.CHAT_ADMINS),
+        Command("timezone", timezone, Audience.CHAT_ADMINS),
+    ),
+)

@@ -8,8 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from handlers.callbacks import answer_press
-from handlers.context import Context
-from handlers.language import texts_of
+from handlers.context import Context, resolve, thread_of
 from handlers.replies import ReplyCutShortError
 from handlers.texts import Texts, language_of_user, texts_for
 
@@ -54,12 +53,16 @@ async def _say_cut_short(update: Update, context: Context, error: ReplyCutShortE
     chat = update.effective_chat
     if chat is None:
         return
+    # The error handler has a context of its own: work the language out again for it.
     try:
-        tr = await texts_of(update, context)
+        await resolve(update, context)
+        tr = context.texts
     except Exception:  # noqa: BLE001 - the store may be what failed; the user's app will do
         tr = _texts_of_user(update)
     note = tr.say("REPLY_CUT_SHORT", sent=error.sent, total=error.total)
-    await context.bot.send_message(chat.id, note)
+    await context.bot.send_message(
+        chat.id, note, message_thread_id=thread_of(update.effective_message) or None
+    )
 
 
 def _texts_of_user(update: Update) -> Texts:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from handlers.context import Context
-from handlers.language import texts_of
+from handlers.registry import Capability, Handlers
 from handlers.replies import answer_stale, reply
 
 
@@ -25,20 +25,22 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     if not target and message.chat.type != ChatType.PRIVATE:
         return
-    tr = await texts_of(update, context)
-    await reply(update, [tr.say("UNKNOWN_COMMAND")])
+    await reply(update, [context.texts.say("UNKNOWN_COMMAND")])
 
 
 async def unknown_button(update: Update, context: Context) -> None:
     """A button no handler knows (an old message, another version's data): say so briefly."""
     query = update.callback_query
     if query is not None:
-        await answer_stale(query, context, await texts_of(update, context))
+        await answer_stale(query, context, context.texts)
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers: register them after every other handler."""
+def _last() -> Handlers:
     return [
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command),
         CallbackQueryHandler(unknown_button),
     ]
+
+
+# Registered after every other capability: it takes what nobody else claimed.
+CAPABILITY = Capability("fallback", handlers=_last)

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import re
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineQueryResultArticle,
-    InputTextMessageContent,
-    LinkPreviewOptions,
-    Update,
-)
-from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, InlineQueryHandler
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import InlineQueryHandler
 
 from content.models import ArticleInfo
 from handlers import render
 from handlers.callbacks import small_number
 from handlers.context import Context
-from handlers.texts import Texts, language_of_user, texts_for
+from handlers.registry import Capability, Handlers
+from handlers.texts import Texts
 
 PAGE = 50  # Telegram's most results per answer
 CACHE_SECONDS = 60  # the same query answers the same briefings for a minute
@@ -34,24 +28,20 @@ _SECTION = re.compile(r"s(\d{1,4})")
 _DESCRIPTION_MAX = 120
 
 
-def share_button(tr: Texts, article: ArticleInfo, what: str = "") -> InlineKeyboardButton:
-    """A button that opens inline mode in a chat of the user's choice, on this briefing."""
-    query = f"a{article.id} {what}".strip()
-    return InlineKeyboardButton(tr.say("BUTTON_SHARE"), switch_inline_query=query)
-
-
 async def inline_query(update: Update, context: Context) -> None:
     """Answer an inline query with up to PAGE briefings, from ``offset`` on."""
     query = update.inline_query
     if query is None:
         return
-    tr = texts_for(language_of_user(query.from_user.language_code))
+    tr = context.texts  # the user's app language: an inline query comes from no chat
     results = await _results(query.query[:QUERY_MAX_CHARS].strip(), context, tr)
     start = small_number(query.offset, _OFFSET_DIGITS) or 0
     page = results[start : start + PAGE]
     more = start + PAGE < len(results)
+    # No next_offset means no more results. Not "": with Defaults set, python-telegram-bot
+    # 22.8 reads an empty string as an empty list of poll options and sends [].
     await query.answer(
-        page, cache_time=CACHE_SECONDS, next_offset=str(start + PAGE) if more else ""
+        page, cache_time=CACHE_SECONDS, next_offset=str(start + PAGE) if more else None
     )
 
 
@@ -132,14 +122,13 @@ def _result(
         id=result_id,
         title=title,
         description=description[:_DESCRIPTION_MAX],
-        input_message_content=InputTextMessageContent(
-            message,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ),
+        # Parse mode and link previews are the Application's Defaults, as for every send.
+        input_message_content=InputTextMessageContent(message),
     )
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
+def _queries() -> Handlers:
     return [InlineQueryHandler(inline_query)]
+
+
+CAPABILITY = Capability("inline", handlers=_queries)

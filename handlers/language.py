@@ -1,33 +1,24 @@
-"""Which language the bot speaks in a chat, and /lang to choose it."""
+"""/lang: which language the bot speaks in a chat."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern, unchanged
-from handlers.context import NEW_MESSAGES, Context
+from handlers.context import Context
 from handlers.permissions import may_change_settings, remember_chat
-from handlers.texts import LANGUAGES, Texts, language_of_user, texts_for
+from handlers.registry import Audience, Capability, Command, Handlers
+from handlers.texts import LANGUAGES, texts_for
 
 # Each language's name in itself, for its button.
 _NAMES = {"ar": "العربية", "en": "English"}
 
 
-async def texts_of(update: Update, context: Context) -> Texts:
-    """The chat's chosen language; until it chooses, its user's Telegram language."""
-    chat = update.effective_chat
-    stored = await context.bot_data.store.chats.get(chat.id) if chat else None
-    if stored is not None and stored.language:
-        return texts_for(stored.language)
-    user = update.effective_user
-    return texts_for(language_of_user(user.language_code if user else None))
-
-
 async def lang(update: Update, context: Context) -> None:
     """Offer the languages as buttons."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     buttons = [
         InlineKeyboardButton(_NAMES[code], callback_data=encode(Action.LANGUAGE, 0, code))
         for code in LANGUAGES
@@ -50,12 +41,11 @@ async def language_button(update: Update, context: Context) -> None:
         await answer_press(query, context)  # a forged language: answered, and nothing changes
         return
     if not await may_change_settings(update, context):
-        tr = await texts_of(update, context)
-        await answer_press(query, context, tr.say("GROUP_ADMINS_ONLY"), alert=True)
+        await answer_press(query, context, context.texts.say("GROUP_ADMINS_ONLY"), alert=True)
         return
-    await remember_chat(chat, context, update.effective_user)
+    await remember_chat(update, context)
     await context.bot_data.store.chats.set_language(chat.id, callback.arg)
-    tr = texts_for(callback.arg)
+    context.texts = tr = texts_for(callback.arg)
     await answer_press(query, context)
     try:
         await query.edit_message_text(tr.say("LANG_SET"))
@@ -64,9 +54,11 @@ async def language_button(update: Update, context: Context) -> None:
             raise
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
-    return [
-        CommandHandler("lang", lang, filters=NEW_MESSAGES),
-        CallbackQueryHandler(language_button, pattern=pattern(Action.LANGUAGE)),
-    ]
+def _buttons() -> Handlers:
+    return [CallbackQueryHandler(language_button, pattern=pattern(Action.LANGUAGE))]
+
+
+# Who may press a language button is checked on the press: the prompt itself is harmless.
+CAPABILITY = Capability(
+    "language", commands=(Command("lang", lang, Audience.CHAT_ADMINS),), handlers=_buttons
+)

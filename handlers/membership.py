@@ -8,13 +8,16 @@ import time
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden
-from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
+from content.models import ChatInfo
 from content.ports import EVERYTHING
-from handlers import channels
+from handlers import render
 from handlers.context import Context
 from handlers.permissions import ADMIN_STATUSES, remember_chat
+from handlers.registry import Capability, Handlers
 from handlers.texts import Texts, language_of_user, texts_for
+from handlers.views import channel_settings, channel_title
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ async def membership_changed(update: Update, context: Context) -> None:
         return
     chats = context.bot_data.store.chats
     if change.new_chat_member.status in _PRESENT_STATUSES:
-        await remember_chat(change.chat, context, change.from_user)
+        await remember_chat(update, context)
         logger.info("Now in %s %s", change.chat.type, change.chat.id)
     else:
         await chats.deactivate(change.chat.id, f"bot is {change.new_chat_member.status}")
@@ -50,7 +53,7 @@ async def _channel_changed(change: ChatMemberUpdated, context: Context) -> None:
         if known is None or not known.active:
             await chats.subscribe(channel.id, EVERYTHING, time.time())
             tr = await _texts_of_user(context, change.from_user.id, change.from_user.language_code)
-            await _tell(context, change.from_user.id, await channels.welcome(channel, context, tr))
+            await _tell(context, change.from_user.id, await _welcome(channel, context, tr))
         return
     if known is None or not known.active:
         return
@@ -60,8 +63,21 @@ async def _channel_changed(change: ChatMemberUpdated, context: Context) -> None:
     reason = tr.say("CHANNEL_REASON_REMOVED") if removed else tr.say("CHANNEL_REASON_NO_RIGHTS")
     await chats.deactivate(change.chat.id, reason)
     if owner is not None:
-        title = channels.escape_title(known)
+        title = channel_title(known)
         await _tell(context, owner, [tr.say("CHANNEL_PAUSED", title=title, reason=reason)])
+
+
+async def _welcome(channel: ChatInfo, context: Context, tr: Texts) -> list[str]:
+    """What the user who added the bot to a channel is told: settings and a preview."""
+    store = context.bot_data.store
+    thread = await store.chats.thread(channel.id)
+    settings = channel_settings(channel, True, thread.digest_time if thread else "", tr)
+    chunks = [f"{tr.say('CHANNEL_ADDED', title=channel_title(channel))}\n{settings.chunks[0]}"]
+    article = await store.current_article()
+    if article is not None:
+        chunks.append(tr.say("CHANNEL_PREVIEW"))
+        chunks.extend(render.new_article(await store.summary(article), [], tr))
+    return chunks
 
 
 async def _texts_of_user(context: Context, user_id: int, language_code: str | None) -> Texts:
@@ -84,7 +100,7 @@ async def _tell(context: Context, user_id: int, chunks: list[str]) -> None:
     """Message a user privately; they may never have started the bot, which is fine."""
     try:
         for chunk in chunks:
-            await context.bot.send_message(user_id, chunk, parse_mode="HTML")
+            await context.bot.send_message(user_id, chunk)
     except Forbidden:
         logger.info("User %s has not started the bot; could not tell them", user_id)
 
@@ -98,9 +114,11 @@ async def group_migrated(update: Update, context: Context) -> None:
     logger.info("Group %s became supergroup %s", message.chat.id, message.migrate_to_chat_id)
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
+def _handlers() -> Handlers:
     return [
         ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
     ]
+
+
+CAPABILITY = Capability("membership", handlers=_handlers)

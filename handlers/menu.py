@@ -1,4 +1,7 @@
-"""The command menus and the bot's descriptions, in each language and for each audience."""
+"""The command menus and the bot's descriptions, in each language and for each audience.
+
+Every menu is built from the registry: a command's audience says in which scopes it shows.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +21,8 @@ from telegram.error import TelegramError
 
 from content.ports import ArticleStore
 from content.topics import Lexicon, Topic
-from handlers.texts import (
-    ADMIN_COMMANDS,
-    LANGUAGES,
-    PRIVATE_COMMANDS,
-    READING_COMMANDS,
-    SETTINGS_COMMANDS,
-    Texts,
-    texts_for,
-)
+from handlers.registry import Audience, Capability, Command, commands_for
+from handlers.texts import LANGUAGES, Texts, texts_for
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +30,19 @@ logger = logging.getLogger(__name__)
 MENU_LIMIT = 100
 # The menu without a language code is the one everybody else sees: English.
 _DEFAULT_MENU_LANGUAGE = "en"
+# Who sees a command, in each scope: a private chat is its reader's to set up.
+_PRIVATE = (Audience.EVERYONE, Audience.CHAT_ADMINS, Audience.PRIVATE)
+_GROUP_MEMBERS = (Audience.EVERYONE,)
+_GROUP_ADMINS = (Audience.EVERYONE, Audience.CHAT_ADMINS)
+_BOT_ADMINS = (*_PRIVATE, Audience.BOT_ADMINS)
 
 
 async def publish_menus(
-    bot: Bot, store: ArticleStore, lexicon: Lexicon, admin_ids: frozenset[int]
+    bot: Bot,
+    store: ArticleStore,
+    lexicon: Lexicon,
+    admin_ids: frozenset[int],
+    capabilities: tuple[Capability, ...],
 ) -> None:
     """Set every menu and description: each language, each scope, each administrator."""
     article = await store.current_article()
@@ -45,34 +50,44 @@ async def publish_menus(
     for language in LANGUAGES:
         tr = texts_for(language)
         code = "" if language == _DEFAULT_MENU_LANGUAGE else language
-        await _publish_language(bot, tr, topics, code, admin_ids)
+        menus = _Menus(tr, topics, capabilities)
+        await _publish_language(bot, tr, menus, code, admin_ids)
+
+
+class _Menus:
+    """One language's menus: the commands for an audience, then the article's topics."""
+
+    def __init__(self, tr: Texts, topics: list[Topic], capabilities: tuple[Capability, ...]):
+        self._tr = tr
+        self._capabilities = capabilities
+        self._topics = [
+            BotCommand(topic.command, tr.say("TOPIC_MENU", label=topic.label(tr.language)))
+            for topic in topics
+        ]
+
+    def __call__(self, audiences: tuple[Audience, ...]) -> list[BotCommand]:
+        built_in = [self._entry(c) for c in commands_for(self._capabilities, audiences)]
+        return (built_in + self._topics)[:MENU_LIMIT]
+
+    def _entry(self, command: Command) -> BotCommand:
+        return BotCommand(command.name, self._tr.say(command.description_key))
 
 
 async def _publish_language(
-    bot: Bot, tr: Texts, topics: list[Topic], code: str, admin_ids: frozenset[int]
+    bot: Bot, tr: Texts, menu: _Menus, code: str, admin_ids: frozenset[int]
 ) -> None:
-    topic_commands = [
-        BotCommand(topic.command, tr.say("TOPIC_MENU", label=topic.label(tr.language)))
-        for topic in topics
-    ]
-
-    def menu(names: tuple[str, ...]) -> list[BotCommand]:
-        built_in = [BotCommand(name, tr.command(name)) for name in names]
-        return (built_in + topic_commands)[:MENU_LIMIT]
-
-    private = READING_COMMANDS[:-1] + SETTINGS_COMMANDS + PRIVATE_COMMANDS + READING_COMMANDS[-1:]
     scopes: list[tuple[BotCommandScope, list[BotCommand]]] = [
-        (BotCommandScopeDefault(), menu(private)),
-        (BotCommandScopeAllPrivateChats(), menu(private)),
-        (BotCommandScopeAllGroupChats(), menu(READING_COMMANDS)),
-        (BotCommandScopeAllChatAdministrators(), menu(READING_COMMANDS + SETTINGS_COMMANDS)),
+        (BotCommandScopeDefault(), menu(_PRIVATE)),
+        (BotCommandScopeAllPrivateChats(), menu(_PRIVATE)),
+        (BotCommandScopeAllGroupChats(), menu(_GROUP_MEMBERS)),
+        (BotCommandScopeAllChatAdministrators(), menu(_GROUP_ADMINS)),
     ]
     for scope, commands in scopes:
         await bot.set_my_commands(commands, scope=scope, language_code=code or None)
     await bot.set_my_description(tr.say("BOT_DESCRIPTION"), language_code=code or None)
     await bot.set_my_short_description(tr.say("BOT_SHORT_DESCRIPTION"), language_code=code or None)
     for admin_id in sorted(admin_ids):
-        await _publish_admin_menu(bot, admin_id, menu(private + ADMIN_COMMANDS), code)
+        await _publish_admin_menu(bot, admin_id, menu(_BOT_ADMINS), code)
 
 
 async def _publish_admin_menu(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import Chat, Update, User
+from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -20,18 +20,23 @@ ADMIN_CACHE_SECONDS = 60.0
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
-async def remember_chat(chat: Chat, context: Context, user: User | None = None) -> ChatInfo:
-    """Record the chat a command came from; a chat that comes back is active again.
+async def remember_chat(update: Update, context: Context) -> ChatInfo | None:
+    """Record the chat an update came from; a chat that comes back is active again.
 
-    In a private chat, ``user``'s app language is kept too: pushes speak it until /lang.
+    In a private chat, the user's app language is kept too: pushes speak it until /lang.
     """
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return None
     title = chat.title or chat.full_name or ""
     app_language = ""
     if user is not None and chat.type == ChatType.PRIVATE and user.language_code:
         app_language = language_of_user(user.language_code)
-    return await context.bot_data.store.chats.record(
+    recorded = await context.bot_data.store.chats.record(
         chat.id, chat.type, title, time.time(), app_language=app_language
     )
+    context.knows(recorded)
+    return recorded
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:

@@ -207,12 +207,18 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def new_article(summary_view: Summary, topic_labels: Sequence[str], tr: Texts) -> list[str]:
-    """A new article pushed to a subscriber: a marker, its summary, the topics that matched."""
+def new_article(
+    summary_view: Summary, topic_labels: Sequence[str], tr: Texts, alerts: Sequence[str] = ()
+) -> list[str]:
+    """A new article pushed to a subscriber: a marker, its summary, and what matched it (the
+    subscribed topics, else the reader's word alerts)."""
     blocks = [tr.say("NEW_ARTICLE"), *summary(summary_view, tr)]
     if topic_labels:
         labels = tr.join(escape(label) for label in topic_labels)
         blocks.append(f"<i>{tr.say('NEW_ARTICLE_TOPICS', labels=labels)}</i>")
+    elif alerts:
+        words = tr.join(f"«{escape(word)}»" for word in alerts)
+        blocks.append(f"<i>{tr.say('NEW_ARTICLE_ALERTS', words=words)}</i>")
     return titled(blocks, escape(summary_view.article.title))
 
 

@@ -1,32 +1,26 @@
-"""Sending rendered replies: several messages when needed, buttons under the last one."""
+"""Answering: the article a chat reads, and rendered replies sent in its thread, several
+messages when needed, buttons under the last one.
+
+Parse mode and link previews come from the Application's Defaults, the same for every send.
+"""
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
-from telegram.constants import ParseMode
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from content.models import ArticleInfo
-from handlers.callbacks import Action, answer_press, decode, encode, unchanged
-from handlers.context import Context
-from handlers.language import texts_of
+from content.models import MAIN_THREAD, ArticleInfo
+from content.topics import Topic
+from handlers.callbacks import answer_press, decode, unchanged
+from handlers.context import Context, thread_of
 from handlers.texts import Texts
+from handlers.views import Rendered, TopicFacts
 
 logger = logging.getLogger(__name__)
-
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class ReplyCutShortError(Exception):
@@ -69,9 +63,8 @@ async def reply(
         return
 
     async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
-        return await message.reply_text(
-            chunk, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW, reply_markup=markup
-        )
+        # In a forum topic, reply_text answers in the topic the message was sent in.
+        return await message.reply_text(chunk, reply_markup=markup)
 
     await send_parts(send, chunks, keyboard)
 
@@ -87,21 +80,17 @@ async def show_in_place(
     if not isinstance(message, Message):
         # Too old to edit (Telegram no longer shares it): post the answer instead.
         if message is not None:
-            await _send(context, message.chat.id, chunks, keyboard)
+            await _send(context, message.chat.id, chunks, keyboard, thread_id=context.thread_id)
         return
     first, rest = chunks[0], chunks[1:]
     try:
-        await message.edit_text(
-            first,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=_NO_PREVIEW,
-            reply_markup=None if rest else keyboard,
-        )
+        await message.edit_text(first, reply_markup=None if rest else keyboard)
     except BadRequest as error:
         if not unchanged(error):
             raise
     if rest:
-        await _send(context, message.chat.id, rest, keyboard, already=1)
+        thread_id = thread_of(message)
+        await _send(context, message.chat.id, rest, keyboard, already=1, thread_id=thread_id)
 
 
 async def _send(
@@ -111,14 +100,11 @@ async def _send(
     keyboard: InlineKeyboardMarkup | None,
     *,
     already: int = 0,
+    thread_id: int = MAIN_THREAD,
 ) -> None:
     async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
         return await context.bot.send_message(
-            chat_id,
-            chunk,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=_NO_PREVIEW,
-            reply_markup=markup,
+            chat_id, chunk, reply_markup=markup, message_thread_id=thread_id or None
         )
 
     await send_parts(send, chunks, keyboard, already=already)
@@ -127,50 +113,6 @@ async def _send(
 async def answer_stale(query: CallbackQuery, context: Context, tr: Texts) -> None:
     """Tell the presser that the button no longer leads anywhere."""
     await answer_press(query, context, tr.say("STALE_BUTTON"))
-
-
-def page_buttons(
-    action: Action, article_id: int, page: int, pages: int, tr: Texts
-) -> list[InlineKeyboardButton]:
-    """◀ and ▶ between the pages of a long list, mirrored for a right-to-left reader."""
-    buttons = []
-    if page > 0:
-        previous = encode(action, article_id, page - 1)
-        buttons.append(InlineKeyboardButton(tr.say("BUTTON_PREVIOUS"), callback_data=previous))
-    if page + 1 < pages:
-        following = encode(action, article_id, page + 1)
-        buttons.append(InlineKeyboardButton(tr.say("BUTTON_NEXT"), callback_data=following))
-    return buttons[::-1] if tr.rtl else buttons
-
-
-def page_count(items: int, per_page: int) -> int:
-    """How many pages ``items`` fill, one at least."""
-    return max(1, -(-items // per_page))
-
-
-def main_menu(article_id: int, tr: Texts) -> InlineKeyboardMarkup:
-    """Buttons for the summary, the sections and the topics of an article."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article_id)
-                ),
-                InlineKeyboardButton(
-                    tr.say("BUTTON_SECTIONS"), callback_data=encode(Action.SECTIONS, article_id)
-                ),
-                InlineKeyboardButton(
-                    tr.say("BUTTON_TOPICS"), callback_data=encode(Action.TOPICS, article_id)
-                ),
-            ]
-        ]
-    )
-
-
-def start_card(article: ArticleInfo, tr: Texts) -> Rendered:
-    """What the bot is, the article in hand, and buttons for its parts."""
-    current = tr.say("CURRENT_ARTICLE", title=html.escape(article.title, quote=False))
-    return Rendered([f"{tr.say('START')}\n\n{current}"], main_menu(article.id, tr))
 
 
 async def chat_article(update: Update, context: Context) -> ArticleInfo | None:
@@ -186,9 +128,19 @@ async def current_article(update: Update, context: Context) -> ArticleInfo | Non
     """The article commands answer for; tells the user when there is none yet."""
     article = await chat_article(update, context)
     if article is None:
-        tr = await texts_of(update, context)
-        await reply(update, [tr.say("NO_ARTICLES")])
+        await reply(update, [context.texts.say("NO_ARTICLES")])
     return article
+
+
+async def topic_facts(context: Context, article: ArticleInfo, topic: Topic) -> TopicFacts:
+    """What the store says of ``topic`` for its reply: briefing, the article's topics, and
+    other articles on it."""
+    store = context.bot_data.store
+    return TopicFacts(
+        await store.topic_briefing(article, topic.command),
+        context.bot_data.lexicon.ordered(await store.topics_of(article)),
+        await store.articles_on(topic.command, besides=article.id),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,21 +158,13 @@ async def pressed_button(update: Update, context: Context) -> Pressed | None:
     query = update.callback_query
     if query is None:
         return None
-    tr = await texts_of(update, context)
+    tr = context.texts
     callback = decode(query.data)
     article = await context.bot_data.store.article(callback.article_id) if callback else None
     if callback is None or article is None:
         await answer_stale(query, context, tr)
         return None
     return Pressed(query, article, callback.arg, tr)
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A reply ready to send: its messages, and the buttons under the last one."""
-
-    chunks: list[str]
-    keyboard: InlineKeyboardMarkup | None = None
 
 
 ArticleView = Callable[[ArticleInfo, Context, Texts], Awaitable[Rendered]]
@@ -230,7 +174,7 @@ async def answer_command(update: Update, context: Context, view: ArticleView) ->
     """Reply to a command with ``view`` of the current article."""
     article = await current_article(update, context)
     if article is not None:
-        rendered = await view(article, context, await texts_of(update, context))
+        rendered = await view(article, context, context.texts)
         await reply(update, rendered.chunks, rendered.keyboard)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from handlers import render
 from handlers.context import NEW_MESSAGES, Context
-from handlers.language import texts_of
+from handlers.registry import Capability, Command, Handlers
 from handlers.replies import chat_article, reply
 
 # Telegram's own inline-query limit; a longer question is cut, not refused.
@@ -29,7 +29,7 @@ async def question(update: Update, context: Context) -> None:
 
 async def answer_question(update: Update, context: Context, text: str) -> None:
     """The best paragraphs for ``text``; a usage hint when empty; topics when nothing matches."""
-    tr = await texts_of(update, context)
+    tr = context.texts
     query = text[:QUERY_MAX_CHARS].strip()
     if not query:
         await reply(update, [tr.say("SEARCH_USAGE")])
@@ -45,11 +45,12 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
     await reply(update, [tr.say("SEARCH_NONE", query=render.escape(query), commands=commands)])
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
+def _questions() -> Handlers:
     return [
-        CommandHandler("search", search, filters=NEW_MESSAGES),
         MessageHandler(
             NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question
         ),
     ]
+
+
+CAPABILITY = Capability("search", commands=(Command("search", search),), handlers=_questions)

@@ -1,111 +1,217 @@
-"""/subscribe, /unsubscribe and /subscriptions: which new articles reach this chat."""
+"""/subscribe, /unsubscribe and /subscriptions: which new articles reach this thread.
+
+A subscription is to every article, to a topic (/subscribe iran), or a word alert on a word
+or short phrase in quotes (/subscribe "النفط"). Each belongs to the thread it was made in:
+a forum topic, or the chat itself. In a private chat that asked for threads (/threads on),
+each topic's subscription gets a thread of its own.
+"""
 
 from __future__ import annotations
 
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler
 
+from content.alerts import AlertPhraseError, alert_terms
+from content.models import AlertAdded, ChatInfo
 from content.ports import EVERYTHING
-from content.topics import Lexicon
+from content.search import Analyzer
+from content.topics import Lexicon, Topic
 from handlers import render
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
-from handlers.chat_settings import settings_request
-from handlers.context import NEW_MESSAGES, Context
-from handlers.language import texts_of
+from handlers.chat_settings import SettingsRequest, settings_request
+from handlers.context import Context
+from handlers.own_threads import give_own_thread, threads_wanted
 from handlers.permissions import may_change_settings
+from handlers.registry import Audience, Capability, Command, Handlers
 from handlers.replies import reply, show_in_place
 from handlers.texts import Texts
 
 _SUGGESTIONS = 5
+# What a reader may put an alert's phrase in: straight, curly and Arabic-style quotes.
+_QUOTES = {'"': '"', "“": "”", "«": "»", "'": "'", "„": "“"}
+
+
+def quoted(argument: str) -> str | None:
+    """The phrase inside quotes, when the whole argument is quoted; else None."""
+    if len(argument) < 2 or _QUOTES.get(argument[0]) != argument[-1]:
+        return None
+    return argument[1:-1].strip()
 
 
 async def subscribe(update: Update, context: Context) -> None:
-    """Subscribe the chat to every new article, or to one topic's."""
+    """Subscribe the thread to every new article, one topic's, or a word alert."""
     request = await settings_request(update, context)
     if request is None:
         return
-    chat, tr, argument = request.chat, request.tr, request.argument
-    topic = context.bot_data.lexicon.find(argument) if argument else None
-    if argument and topic is None:
-        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
+    phrase = quoted(request.argument)
+    if phrase is not None:
+        await _add_alert(update, context, request, phrase)
         return
+    lexicon = context.bot_data.lexicon
+    topic = lexicon.find(request.argument) if request.argument else None
+    if request.argument and topic is None:
+        await reply(update, [_unknown_topic(request.argument, lexicon, request.tr)])
+        return
+    await _subscribe_to(update, context, request, topic)
+
+
+async def _subscribe_to(
+    update: Update, context: Context, request: SettingsRequest, topic: Topic | None
+) -> None:
+    chat, tr = request.chat, request.tr
+    key = topic.command if topic else EVERYTHING
     added = await context.bot_data.store.chats.subscribe(
-        chat.id, topic.command if topic else EVERYTHING, time.time()
+        chat.id, key, time.time(), thread_id=request.thread_id
     )
+    if topic is not None and threads_wanted(chat, request.thread_id):
+        await give_own_thread(context, chat, key, topic.label(tr.language))
     if not added:
         await reply(update, [tr.say("ALREADY_SUBSCRIBED")])
     elif topic is None:
         await reply(update, [tr.say("SUBSCRIBED_ALL")])
     else:
-        await reply(
-            update, [tr.say("SUBSCRIBED_TOPIC", label=render.escape(topic.label(tr.language)))]
-        )
+        label = render.escape(topic.label(tr.language))
+        await reply(update, [tr.say("SUBSCRIBED_TOPIC", label=label)])
+
+
+async def _add_alert(
+    update: Update, context: Context, request: SettingsRequest, phrase: str
+) -> None:
+    tr, bot_data = request.tr, context.bot_data
+    try:
+        terms = alert_terms(Analyzer(bot_data.lexicon), phrase)
+    except AlertPhraseError:
+        await reply(update, [tr.say("ALERT_USAGE")])
+        return
+    added = await bot_data.store.chats.add_alert(
+        request.chat.id, phrase, terms, time.time(),
+        limit=bot_data.max_alerts, thread_id=request.thread_id,
+    )  # fmt: skip
+    shown = render.escape(phrase)
+    if added is AlertAdded.FULL:
+        await reply(update, [tr.say("ALERTS_FULL", limit=bot_data.max_alerts)])
+    elif added is AlertAdded.ALREADY:
+        await reply(update, [tr.say("ALERT_ALREADY", phrase=shown)])
+    else:
+        await reply(update, [tr.say("ALERT_ADDED", phrase=shown)])
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
-    """Remove one topic's subscription, or all of the chat's subscriptions."""
+    """Remove one topic's subscription or alert, or all of the thread's subscriptions."""
     request = await settings_request(update, context)
     if request is None:
         return
     chat, tr, argument = request.chat, request.tr, request.argument
     chats = context.bot_data.store.chats
     if not argument:
-        count = await chats.unsubscribe(chat.id, None)
+        count = await chats.unsubscribe(chat.id, None, thread_id=request.thread_id)
         await reply(update, [tr.say("UNSUBSCRIBED_ALL", count=count)])
+        return
+    phrase = quoted(argument)
+    if phrase is not None:
+        await _remove_alert(update, context, request, phrase)
         return
     topic = context.bot_data.lexicon.find(argument)
     if topic is None:
         await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
-    elif await chats.unsubscribe(chat.id, topic.command):
-        await reply(
-            update, [tr.say("UNSUBSCRIBED_TOPIC", label=render.escape(topic.label(tr.language)))]
-        )
+    elif await _unsubscribe_topic(context, chat, request.thread_id, topic.command):
+        label = render.escape(topic.label(tr.language))
+        await reply(update, [tr.say("UNSUBSCRIBED_TOPIC", label=label)])
     else:
         await reply(update, [tr.say("NOT_SUBSCRIBED")])
 
 
+async def _unsubscribe_topic(context: Context, chat: ChatInfo, thread_id: int, topic: str) -> int:
+    """Remove the topic from this thread; a private chat's reader means it wherever it is."""
+    chats = context.bot_data.store.chats
+    removed = await chats.unsubscribe(chat.id, topic, thread_id=thread_id)
+    if removed or chat.type != ChatType.PRIVATE:
+        return removed
+    for thread, subscribed in await chats.subscribed_threads(chat.id):
+        if subscribed == topic:
+            removed += await chats.unsubscribe(chat.id, topic, thread_id=thread)
+    return removed
+
+
+async def _remove_alert(
+    update: Update, context: Context, request: SettingsRequest, phrase: str
+) -> None:
+    chats, tr = context.bot_data.store.chats, request.tr
+    analyzer = Analyzer(context.bot_data.lexicon)
+    try:
+        wanted = alert_terms(analyzer, phrase)
+    except AlertPhraseError:
+        await reply(update, [tr.say("ALERT_USAGE")])
+        return
+    for alert in await chats.alerts(request.chat.id, thread_id=request.thread_id):
+        if alert_terms(analyzer, alert.phrase) == wanted:
+            await chats.remove_alert(request.chat.id, alert.id)
+            await reply(update, [tr.say("ALERT_REMOVED", phrase=render.escape(alert.phrase))])
+            return
+    await reply(update, [tr.say("NOT_SUBSCRIBED")])
+
+
 async def subscriptions(update: Update, context: Context) -> None:
-    """List the chat's subscriptions, each with a button that removes it."""
+    """List the thread's subscriptions and alerts, each with a button that removes it."""
     chat = update.effective_chat
     if chat is not None:
-        text, keyboard = await _listing(chat.id, context, await texts_of(update, context))
+        text, keyboard = await _listing(chat.id, context)
         await reply(update, [text], keyboard)
 
 
-async def unsubscribe_button(update: Update, context: Context) -> None:
-    """Remove the subscription whose button was pressed, and show the list again."""
-    tr = await texts_of(update, context)
+async def remove_button(update: Update, context: Context) -> None:
+    """Remove the subscription or alert whose button was pressed, and list them again."""
     press = decoded_press(update)
     chat = update.effective_chat
     if press is None or chat is None:
         return
     query, callback = press
     if not await may_change_settings(update, context):
-        await answer_press(query, context, tr.say("GROUP_ADMINS_ONLY"), alert=True)
+        await answer_press(query, context, context.texts.say("GROUP_ADMINS_ONLY"), alert=True)
         return
-    await context.bot_data.store.chats.unsubscribe(chat.id, callback.arg)
+    chats = context.bot_data.store.chats
+    if callback.action is Action.REMOVE_ALERT:
+        await chats.remove_alert(chat.id, callback.article_id)
+    else:
+        await chats.unsubscribe(chat.id, callback.arg, thread_id=callback.article_id)
     await answer_press(query, context)
-    text, keyboard = await _listing(chat.id, context, tr)
+    text, keyboard = await _listing(chat.id, context)
     await show_in_place(query, context, [text], keyboard)
 
 
-async def _listing(
-    chat_id: int, context: Context, tr: Texts
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    topics = await context.bot_data.store.chats.subscriptions(chat_id)
-    if not topics:
+async def _listing(chat_id: int, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The thread's subscriptions, as buttons that remove them; a private chat's reader sees
+    the subscriptions of all their threads."""
+    chats, tr, thread_id = context.bot_data.store.chats, context.texts, context.thread_id
+    if context.chat is not None and context.chat.type == ChatType.PRIVATE:
+        topics = await chats.subscribed_threads(chat_id)
+    else:
+        topics = [
+            (thread_id, topic) for topic in await chats.subscriptions(chat_id, thread_id=thread_id)
+        ]
+    alerts = await chats.alerts(chat_id, thread_id=thread_id)
+    if not topics and not alerts:
         return tr.say("SUBSCRIPTIONS_NONE"), None
     lexicon = context.bot_data.lexicon
     rows = [
         [
             InlineKeyboardButton(
                 f"✖ {_label(lexicon, topic, tr)}",
-                callback_data=encode(Action.UNSUBSCRIBE, 0, topic),
+                callback_data=encode(Action.UNSUBSCRIBE, thread, topic),
             )
         ]
-        for topic in topics
+        for thread, topic in topics
+    ]
+    rows += [
+        [
+            InlineKeyboardButton(
+                f"✖ 🔔 {alert.phrase}", callback_data=encode(Action.REMOVE_ALERT, alert.id)
+            )
+        ]
+        for alert in alerts
     ]
     return tr.say("SUBSCRIPTIONS_TITLE"), InlineKeyboardMarkup(rows)
 
@@ -118,20 +224,28 @@ def _label(lexicon: Lexicon, topic: str, tr: Texts) -> str:
 
 
 def _unknown_topic(argument: str, lexicon: Lexicon, tr: Texts) -> str:
-    return tr.say(
+    closest = lexicon.closest(argument, lexicon.topics, _SUGGESTIONS)
+    unknown = tr.say(
         "UNKNOWN_TOPIC",
         topic=render.escape(argument[:64]),
-        commands=render.commands_line(
-            lexicon.closest(argument, lexicon.topics, _SUGGESTIONS), tr.language
-        ),
+        commands=render.commands_line(closest, tr.language),
     )
+    return f"{unknown}\n{tr.say('ALERT_HINT', phrase=render.escape(argument[:64]))}"
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers."""
+def _buttons() -> Handlers:
     return [
-        CommandHandler("subscribe", subscribe, filters=NEW_MESSAGES),
-        CommandHandler("unsubscribe", unsubscribe, filters=NEW_MESSAGES),
-        CommandHandler("subscriptions", subscriptions, filters=NEW_MESSAGES),
-        CallbackQueryHandler(unsubscribe_button, pattern=pattern(Action.UNSUBSCRIBE)),
+        CallbackQueryHandler(remove_button, pattern=pattern(Action.UNSUBSCRIBE)),
+        CallbackQueryHandler(remove_button, pattern=pattern(Action.REMOVE_ALERT)),
     ]
+
+
+CAPABILITY = Capability(
+    "subscriptions",
+    commands=(
+        Command("subscribe", subscribe, Audience.CHAT_ADMINS),
+        Command("unsubscribe", unsubscribe, Audience.CHAT_ADMINS),
+        Command("subscriptions", subscriptions),
+    ),
+    handlers=_buttons,
+)

@@ -17,16 +17,6 @@ from handlers.bidi import isolate
 LANGUAGES = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"  # the articles are Arabic: so is a chat that has said nothing
 
-# The command menu and /help, in order. Reading commands work everywhere; settings commands
-# change a chat's subscriptions, so in groups they are for administrators.
-READING_COMMANDS = (
-    "start", "summary", "sections", "topics", "topic", "search", "articles", "help",
-)  # fmt: skip
-SETTINGS_COMMANDS = ("subscribe", "unsubscribe", "subscriptions", "digest", "timezone", "lang")
-PRIVATE_COMMANDS = ("share", "channels")
-ADMIN_COMMANDS = ("stats", "broadcast")  # ADMIN_IDS only
-COMMANDS = READING_COMMANDS[:-1] + SETTINGS_COMMANDS + PRIVATE_COMMANDS + READING_COMMANDS[-1:]
-
 
 class Texts:
     """The strings of one language, as attributes: ``texts.START``."""
@@ -48,10 +38,6 @@ class Texts:
         passed through here, except as a value quoted inside such a line.
         """
         return isolate(self._entries[key].format(**values), self.rtl)
-
-    def command(self, name: str) -> str:
-        """The one-line description of a command."""
-        return self._entries[f"COMMAND_{name.upper()}"]
 
     def join(self, items: Iterable[str]) -> str:
         """Items as a list in this language: the Arabic comma in Arabic, ", " otherwise."""

@@ -9,33 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
-from content.topics import Topic
-from handlers import render
-from handlers.articles import button_label
-from handlers.callbacks import Action, answer_press, encode, pattern, small_number
+from content.topics import Lexicon, Topic
+from handlers import render, views
+from handlers.callbacks import Action, answer_press, pattern, small_number
 from handlers.context import NEW_MESSAGES, Context
-from handlers.inline import share_button
-from handlers.language import texts_of
+from handlers.registry import Capability, Command, Handlers
 from handlers.replies import (
-    Rendered,
     answer_command,
     answer_stale,
     current_article,
-    page_buttons,
-    page_count,
     pressed_button,
     reply,
     show_in_place,
+    topic_facts,
 )
 from handlers.texts import Texts
+from handlers.views import Rendered, page_buttons, page_count, topic_rows
 
-_BUTTONS_PER_ROW = 3
-TOPICS_PER_PAGE = 12  # a page of the topic list: four rows of three
-_OTHER_TOPICS_SHOWN = 6  # under a briefing, the article's next topics; the rest behind "more"
 _CLOSEST_SHOWN = 5
 _MAX_PAGE_DIGITS = 4
 
@@ -87,7 +81,7 @@ async def topic_command(update: Update, context: Context) -> None:
     article = await current_article(update, context)
     if topic is None or article is None:
         return
-    rendered = await topic_reply(article, topic, context, await texts_of(update, context))
+    rendered = await topic_reply(article, topic, context, context.texts)
     await reply(update, rendered.chunks, rendered.keyboard)
 
 
@@ -96,7 +90,7 @@ async def topic_by_name(update: Update, context: Context) -> None:
     article = await current_article(update, context)
     if article is None:
         return
-    tr = await texts_of(update, context)
+    tr = context.texts
     name = " ".join(context.args or [])
     topic = context.bot_data.lexicon.find(name) if name else None
     if topic is not None:
@@ -125,38 +119,7 @@ async def topic_button(update: Update, context: Context) -> None:
 
 async def topic_reply(article: ArticleInfo, topic: Topic, context: Context, tr: Texts) -> Rendered:
     """The topic's briefing, with buttons to the article's next topics and its summary."""
-    store = context.bot_data.store
-    briefing = await store.topic_briefing(article, topic.command)
-    present = await _present(article, context)
-    others = [other for other in present if other.command != topic.command]
-    summary = InlineKeyboardButton(
-        tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article.id)
-    )
-    earlier = [
-        [
-            InlineKeyboardButton(
-                f"📰 {button_label(other.title)}",
-                callback_data=encode(Action.TOPIC, other.id, topic.command),
-            )
-        ]
-        for other in await store.articles_on(topic.command, besides=article.id)
-    ]
-    rows = _topic_rows(article, others[:_OTHER_TOPICS_SHOWN], tr)
-    if len(others) > _OTHER_TOPICS_SHOWN:
-        rows.append([_more_button(article, len(others) - _OTHER_TOPICS_SHOWN, tr)])
-    share = share_button(tr, article, topic.command)
-    keyboard = InlineKeyboardMarkup([*rows, [summary, share], *earlier])
-    if briefing.paragraphs or briefing.bullets:
-        return Rendered(render.topic(briefing, topic, tr), keyboard)
-    absent = tr.say(
-        "TOPIC_ABSENT",
-        title=render.escape(article.title),
-        label=render.escape(topic.label(tr.language)),
-    )
-    if not present:
-        return Rendered([absent])
-    commands = render.commands_line(present[:TOPICS_PER_PAGE], tr.language)
-    return Rendered([f"{absent}\n{tr.say('TOPIC_PRESENT_LIST', commands=commands)}"], keyboard)
+    return views.topic_reply(article, topic, await topic_facts(context, article, topic), tr)
 
 
 async def topic_list(article: ArticleInfo, context: Context, tr: Texts, page: int) -> Rendered:
@@ -164,13 +127,14 @@ async def topic_list(article: ArticleInfo, context: Context, tr: Texts, page: in
     present = await _present(article, context)
     if not present:
         return Rendered([tr.say("NO_TOPICS")])
-    pages = page_count(len(present), TOPICS_PER_PAGE)
+    per_page = views.TOPICS_PER_PAGE
+    pages = page_count(len(present), per_page)
     page = min(max(page, 0), pages - 1)
-    shown = present[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
+    shown = present[page * per_page : (page + 1) * per_page]
     title = tr.say("TOPICS_TITLE", title=render.escape(article.title))
     if pages > 1:
         title += "\n" + tr.say("LIST_PAGE", page=page + 1, pages=pages)
-    rows = _topic_rows(article, shown, tr)
+    rows = topic_rows(article, shown, tr)
     navigation = page_buttons(Action.TOPICS, article.id, page, pages, tr)
     return Rendered([title], InlineKeyboardMarkup([*rows, navigation] if navigation else rows))
 
@@ -188,35 +152,12 @@ async def _unknown_name(article: ArticleInfo, name: str, context: Context, tr: T
     closest = context.bot_data.lexicon.closest(name, present, _CLOSEST_SHOWN)
     commands = render.commands_line(closest, tr.language)
     text = tr.say("TOPIC_UNKNOWN_CLOSEST", topic=topic, commands=commands)
-    return Rendered([text], InlineKeyboardMarkup(_topic_rows(article, closest, tr)))
+    return Rendered([text], InlineKeyboardMarkup(topic_rows(article, closest, tr)))
 
 
 async def _present(article: ArticleInfo, context: Context) -> list[Topic]:
     """The article's topics, main subjects first."""
     return context.bot_data.lexicon.ordered(await context.bot_data.store.topics_of(article))
-
-
-def _more_button(article: ArticleInfo, count: int, tr: Texts) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        tr.say("BUTTON_MORE_TOPICS", count=count),
-        callback_data=encode(Action.TOPICS, article.id, 0),
-    )
-
-
-def _topic_rows(
-    article: ArticleInfo, topics: list[Topic], tr: Texts
-) -> list[list[InlineKeyboardButton]]:
-    """A button for each topic, a few to a row."""
-    buttons = [
-        InlineKeyboardButton(
-            topic.label(tr.language), callback_data=encode(Action.TOPIC, article.id, topic.command)
-        )
-        for topic in topics
-    ]
-    return [
-        buttons[start : start + _BUTTONS_PER_ROW]
-        for start in range(0, len(buttons), _BUTTONS_PER_ROW)
-    ]
 
 
 def _page_number(arg: str) -> int | None:
@@ -232,17 +173,22 @@ def _command_name(text: str | None) -> str:
     return first.removeprefix("/").partition("@")[0].lower()
 
 
-def handlers(
-    topic_commands: Callable[[], frozenset[str]],
-) -> list[BaseHandler[Update, Context, None]]:
-    """This module's handlers: /topics, /topic NAME, every topic's command, and their buttons.
+def topic_capability(lexicon: Callable[[], Lexicon]) -> Capability:
+    """/topics, /topic NAME, every topic's command, and their buttons.
 
-    ``topic_commands`` gives the lexicon's commands as they are when an update arrives.
+    ``lexicon`` gives the lexicon in force when an update arrives: its commands are read
+    then, after every built-in command has had its turn.
     """
-    return [
-        CommandHandler("topics", topics, filters=NEW_MESSAGES),
-        CommandHandler("topic", topic_by_name, filters=NEW_MESSAGES),
-        TopicCommandHandler(topic_commands, topic_command),
-        CallbackQueryHandler(topics_button, pattern=pattern(Action.TOPICS)),
-        CallbackQueryHandler(topic_button, pattern=pattern(Action.TOPIC)),
-    ]
+
+    def others() -> Handlers:
+        return [
+            TopicCommandHandler(lambda: lexicon().commands, topic_command),
+            CallbackQueryHandler(topics_button, pattern=pattern(Action.TOPICS)),
+            CallbackQueryHandler(topic_button, pattern=pattern(Action.TOPIC)),
+        ]
+
+    return Capability(
+        "topics",
+        commands=(Command("topics", topics), Command("topic", topic_by_name)),
+        handlers=others,
+    )

@@ -51,6 +51,12 @@ class Call:
         return int(value) if value is not None else None
 
     @property
+    def thread_id(self) -> int | None:
+        """The forum topic (or private-chat thread) the call posted in, if any."""
+        value = self.params.get("message_thread_id")
+        return int(value) if value is not None else None
+
+    @property
     def text(self) -> str:
         """The text the call sent or edited in."""
         return str(self.params.get("text", ""))
@@ -97,10 +103,13 @@ class Chat:
     id: int
     type: str = "private"
     title: str | None = None
+    is_forum: bool = False  # a supergroup with topics
 
     def as_json(self) -> dict[str, Any]:
         """The chat as the Bot API describes it."""
         data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.is_forum:
+            data["is_forum"] = True
         if self.title:
             data["title"] = self.title
         else:
@@ -138,6 +147,12 @@ class FakeBotApi:
     faults: dict[int, list[Fault]] = field(default_factory=dict)
     # chat id → the supergroup id it moved to: every send to the old id is refused with 400
     migrated: dict[int, int] = field(default_factory=dict)
+    # Forum topics and private-chat threads: (chat, thread) closed or deleted take no posts.
+    closed_threads: set[tuple[int, int]] = field(default_factory=set)
+    deleted_threads: set[tuple[int, int]] = field(default_factory=set)
+    # Whether the bot's owner turned on topics in private chats (getMe has_topics_enabled).
+    topics_in_private: bool = False
+    created_topics: dict[int, dict[int, str]] = field(default_factory=dict)  # chat → id → name
     limits: ServerLimits | None = None
     limit_violations: int = 0  # sends refused with 429 for breaking a limit
     broken_limits: list[str] = field(default_factory=list)  # which limit, for which chat
@@ -194,8 +209,11 @@ class FakeBotApi:
 
     # --- playing users -------------------------------------------------------------------
 
-    async def send_text(self, chat: Chat, user: User, text: str) -> dict[str, Any]:
-        """Queue a message from ``user`` in ``chat``; commands get their entity."""
+    async def send_text(
+        self, chat: Chat, user: User, text: str, thread_id: int | None = None
+    ) -> dict[str, Any]:
+        """Queue a message from ``user`` in ``chat`` (in forum topic ``thread_id``, if given);
+        commands get their entity."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -203,6 +221,8 @@ class FakeBotApi:
             "from": user.as_json(),
             "text": text,
         }
+        if thread_id is not None:
+            message.update(message_thread_id=thread_id, is_topic_message=True)
         if text.startswith("/"):
             length = len(text.split(maxsplit=1)[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
@@ -264,6 +284,19 @@ class FakeBotApi:
                 "file_name": name,
                 "file_size": len(data),
             },
+        }
+        await self._push({"message": message})
+
+    async def topic_event(self, chat: Chat, user: User, thread_id: int, event: str) -> None:
+        """Queue the service message of a forum topic's ``event``: forum_topic_closed …"""
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat.as_json(),
+            "from": user.as_json(),
+            "message_thread_id": thread_id,
+            "is_topic_message": True,
+            event: {},
         }
         await self._push({"message": message})
 
@@ -363,7 +396,10 @@ class FakeBotApi:
         if problem is not None:
             return problem
         refusal = self.refuse_chats.get(int(params.get("chat_id", 0) or 0))
-        result = refusal or handler(params)
+        try:
+            result = refusal or handler(params)
+        except _Refused as refused:
+            refusal = result = (refused.code, refused.description)
         await self._record(Call(method, params, result))
         if refusal is not None:
             return _error(*refusal)
@@ -441,6 +477,12 @@ class FakeBotApi:
             queued.pop(0)
         elif queued:
             return await self._fault(request, params, queued.pop(0))
+        thread = (chat_id, int(params.get("message_thread_id", 0) or 0))
+        if thread in self.closed_threads | self.deleted_threads:
+            await self._record(Call("sendMessage", params, "thread"))
+            closed = thread in self.closed_threads
+            why = "TOPIC_CLOSED" if closed else "message thread not found"
+            return _error(400, f"Bad Request: {why}")
         if chat_id in self.migrated:
             await self._record(Call("sendMessage", params, "migrated"))
             return _error(
@@ -519,7 +561,15 @@ class FakeBotApi:
             return list(self._updates)
 
     def _api_getMe(self, _params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        return BOT_USER
+        return {**BOT_USER, "has_topics_enabled": self.topics_in_private}
+
+    def _api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        chat_id = int(params["chat_id"])
+        if chat_id > 0 and not self.topics_in_private:
+            raise _Refused(400, "Bad Request: the bot has no topics in private chats")
+        thread_id = next(self._message_ids)
+        self.created_topics.setdefault(chat_id, {})[thread_id] = str(params["name"])
+        return {"message_thread_id": thread_id, "name": params["name"], "icon_color": 7322096}
 
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params, next(self._message_ids))
@@ -539,6 +589,10 @@ class FakeBotApi:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id"):
+            message.update(
+                message_thread_id=int(params["message_thread_id"]), is_topic_message=True
+            )
         return message
 
     def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -579,6 +633,14 @@ class FakeBotApi:
     def _api_setWebhook(self, params: dict[str, Any]) -> bool:  # noqa: N802
         self.webhook = dict(params)
         return True
+
+
+class _Refused(Exception):  # noqa: N818 - not an error of the tests: Telegram's refusal
+    """A method's own refusal, answered as Telegram's error."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code, self.description = code, description
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

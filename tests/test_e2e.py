@@ -197,7 +197,7 @@ async def test_command_menus_for_each_language_and_audience(api: FakeBotApi) -> 
     assert "egypt" not in private  # not in the current article
     arabic = menus["ar", "all_private_chats"]["commands"][1]["description"]
     english = menus["", "all_private_chats"]["commands"][1]["description"]
-    assert (arabic, english) == (AR.command("summary"), EN.command("summary"))
+    assert (arabic, english) == (AR.say("COMMAND_SUMMARY"), EN.say("COMMAND_SUMMARY"))
     descriptions = {c.params.get("language_code", "") for c in api.calls_to("setMyDescription")}
     assert descriptions == {"", "ar"}
 

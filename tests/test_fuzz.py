@@ -36,9 +36,10 @@ from hypothesis import strategies as st
 from telegram.error import TelegramError
 
 from bot.app import MojazApp
+from bot.capabilities import RESERVED_COMMANDS
 from handlers.callbacks import Action, decode
 from handlers.replies import ReplyCutShortError
-from handlers.texts import COMMANDS, texts_for
+from handlers.texts import texts_for
 from tests.articles import write_article
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
 from tests.fake_bot_api import BOT_USER, BOT_USERNAME, Call, Chat, FakeBotApi, Fault, User
@@ -73,6 +74,7 @@ ODD_WORDS = [
     "asia/riyadh", "Europe/London", "UTC", "ar", "en", "xx", "<b>", "</i>", "&amp;", "&",
     "\u200f", "\u200d", "\u202e", "ـــ", "إِيرَان", "\x00", "a" * 300, "😀" * 50, "@" + BOT_USERNAME,
     '"النفط"', "' OR 1=1 --", "NEAR(a b)", "iran*", '"', "-iran", "^", "{}", "$(reboot)",
+    "«غاز»", '"حقل جديد"', '"(.*)+$"', '""', "on", "off",
 ]  # fmt: skip
 TOPIC_COMMANDS = ["iran", "china", "russia", "brics", "india", "turkey", "kenya", "atlantis"]
 GRAMMAR_ACTIONS = [action.value for action in Action] + ["zz", "sum2"]
@@ -103,7 +105,9 @@ def _words() -> st.SearchStrategy[str]:
 
 
 def _command() -> st.SearchStrategy[str]:
-    name = st.sampled_from([*COMMANDS, *TOPIC_COMMANDS, "stats", "broadcast", "topic", "nope"])
+    name = st.sampled_from(
+        [*sorted(RESERVED_COMMANDS), *TOPIC_COMMANDS, "stats", "broadcast", "topic", "nope"]
+    )
     suffix = st.sampled_from(["", "", f"@{BOT_USERNAME}", "@OtherBot", "@mojaztestbot"])
     args = st.lists(_words(), max_size=3).map(" ".join)
     return st.builds(lambda n, s, a: f"/{n}{s} {a}".rstrip(), name, suffix, args)
@@ -523,12 +527,21 @@ def _shared_settings(world: World) -> dict[int, tuple[object, ...]]:
         snapshot: dict[int, tuple[object, ...]] = {}
         for chat in SHARED.values():
             row = db.execute(
-                "SELECT language, timezone, digest_time FROM chats WHERE id = ?", (chat.id,)
+                "SELECT language, timezone FROM chats WHERE id = ?", (chat.id,)
             ).fetchone()
-            topics = db.execute(
-                "SELECT topic FROM subscriptions WHERE chat_id = ? ORDER BY topic", (chat.id,)
+            digests = db.execute(
+                "SELECT thread_id, digest_time FROM threads WHERE chat_id = ? ORDER BY thread_id",
+                (chat.id,),
             ).fetchall()
-            snapshot[chat.id] = (row, tuple(topics))
+            topics = db.execute(
+                "SELECT thread_id, topic FROM subscriptions WHERE chat_id = ?"
+                " ORDER BY thread_id, topic",
+                (chat.id,),
+            ).fetchall()
+            alerts = db.execute(
+                "SELECT thread_id, terms FROM alerts WHERE chat_id = ? ORDER BY id", (chat.id,)
+            ).fetchall()
+            snapshot[chat.id] = (row, tuple(digests), tuple(topics), tuple(alerts))
         return snapshot
 
 

@@ -15,11 +15,11 @@ import pytest
 import content.library
 import handlers.admin
 from bot.app import MojazApp
+from bot.jobs import job_name
 from bot.priority import REPEAT_PRESS_SECONDS
 from content.parser import parse_file
 from content.store import Store
 from content.topics import Lexicon
-from handlers.digests import job_name
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, article_text, write_article
 from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for

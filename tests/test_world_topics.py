@@ -15,7 +15,7 @@ from content.library import ingest_file
 from content.parser import parse_file
 from content.store import Store
 from content.topics import Lexicon, load_lexicon, parse_lexicon
-from handlers import topics
+from handlers import views
 from handlers.texts import texts_for
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
 from tests.eval.tagging import FOLDER, HAND_LEXICON
@@ -112,7 +112,7 @@ async def test_topic_without_a_name_explains_and_lists(api: FakeBotApi) -> None:
 async def test_topics_put_the_main_subject_first_and_page_the_rest(
     api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(topics, "TOPICS_PER_PAGE", 8)  # the article names 12 topics
+    monkeypatch.setattr(views, "TOPICS_PER_PAGE", 8)  # the article names 12 topics
     listing = await reply_to(api, "/topics")
     labels = [b["text"] for b in listing.buttons()]
     assert labels[0] == "Sudan"  # the title's topic

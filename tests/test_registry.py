@@ -1,0 +1,71 @@
+"""One place defines a command: every handled command is registered, and the other way round.
+
+Also that capability modules stay apart, and that the menus follow each command's audience.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from telegram.ext import CommandHandler
+
+from bot.app import build_application
+from bot.capabilities import registered
+from handlers.registry import Audience, command_names
+from handlers.texts import catalogue
+from handlers.topics import TopicCommandHandler
+from tests.conftest import ROOT, TOKEN, make_settings
+
+# Modules of handlers/ that are not capabilities: shared by them, and importing none.
+SHARED = {
+    "bidi", "callbacks", "chat_settings", "context", "deliveries", "errors", "links", "menu",
+    "own_threads", "permissions", "registry", "render", "replies", "texts", "views",
+}  # fmt: skip
+
+
+def _handled_commands() -> set[str]:
+    app = build_application(make_settings(bot_token=TOKEN), TOKEN)
+    return {
+        name
+        for group in app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler) and not isinstance(handler, TopicCommandHandler)
+        for name in handler.commands
+    }
+
+
+def test_every_handled_command_is_registered_and_every_entry_handled() -> None:
+    names = set(command_names(registered()))
+    handled = _handled_commands()
+    assert handled - names == set()  # a handler with no registry entry
+    assert names - handled == set()  # an entry with no handler
+
+
+def test_a_command_is_registered_once_with_a_description_in_every_language() -> None:
+    names = command_names(registered())
+    assert len(names) == len(set(names))
+    for entries in catalogue().values():
+        assert {f"COMMAND_{name.upper()}" for name in names} <= entries.keys()
+
+
+def test_settings_commands_are_for_chat_administrators() -> None:
+    audience = {
+        command.name: command.audience
+        for capability in registered()
+        for command in capability.commands
+    }
+    for name in ("subscribe", "unsubscribe", "digest", "timezone", "lang"):
+        assert audience[name] is Audience.CHAT_ADMINS
+    assert {audience["stats"], audience["broadcast"]} == {Audience.BOT_ADMINS}
+    assert audience["threads"] is Audience.PRIVATE
+
+
+def test_every_capability_module_is_in_the_independence_contract() -> None:
+    """lint-imports keeps capability modules from importing each other: a new module that
+    is not in its list would escape it."""
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (independence,) = [
+        c for c in contract["tool"]["importlinter"]["contracts"] if c["type"] == "independence"
+    ]
+    modules = {path.stem for path in (ROOT / "handlers").glob("*.py")} - {"__init__"}
+    assert set(independence["modules"]) == {f"handlers.{name}" for name in modules - SHARED}
