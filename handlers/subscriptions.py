@@ -53,7 +53,8 @@ async def subscribe(update: Update, context: Context) -> None:
     lexicon = context.bot_data.lexicon
     topic = lexicon.find(request.argument) if request.argument else None
     if request.argument and topic is None:
-        await reply(update, [_unknown_topic(request.argument, lexicon, request.tr)])
+        unknown = _unknown_topic(request.argument, lexicon, request.tr, offer_alert=True)
+        await reply(update, [unknown])
         return
     await _subscribe_to(update, context, request, topic)
 
@@ -105,23 +106,38 @@ async def unsubscribe(update: Update, context: Context) -> None:
     if request is None:
         return
     chat, tr, argument = request.chat, request.tr, request.argument
-    chats = context.bot_data.store.chats
     if not argument:
-        count = await chats.unsubscribe(chat.id, None, thread_id=request.thread_id)
+        count = await _unsubscribe_all(context, chat, request.thread_id)
         await reply(update, [tr.say("UNSUBSCRIBED_ALL", count=count)])
         return
     phrase = quoted(argument)
-    if phrase is not None:
-        await _remove_alert(update, context, request, phrase)
+    topic = context.bot_data.lexicon.find(argument) if phrase is None else None
+    if topic is not None:
+        if await _unsubscribe_topic(context, chat, request.thread_id, topic.command):
+            label = render.escape(topic.label(tr.language))
+            await reply(update, [tr.say("UNSUBSCRIBED_TOPIC", label=label)])
+        else:
+            await reply(update, [tr.say("NOT_SUBSCRIBED")])
         return
-    topic = context.bot_data.lexicon.find(argument)
-    if topic is None:
-        await reply(update, [_unknown_topic(argument, context.bot_data.lexicon, tr)])
-    elif await _unsubscribe_topic(context, chat, request.thread_id, topic.command):
-        label = render.escape(topic.label(tr.language))
-        await reply(update, [tr.say("UNSUBSCRIBED_TOPIC", label=label)])
-    else:
+    # Not a topic: an alert's word, in quotes or not.
+    removed = await _remove_alert(context, request, argument if phrase is None else phrase)
+    if removed is not None:
+        await reply(update, [tr.say("ALERT_REMOVED", phrase=render.escape(removed))])
+    elif phrase is not None:
         await reply(update, [tr.say("NOT_SUBSCRIBED")])
+    else:
+        lexicon = context.bot_data.lexicon
+        await reply(update, [_unknown_topic(argument, lexicon, tr, offer_alert=False)])
+
+
+async def _unsubscribe_all(context: Context, chat: ChatInfo, thread_id: int) -> int:
+    """Remove the thread's subscriptions and alerts; a private chat's reader means all of
+    theirs, in every thread."""
+    chats = context.bot_data.store.chats
+    threads = {thread_id}
+    if chat.type == ChatType.PRIVATE:
+        threads |= {thread for thread, _ in await chats.subscribed_threads(chat.id)}
+    return sum([await chats.unsubscribe(chat.id, None, thread_id=thread) for thread in threads])
 
 
 async def _unsubscribe_topic(context: Context, chat: ChatInfo, thread_id: int, topic: str) -> int:
@@ -136,22 +152,20 @@ async def _unsubscribe_topic(context: Context, chat: ChatInfo, thread_id: int, t
     return removed
 
 
-async def _remove_alert(
-    update: Update, context: Context, request: SettingsRequest, phrase: str
-) -> None:
-    chats, tr = context.bot_data.store.chats, request.tr
+async def _remove_alert(context: Context, request: SettingsRequest, phrase: str) -> str | None:
+    """Remove the thread's alert on ``phrase`` in any of its forms; the phrase as the alert
+    had it, or None when the thread has no such alert."""
+    chats = context.bot_data.store.chats
     analyzer = Analyzer(context.bot_data.lexicon)
     try:
         wanted = alert_terms(analyzer, phrase)
     except AlertPhraseError:
-        await reply(update, [tr.say("ALERT_USAGE")])
-        return
+        return None
     for alert in await chats.alerts(request.chat.id, thread_id=request.thread_id):
         if alert_terms(analyzer, alert.phrase) == wanted:
             await chats.remove_alert(request.chat.id, alert.id)
-            await reply(update, [tr.say("ALERT_REMOVED", phrase=render.escape(alert.phrase))])
-            return
-    await reply(update, [tr.say("NOT_SUBSCRIBED")])
+            return alert.phrase
+    return None
 
 
 async def subscriptions(update: Update, context: Context) -> None:
@@ -223,14 +237,14 @@ def _label(lexicon: Lexicon, topic: str, tr: Texts) -> str:
     return known.label(tr.language) if known else topic
 
 
-def _unknown_topic(argument: str, lexicon: Lexicon, tr: Texts) -> str:
+def _unknown_topic(argument: str, lexicon: Lexicon, tr: Texts, *, offer_alert: bool) -> str:
+    """The closest topics to a name that is none; and, to subscribe, the alert it could be."""
     closest = lexicon.closest(argument, lexicon.topics, _SUGGESTIONS)
+    shown = render.escape(argument[:64])
     unknown = tr.say(
-        "UNKNOWN_TOPIC",
-        topic=render.escape(argument[:64]),
-        commands=render.commands_line(closest, tr.language),
+        "UNKNOWN_TOPIC", topic=shown, commands=render.commands_line(closest, tr.language)
     )
-    return f"{unknown}\n{tr.say('ALERT_HINT', phrase=render.escape(argument[:64]))}"
+    return f"{unknown}\n{tr.say('ALERT_HINT', phrase=shown)}" if offer_alert else unknown
 
 
 def _buttons() -> Handlers:

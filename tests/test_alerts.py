@@ -105,6 +105,9 @@ async def test_an_alert_is_removed_by_its_word_in_any_form(
     removed = await said(api, '/unsubscribe "النفط"')
     assert removed.text == EN.say("ALERT_REMOVED", phrase="نفط")
     assert (await said(api, '/unsubscribe "النفط"')).text == EN.say("NOT_SUBSCRIBED")
+    await said(api, "/subscribe «غاز»")
+    unquoted = await said(api, "/unsubscribe الغاز")  # not a topic: the alert's word will do
+    assert unquoted.text == EN.say("ALERT_REMOVED", phrase="غاز")
     assert await newsroom.publish(*GUYANA_OIL) == []
 
 

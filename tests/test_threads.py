@@ -45,6 +45,11 @@ async def said(
     return (await api.wait_for_calls("sendMessage", chat.id, before + 1))[before]
 
 
+async def answered(api: FakeBotApi, chat: Chat, text: str) -> None:
+    """Wait until the bot has sent ``text`` to ``chat``."""
+    await api.wait_for(lambda _: any(c.text == text for c in api.delivered(chat.id)))
+
+
 async def publish(app: MojazApp, name: str, headline: str, sentence: str) -> None:
     """A new article arrives, and the outbox has sent what it queued."""
     text = article_text(headline, sentence).encode()
@@ -202,10 +207,8 @@ async def test_each_subscription_gets_a_thread_of_its_own(
     usage = await said(api, PRIVATE, READER, "/threads")
     assert usage.text == AR.say("THREADS_USAGE", state=AR.say("OFF"))
     await said(api, PRIVATE, READER, "/subscribe guyana")
-    await api.send_text(PRIVATE, READER, "/threads on")
-    await api.wait_for(
-        lambda _: any(c.text == AR.say("THREADS_ON", count=1) for c in api.delivered(PRIVATE.id))
-    )
+    await api.send_text(PRIVATE, READER, "/threads on")  # the new thread's welcome, then this
+    await answered(api, PRIVATE, AR.say("THREADS_ON", count=1))
     ((guyana, name),) = api.created_topics[PRIVATE.id].items()
     assert name == "غيانا"
     welcome = [c for c in api.delivered(PRIVATE.id) if c.thread_id == guyana]
@@ -242,3 +245,9 @@ async def test_a_private_thread_the_reader_deleted_is_paused(
     assert note.thread_id is None
     removed = await said(api, PRIVATE, READER, "/unsubscribe guyana")  # wherever it is
     assert removed.text == AR.say("UNSUBSCRIBED_TOPIC", label="غيانا")
+    await api.send_text(PRIVATE, READER, "/subscribe bolivia")  # a thread, then the reply
+    await answered(api, PRIVATE, AR.say("SUBSCRIBED_TOPIC", label="بوليفيا"))
+    await said(api, PRIVATE, READER, "/subscribe")
+    everything = await said(api, PRIVATE, READER, "/unsubscribe")  # every thread's
+    assert everything.text == AR.say("UNSUBSCRIBED_ALL", count=2)
+    assert await threaded_bot.bot_data.store.chats.subscribed_threads(PRIVATE.id) == []
