@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from content.models import DeliveryState
 from content.ports import ArticleStore
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -78,11 +79,10 @@ class Metrics:
     async def exposition(self, store: ArticleStore) -> bytes:
         """The text format, with the shared queue read from the store now."""
         stats = await store.outbox.stats(error_count=0)
-        states = {"queued": 0, "sending": 0, "sent": 0, "failed": 0}
-        states.update(stats.deliveries_by_state)
+        states = dict.fromkeys(DeliveryState, 0) | dict(stats.deliveries_by_state)
         for state, count in states.items():
-            self.deliveries.labels(state).set(count)
-        self.queue_depth.set(states["queued"] + states["sending"])
+            self.deliveries.labels(str(state)).set(count)
+        self.queue_depth.set(states[DeliveryState.QUEUED] + states[DeliveryState.SENDING])
         return generate_latest(self.registry)
 
 
