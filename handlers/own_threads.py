@@ -32,11 +32,16 @@ def topics_available(context: Context) -> bool:
 
 
 async def give_own_thread(context: Context, chat: ChatInfo, topic: str, name: str) -> int | None:
-    """Move the chat's subscription to ``topic`` into a new thread called ``name``.
+    """Move the chat's subscription to ``topic`` into a thread of its own called ``name``.
 
-    The thread is made, told what it is for, and the subscription moved to it; None (and the
-    subscription stays where it is) when Telegram refuses to make it.
+    A live thread the topic has already is kept, and the new subscription folded into it;
+    one whose thread was deleted or closed is dropped. Else a thread is made, told what it
+    is for, and the subscription moved to it; None (and the subscription stays where it is)
+    when Telegram refuses to make it.
     """
+    live = await _live_thread(context, chat, topic)
+    if live is not None:
+        return live
     try:
         made = await context.bot.create_forum_topic(chat.id, name[:TOPIC_NAME_MAX])
     except TelegramError as error:
@@ -52,3 +57,18 @@ async def give_own_thread(context: Context, chat: ChatInfo, topic: str, name: st
         message_thread_id=thread_id,
     )
     return thread_id
+
+
+async def _live_thread(context: Context, chat: ChatInfo, topic: str) -> int | None:
+    """The thread the topic's subscription lives in already, if it is not paused; the
+    subscription in the main thread then goes, and those in paused threads too."""
+    chats = context.bot_data.store.chats
+    for thread_id, subscribed in await chats.subscribed_threads(chat.id):
+        if subscribed != topic or thread_id == MAIN_THREAD:
+            continue
+        thread = await chats.thread(chat.id, thread_id)
+        if thread is not None and not thread.paused:
+            await chats.unsubscribe(chat.id, topic, thread_id=MAIN_THREAD)
+            return thread_id
+        await chats.unsubscribe(chat.id, topic, thread_id=thread_id)  # its thread is gone
+    return None

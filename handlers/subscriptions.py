@@ -64,11 +64,13 @@ async def _subscribe_to(
 ) -> None:
     chat, tr = request.chat, request.tr
     key = topic.command if topic else EVERYTHING
-    added = await context.bot_data.store.chats.subscribe(
-        chat.id, key, time.time(), thread_id=request.thread_id
-    )
-    if topic is not None and threads_wanted(chat, request.thread_id):
-        await give_own_thread(context, chat, key, topic.label(tr.language))
+    chats = context.bot_data.store.chats
+    threaded = topic is not None and threads_wanted(chat, request.thread_id)
+    before = await chats.subscribed_threads(chat.id) if threaded else []
+    added = await chats.subscribe(chat.id, key, time.time(), thread_id=request.thread_id)
+    if topic is not None and threaded:
+        thread = await give_own_thread(context, chat, key, topic.label(tr.language))
+        added = (thread, key) not in before  # in its live thread already: nothing new
     if not added:
         await reply(update, [tr.say("ALREADY_SUBSCRIBED")])
     elif topic is None:

@@ -45,9 +45,11 @@ async def said(
     return (await api.wait_for_calls("sendMessage", chat.id, before + 1))[before]
 
 
-async def answered(api: FakeBotApi, chat: Chat, text: str) -> None:
-    """Wait until the bot has sent ``text`` to ``chat``."""
-    await api.wait_for(lambda _: any(c.text == text for c in api.delivered(chat.id)))
+async def answered(api: FakeBotApi, chat: Chat, text: str, times: int = 1) -> None:
+    """Wait until the bot has sent ``text`` to ``chat`` ``times`` times."""
+    await api.wait_for(
+        lambda _: len([c for c in api.delivered(chat.id) if c.text == text]) >= times
+    )
 
 
 async def publish(app: MojazApp, name: str, headline: str, sentence: str) -> None:
@@ -243,6 +245,14 @@ async def test_a_private_thread_the_reader_deleted_is_paused(
     assert pushes(api, PRIVATE, GUYANA_OIL[1]) == []
     (note,) = [c for c in api.delivered(PRIVATE.id) if "⏸" in c.text]
     assert note.thread_id is None
+    await api.send_text(PRIVATE, READER, "/subscribe guyana")  # its thread is gone: a new one
+    await answered(api, PRIVATE, AR.say("SUBSCRIBED_TOPIC", label="غيانا"), times=2)
+    assert len(api.created_topics[PRIVATE.id]) == 2
+    again = await said(api, PRIVATE, READER, "/subscribe guyana")  # its new thread is live
+    assert again.text == AR.say("ALREADY_SUBSCRIBED")
+    assert len(api.created_topics[PRIVATE.id]) == 2
+    listing = await said(api, PRIVATE, READER, "/subscriptions")
+    assert [b["text"] for b in listing.buttons()] == ["✖ غيانا"]
     removed = await said(api, PRIVATE, READER, "/unsubscribe guyana")  # wherever it is
     assert removed.text == AR.say("UNSUBSCRIBED_TOPIC", label="غيانا")
     await api.send_text(PRIVATE, READER, "/subscribe bolivia")  # a thread, then the reply
