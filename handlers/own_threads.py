@@ -7,6 +7,7 @@ the bot (getMe's has_topics_enabled); everywhere else a private chat stays one s
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -31,16 +32,26 @@ def topics_available(context: Context) -> bool:
     return bool(context.bot.bot.has_topics_enabled)
 
 
+async def subscribe_in_own_thread(context: Context, chat: ChatInfo, topic: str, name: str) -> bool:
+    """Subscribe the chat to ``topic`` in a thread of its own; False when it was already, in
+    a live thread. Where no thread can be made, the subscription stays in the chat itself."""
+    if await _live_thread(context, chat, topic) is not None:
+        return False
+    await context.bot_data.store.chats.subscribe(chat.id, topic, time.time())
+    await give_own_thread(context, chat, topic, name)
+    return True
+
+
 async def give_own_thread(context: Context, chat: ChatInfo, topic: str, name: str) -> int | None:
     """Move the chat's subscription to ``topic`` into a thread of its own called ``name``.
 
-    A live thread the topic has already is kept, and the new subscription folded into it;
-    one whose thread was deleted or closed is dropped. Else a thread is made, told what it
-    is for, and the subscription moved to it; None (and the subscription stays where it is)
-    when Telegram refuses to make it.
+    A live thread the topic has already is kept, and the subscription folded into it. Else a
+    thread is made, told what it is for, and the subscription moved to it; None (and the
+    subscription stays where it is) when Telegram refuses to make it.
     """
     live = await _live_thread(context, chat, topic)
     if live is not None:
+        await context.bot_data.store.chats.unsubscribe(chat.id, topic, thread_id=MAIN_THREAD)
         return live
     try:
         made = await context.bot.create_forum_topic(chat.id, name[:TOPIC_NAME_MAX])
@@ -60,15 +71,14 @@ async def give_own_thread(context: Context, chat: ChatInfo, topic: str, name: st
 
 
 async def _live_thread(context: Context, chat: ChatInfo, topic: str) -> int | None:
-    """The thread the topic's subscription lives in already, if it is not paused; the
-    subscription in the main thread then goes, and those in paused threads too."""
+    """The thread of its own the topic's subscription lives in, if it is not paused; those
+    in paused threads (deleted or closed) are dropped on the way."""
     chats = context.bot_data.store.chats
     for thread_id, subscribed in await chats.subscribed_threads(chat.id):
         if subscribed != topic or thread_id == MAIN_THREAD:
             continue
         thread = await chats.thread(chat.id, thread_id)
         if thread is not None and not thread.paused:
-            await chats.unsubscribe(chat.id, topic, thread_id=MAIN_THREAD)
             return thread_id
         await chats.unsubscribe(chat.id, topic, thread_id=thread_id)  # its thread is gone
     return None

@@ -23,7 +23,7 @@ from handlers import render
 from handlers.callbacks import Action, answer_press, decoded_press, encode, pattern
 from handlers.chat_settings import SettingsRequest, settings_request
 from handlers.context import Context
-from handlers.own_threads import give_own_thread, threads_wanted
+from handlers.own_threads import subscribe_in_own_thread, threads_wanted
 from handlers.permissions import may_change_settings
 from handlers.registry import Audience, Capability, Command, Handlers
 from handlers.replies import reply, show_in_place
@@ -64,13 +64,12 @@ async def _subscribe_to(
 ) -> None:
     chat, tr = request.chat, request.tr
     key = topic.command if topic else EVERYTHING
-    chats = context.bot_data.store.chats
-    threaded = topic is not None and threads_wanted(chat, request.thread_id)
-    before = await chats.subscribed_threads(chat.id) if threaded else []
-    added = await chats.subscribe(chat.id, key, time.time(), thread_id=request.thread_id)
-    if topic is not None and threaded:
-        thread = await give_own_thread(context, chat, key, topic.label(tr.language))
-        added = (thread, key) not in before  # in its live thread already: nothing new
+    if topic is not None and threads_wanted(chat, request.thread_id):
+        added = await subscribe_in_own_thread(context, chat, key, topic.label(tr.language))
+    else:
+        added = await context.bot_data.store.chats.subscribe(
+            chat.id, key, time.time(), thread_id=request.thread_id
+        )
     if not added:
         await reply(update, [tr.say("ALREADY_SUBSCRIBED")])
     elif topic is None:
