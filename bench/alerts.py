@@ -36,10 +36,10 @@ from content.alerts import AlertPhraseError, ArticleWords, alert_terms, matching
 from content.arabic import tokens  # noqa: E402
 from content.parser import parse_article  # noqa: E402
 from content.ports import EVERYTHING, ArticleStore  # noqa: E402
-from content.postgres.store import PostgresStore  # noqa: E402
-from content.rows import article_rows  # noqa: E402
 from content.search import Analyzer  # noqa: E402
-from content.store import Store  # noqa: E402
+from content.storage.postgres.store import PostgresStore  # noqa: E402
+from content.storage.rows import article_rows  # noqa: E402
+from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import Lexicon, load_lexicon  # noqa: E402
 
 ROUNDS = 7

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.__main__ import GIL_SWITCH_SECONDS  # noqa: E402
 from content.library import ingest_file  # noqa: E402
 from content.models import ArticleInfo, IngestResult  # noqa: E402
-from content.store import Store  # noqa: E402
+from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
 
 SEED = ROOT / "seeds" / "brics-kazan-summit.ar.txt"

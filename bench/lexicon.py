@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from search import generate  # noqa: E402  (bench/search.py, beside this file)
 
 from content.parser import parse_article, parse_file  # noqa: E402
-from content.store import Store  # noqa: E402
+from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import Lexicon, load_lexicon  # noqa: E402
 
 HAND_LEXICON = ROOT / "tests" / "eval" / "lexicon_16.toml"

@@ -41,8 +41,8 @@ from bench.broadcast import SEED, TOKEN, p95, probe, server_ceiling  # noqa: E40
 from bench.search import start_postgres  # noqa: E402
 from content.library import ingest_file  # noqa: E402
 from content.ports import ArticleStore  # noqa: E402
-from content.postgres.store import PostgresStore  # noqa: E402
-from content.store import Store  # noqa: E402
+from content.storage.postgres.store import PostgresStore  # noqa: E402
+from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
 from tests.fake_bot_api import FakeBotApi, ServerLimits, start_bot_process  # noqa: E402
 

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from content.parser import parse_article, parse_file  # noqa: E402
 from content.ports import ArticleStore  # noqa: E402
-from content.postgres.store import PostgresStore  # noqa: E402
-from content.store import Store  # noqa: E402
+from content.storage.postgres.store import PostgresStore  # noqa: E402
+from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
 
 QUERIES = [

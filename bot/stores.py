@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from content.ports import ArticleStore
-from content.postgres.store import PostgresStore
-from content.store import Store
+from content.storage.postgres.store import PostgresStore
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 
 

@@ -19,7 +19,7 @@ from bot.stores import open_store
 from content.library import ingest_directory
 from content.models import Stats
 from content.ports import ArticleStore
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon, load_lexicon
 from tests.fake_bot_api import FakeBotApi
 

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from content.postgres.schema import migrate
+from content.storage.postgres.schema import migrate
 
 _databases = itertools.count(1)
 

@@ -17,7 +17,7 @@ import pytest
 from bot.jobs import SeedsWatcher
 from content.library import add_article, ingest_directory, ingest_file
 from content.parser import ArticleFormatError
-from content.store import Store
+from content.storage.sqlite.store import Store
 from tests.articles import article_text
 from tests.conftest import SEED
 

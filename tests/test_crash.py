@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from content.library import ingest_file
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from tests.conftest import SEED, TOKEN
 from tests.fake_bot_api import FakeBotApi, ServerLimits, start_bot_process

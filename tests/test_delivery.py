@@ -10,7 +10,7 @@ from pathlib import Path
 
 from content.library import ingest_file
 from content.ports import EVERYTHING
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, write_article

@@ -11,7 +11,7 @@ import pytest
 
 from content.library import ingest_file
 from content.models import SentChunk
-from content.postgres.store import PostgresStore
+from content.storage.postgres.store import PostgresStore
 from content.topics import Lexicon
 from tests.conftest import SEED
 from tests.postgres import fresh_database

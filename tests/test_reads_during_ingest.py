@@ -10,8 +10,8 @@ import pytest
 
 from content.library import ingest_file
 from content.models import Summary
-from content.rows import ArticleRows
-from content.store import Store
+from content.storage.rows import ArticleRows
+from content.storage.sqlite.store import Store
 from tests.articles import article_text, write_article
 
 BOUND = 5.0  # seconds

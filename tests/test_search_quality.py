@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from content.postgres.store import PostgresStore
+from content.storage.postgres.store import PostgresStore
 from content.topics import Lexicon
 from tests.eval.measure import Quality, measure, score, variants
 from tests.postgres import postgres_database

@@ -14,7 +14,7 @@ import pytest
 from bot.jobs import SeedsWatcher
 from content.library import ingest_directory
 from content.parser import ArticleFormatError, parse_file
-from content.store import Store
+from content.storage.sqlite.store import Store
 from tests.conftest import SEED
 
 BOUND = 5.0  # seconds: a FIFO opened for reading would block far longer

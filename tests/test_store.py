@@ -11,8 +11,8 @@ import pytest
 
 from content.library import ingest_directory, ingest_file
 from content.parser import parse_article, parse_file
-from content.schema import MIGRATIONS
-from content.store import Store
+from content.storage.sqlite.schema import MIGRATIONS
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon, load_lexicon
 from tests.articles import article_text
 from tests.conftest import SEED
@@ -135,7 +135,7 @@ async def test_content_survives_a_restart(db_path: Path, lexicon: Lexicon) -> No
 async def test_search_keeps_an_old_answer_that_only_a_rare_word_finds(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("content.store.SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr("content.storage.sqlite.store.SEARCH_CANDIDATES", 3)
     old = article_text("خبر قديم", "قال أوشاكوف إن العقوبات لن تؤثر.")
     await store.ingest(parse_article(old.encode(), "old.txt"), "old.txt", now=1.0)
     for number in range(6):  # newer paragraphs that only share the common word

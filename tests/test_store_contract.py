@@ -15,9 +15,9 @@ from content.alerts import alert_terms
 from content.library import ingest_file
 from content.models import AlertAdded, Article, DeliveryKind, DeliveryState, Section, SentChunk
 from content.ports import EVERYTHING, ArticleStore, ChatStore
-from content.postgres.store import PostgresStore
 from content.search import Analyzer
-from content.store import Store
+from content.storage.postgres.store import PostgresStore
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from tests.articles import BOLIVIA_LITHIUM, GUYANA_OIL, write_article
 from tests.conftest import SEED

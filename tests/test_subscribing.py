@@ -18,7 +18,7 @@ from bot.app import MojazApp
 from bot.jobs import job_name
 from bot.priority import REPEAT_PRESS_SECONDS
 from content.parser import parse_file
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from handlers.texts import texts_for
 from tests.articles import IRAN_NEWS, article_text, write_article

@@ -13,7 +13,7 @@ import pytest
 from bot.app import MojazApp
 from content.library import ingest_file
 from content.parser import parse_file
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon, load_lexicon, parse_lexicon
 from handlers import views
 from handlers.texts import texts_for

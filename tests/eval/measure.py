@@ -9,7 +9,7 @@ from pathlib import Path
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.search import Analyzer, Stemming
-from content.store import Store
+from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 
 QUERIES = Path(__file__).with_name("queries.toml")

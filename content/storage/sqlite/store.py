@@ -13,8 +13,6 @@ from types import TracebackType
 
 import aiosqlite
 
-from content.chats import Chats
-from content.db import Connections, Repository, inserted_id
 from content.models import (
     Article,
     ArticleInfo,
@@ -26,9 +24,9 @@ from content.models import (
     Summary,
     TopicBriefing,
 )
-from content.outbox import Outbox
 from content.ports import StoreUnavailableError
-from content.rows import (
+from content.search import Analyzer
+from content.storage.rows import (
     ArticleRows,
     StoredSlug,
     article_fingerprint,
@@ -38,10 +36,12 @@ from content.rows import (
     section_view,
     tagging_key,
 )
-from content.schema import MIGRATIONS
-from content.search import Analyzer
+from content.storage.sqlite.chats import Chats
+from content.storage.sqlite.db import Connections, Repository, inserted_id
+from content.storage.sqlite.outbox import Outbox
+from content.storage.sqlite.schema import MIGRATIONS
+from content.storage.sqlite.workers import OneWorker
 from content.topics import Lexicon
-from content.workers import OneWorker
 
 _ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
 SEARCH_CANDIDATES = 500

@@ -25,12 +25,13 @@ from content.models import (
     TopicBriefing,
 )
 from content.ports import StoreUnavailableError
-from content.postgres.chats import PostgresChats
-from content.postgres.outbox import PostgresOutbox, enqueue_article
-from content.postgres.ranking import Corpus, bm25
-from content.postgres.schema import migrate
-from content.postgres.workers import PostgresWorkers
-from content.rows import (
+from content.search import Analyzer
+from content.storage.postgres.chats import PostgresChats
+from content.storage.postgres.outbox import PostgresOutbox, enqueue_article
+from content.storage.postgres.ranking import Corpus, bm25
+from content.storage.postgres.schema import migrate
+from content.storage.postgres.workers import PostgresWorkers
+from content.storage.rows import (
     ArticleRows,
     StoredSlug,
     article_fingerprint,
@@ -40,7 +41,6 @@ from content.rows import (
     section_view,
     tagging_key,
 )
-from content.search import Analyzer
 from content.topics import Lexicon
 
 # As in the SQLite store: BM25 ranks the newest matches, and again those with a rare word.

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from content.alerts import AlertTerms
-from content.db import Repository
 from content.models import MAIN_THREAD, Alert, AlertAdded, ChatInfo, DeliveryState, ThreadInfo
+from content.storage.sqlite.db import Repository
 
 _CHAT_COLUMNS = (
     "id, type, title, active, inactive_reason, timezone, owner_id, language, private_threads"

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from content.alerts import ArticleWords
-from content.db import Repository
-from content.deliveries import NewDelivery, alert_deliveries, payload, subscribed_deliveries
 from content.models import (
     MAIN_THREAD,
     Delivery,
@@ -19,6 +17,13 @@ from content.models import (
     Stats,
 )
 from content.ports import EVERYTHING, RECENT_SENDS
+from content.storage.deliveries import (
+    NewDelivery,
+    alert_deliveries,
+    payload,
+    subscribed_deliveries,
+)
+from content.storage.sqlite.db import Repository
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"

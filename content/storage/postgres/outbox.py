@@ -9,7 +9,6 @@ from typing import Any
 import asyncpg
 
 from content.alerts import ArticleWords
-from content.deliveries import NewDelivery, alert_deliveries, payload
 from content.models import (
     MAIN_THREAD,
     Delivery,
@@ -20,6 +19,7 @@ from content.models import (
     Stats,
 )
 from content.ports import RECENT_SENDS
+from content.storage.deliveries import NewDelivery, alert_deliveries, payload
 
 _DELIVERY_COLUMNS = (
     "d.id, d.chat_id, c.type, d.kind, d.payload, d.attempts, d.chunks_sent,"

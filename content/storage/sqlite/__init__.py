@@ -1,0 +1,1 @@
+"""The SQLite backend, through aiosqlite: the embedded default, one process on one file."""
