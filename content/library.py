@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.models import Article, IngestResult
+from content.models import Article, ArticleInfo, IngestResult
 from content.parser import (
     DEFAULT_MAX_BYTES,
     ArticleFormatError,
@@ -152,3 +152,11 @@ def article_files(directory: Path) -> list[Path] | None:
         return None
     # Only regular files: a folder or a FIFO named like an article is no article.
     return sorted(path for path in directory.glob(f"*{ARTICLE_SUFFIX}") if path.is_file())
+
+
+async def chat_article(store: ArticleStore, chat_id: int | None) -> ArticleInfo | None:
+    """The article a chat reads: the one it chose with /articles while that is stored, else
+    the newest. Every reading command, button and deep link answers for this one."""
+    chosen = await store.chats.article_of(chat_id) if chat_id is not None else None
+    article = await store.article(chosen) if chosen is not None else None
+    return article or await store.current_article()

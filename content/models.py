@@ -1,4 +1,4 @@
-"""Typed models of the domain: parsed articles and what the store returns."""
+"""Typed models of the domain: parsed articles, the rows the store writes, and what it returns."""
 
 from __future__ import annotations
 
@@ -122,6 +122,39 @@ class SentChunk:
     at: float
     last: bool
     paid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRow:
+    """One paragraph: where it stands, its text, its search terms and its topics."""
+
+    section: int
+    position: int
+    text: str
+    terms: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRows:
+    """Everything the store writes for one article, in the order it is read back."""
+
+    sections: tuple[tuple[int, str], ...]
+    paragraphs: tuple[ParagraphRow, ...]
+    bullets: tuple[tuple[str, tuple[str, ...]], ...]
+    topics: tuple[str, ...]  # the article's topics, most salient first
+    # The terms of its title, paragraphs and bullets in order, which word alerts match.
+    words: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSlug:
+    """What the store holds under an article's id: its row, its fingerprint, its file."""
+
+    slug: str
+    article_id: int
+    fingerprint: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)

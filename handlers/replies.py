@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from content.library import chat_article as reading_article
 from content.models import MAIN_THREAD, ArticleInfo
 from content.topics import Topic
 from handlers.callbacks import answer_press, decode, unchanged
@@ -117,11 +118,8 @@ async def answer_stale(query: CallbackQuery, context: Context, tr: Texts) -> Non
 
 async def chat_article(update: Update, context: Context) -> ArticleInfo | None:
     """The article this chat reads: the one it chose with /articles, else the newest."""
-    store = context.bot_data.store
     chat = update.effective_chat
-    chosen = await store.chats.article_of(chat.id) if chat else None
-    article = await store.article(chosen) if chosen is not None else None
-    return article or await store.current_article()
+    return await reading_article(context.bot_data.store, chat.id if chat else None)
 
 
 async def current_article(update: Update, context: Context) -> ArticleInfo | None:

@@ -10,7 +10,8 @@ import pytest
 
 from content.library import ingest_file
 from content.models import Summary
-from content.storage.rows import ArticleRows
+from content.models import ArticleRows
+from content.storage.sqlite.records import SqliteWriteSession
 from content.storage.sqlite.store import Store
 from tests.articles import article_text, write_article
 
@@ -32,16 +33,18 @@ async def test_a_reader_sees_the_last_commit_not_an_open_transaction(
         seen.append(await store.summary(info))
         looked.set()
 
-    real_write = store._write_content
+    real_write = SqliteWriteSession.write_content
 
-    async def write_then_wait_for_the_reader(article_id: int, rows: ArticleRows) -> None:
-        await real_write(article_id, rows)
+    async def write_then_wait_for_the_reader(
+        session: SqliteWriteSession, article_id: int, rows: ArticleRows, tagged_with: str
+    ) -> None:
+        await real_write(session, article_id, rows, tagged_with)
         midway.set()  # the new content is written, not yet committed
         async with asyncio.timeout(BOUND):
             await looked.wait()
 
     reading = asyncio.create_task(reader())
-    monkeypatch.setattr(store, "_write_content", write_then_wait_for_the_reader)
+    monkeypatch.setattr(SqliteWriteSession, "write_content", write_then_wait_for_the_reader)
     path.write_text(article_text("الخلاصة الجديدة", "غادر وفد طاجيكستان دوشنبه."), "utf-8")
     assert (await ingest_file(store, path)).outcome == "replaced"
     await reading

@@ -8,12 +8,17 @@ loop, and the transaction itself is a handful of bulk inserts.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from content.alerts import text_terms
-from content.models import Article, ArticleInfo, Section, SectionView
-from content.ports import IdTakenError
+from content.models import (
+    Article,
+    ArticleInfo,
+    ArticleRows,
+    ParagraphRow,
+    Section,
+    SectionView,
+)
 from content.search import Analyzer
 from content.tagging import tag_article
 
@@ -36,29 +41,6 @@ def article_fingerprint(article: Article, tagged_with: str) -> str:
     digest = hashlib.sha256(repr(article).encode())
     digest.update(tagged_with.encode())
     return digest.hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class ParagraphRow:
-    """One paragraph: where it stands, its text, its search terms and its topics."""
-
-    section: int
-    position: int
-    text: str
-    terms: str
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRows:
-    """Everything the store writes for one article, in the order it is read back."""
-
-    sections: tuple[tuple[int, str], ...]
-    paragraphs: tuple[ParagraphRow, ...]
-    bullets: tuple[tuple[str, tuple[str, ...]], ...]
-    topics: tuple[str, ...]  # the article's topics, most salient first
-    # The terms of its title, paragraphs and bullets in order, which word alerts match.
-    words: tuple[tuple[str, ...], ...] = ()
 
 
 def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
@@ -87,34 +69,6 @@ def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
             [article.title, *(p.text for p in paragraphs), *article.bullets],
         ),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSlug:
-    """What the store holds under an article's id: its row, its fingerprint, its file."""
-
-    slug: str
-    article_id: int
-    fingerprint: str
-    source: str
-
-
-def ingest_outcome(
-    stored: StoredSlug | None,
-    fingerprint: str,
-    source: str,
-    owner_present: Callable[[str], bool],
-) -> str:
-    """What storing an article does, given what its id holds now, decided alike in every
-    backend: ``added``, ``renamed`` (the same article from a new file name) or ``replaced``.
-
-    Raises IdTakenError when another file that is still there owns the id.
-    """
-    if stored is None:
-        return "added"
-    if stored.source != source and owner_present(stored.source):
-        raise IdTakenError(stored.slug, stored.source)
-    return "renamed" if stored.fingerprint == fingerprint else "replaced"
 
 
 def article_from_rows(

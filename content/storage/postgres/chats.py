@@ -64,7 +64,6 @@ class PostgresChats:
         return _chat(row)
 
     async def import_subscribers(self, chats: list[tuple[int, str]], now: float) -> None:
-        """Import many chats, each subscribed to everything, in one transaction."""
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.executemany(
                 "INSERT INTO chats (id, type, created_at) VALUES ($1, $2, $3)"
@@ -78,7 +77,6 @@ class PostgresChats:
             )
 
     async def get(self, chat_id: int) -> ChatInfo | None:
-        """The chat, if the bot knows it."""
         row = await self._pool.fetchrow(
             f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = $1",  # noqa: S608
             chat_id,
@@ -86,7 +84,6 @@ class PostgresChats:
         return _chat(row) if row else None
 
     async def deactivate(self, chat_id: int, reason: str) -> None:
-        """Stop sending to a chat (blocked, kicked, gone); its queued deliveries are skipped."""
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute(
                 "UPDATE chats SET active = FALSE, inactive_reason = $1 WHERE id = $2",
@@ -100,7 +97,6 @@ class PostgresChats:
             )  # fmt: skip
 
     async def migrate(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: its settings, subscriptions and queue move to new_id."""
         async with self._pool.acquire() as connection, connection.transaction():
             known = await connection.fetchval("SELECT 1 FROM chats WHERE id = $1", new_id)
             if not known:
@@ -129,8 +125,6 @@ class PostgresChats:
     async def unsubscribe(
         self, chat_id: int, topic: str | None, *, thread_id: int = MAIN_THREAD
     ) -> int:
-        """Remove one of a thread's subscriptions, or all of them and its alerts when
-        ``topic`` is None; how many went."""
         if topic is not None:
             status = await self._pool.execute(
                 "DELETE FROM subscriptions WHERE chat_id = $1 AND thread_id = $2 AND topic = $3",
@@ -157,7 +151,6 @@ class PostgresChats:
         return [str(row["topic"]) for row in rows]
 
     async def subscribed_threads(self, chat_id: int) -> list[tuple[int, str]]:
-        """Every (thread, topic) the chat is subscribed to, in thread order."""
         rows = await self._pool.fetch(
             "SELECT thread_id, topic FROM subscriptions WHERE chat_id = $1"
             ' ORDER BY thread_id, topic COLLATE "C"',
@@ -166,7 +159,6 @@ class PostgresChats:
         return [(int(row["thread_id"]), str(row["topic"])) for row in rows]
 
     async def move_subscription(self, chat_id: int, topic: str, source: int, target: int) -> None:
-        """Move a subscription from thread ``source`` to thread ``target``."""
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute(
                 "DELETE FROM subscriptions WHERE chat_id = $1 AND thread_id = $2 AND topic = $3"
@@ -184,7 +176,6 @@ class PostgresChats:
         self, chat_id: int, phrase: str, terms: AlertTerms, now: float, *, limit: int,
         thread_id: int = MAIN_THREAD,
     ) -> AlertAdded:  # fmt: skip
-        """Alert a thread on ``phrase``, unless it is already, or the chat has ``limit``."""
         async with self._pool.acquire() as connection, connection.transaction():
             # The chat's row is locked, so two alerts added at once cannot both pass the limit.
             await connection.execute("SELECT 1 FROM chats WHERE id = $1 FOR UPDATE", chat_id)
@@ -207,7 +198,6 @@ class PostgresChats:
         return AlertAdded.ADDED if _count(status) else AlertAdded.ALREADY
 
     async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
-        """The thread's word alerts, oldest first."""
         rows = await self._pool.fetch(
             "SELECT id, phrase FROM alerts WHERE chat_id = $1 AND thread_id = $2 ORDER BY id",
             chat_id, thread_id,
@@ -215,14 +205,12 @@ class PostgresChats:
         return [Alert(int(row["id"]), chat_id, thread_id, str(row["phrase"])) for row in rows]
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
-        """Remove one of the chat's alerts (another chat's id removes nothing)."""
         status = await self._pool.execute(
             "DELETE FROM alerts WHERE id = $1 AND chat_id = $2", alert_id, chat_id
         )
         return _count(status) > 0
 
     async def thread(self, chat_id: int, thread_id: int = MAIN_THREAD) -> ThreadInfo | None:
-        """The thread's settings, if the bot knows its chat (a new thread has none yet)."""
         chat = await self.get(chat_id)
         if chat is None:
             return None
@@ -233,7 +221,6 @@ class PostgresChats:
         return _thread(chat, row) if row else ThreadInfo(chat, thread_id)
 
     async def name_thread(self, chat_id: int, thread_id: int, title: str) -> None:
-        """Remember the name of a topic the bot made."""
         await self._pool.execute(
             "INSERT INTO threads (chat_id, thread_id, title) VALUES ($1, $2, $3)"
             " ON CONFLICT (chat_id, thread_id) DO UPDATE SET title = excluded.title",
@@ -241,7 +228,6 @@ class PostgresChats:
         )  # fmt: skip
 
     async def pause(self, chat_id: int, thread_id: int, reason: str) -> bool:
-        """Stop pushes to a thread whose topic is gone or closed; False if it was paused."""
         async with self._pool.acquire() as connection, connection.transaction():
             status = await connection.execute(
                 "INSERT INTO threads (chat_id, thread_id, paused) VALUES ($1, $2, $3)"
@@ -258,14 +244,12 @@ class PostgresChats:
         return _count(status) > 0
 
     async def resume(self, chat_id: int, thread_id: int) -> bool:
-        """Push to a paused thread again; False if it was not paused."""
         async with self._pool.acquire() as connection:
             return await _resume(connection, chat_id, thread_id)
 
     async def set_digest(
         self, chat_id: int, digest_time: str, now: float, *, thread_id: int = MAIN_THREAD
     ) -> None:
-        """Set a thread's daily digest time (HH:MM), or turn it off with ''."""
         await self._pool.execute(
             "INSERT INTO threads (chat_id, thread_id, digest_time, digest_since)"
             " VALUES ($1, $2, $3, $4) ON CONFLICT (chat_id, thread_id) DO UPDATE SET"
@@ -276,28 +260,22 @@ class PostgresChats:
         )  # fmt: skip
 
     async def set_private_threads(self, chat_id: int, wanted: bool) -> None:
-        """Whether a private chat's subscriptions each get a thread of their own."""
         await self._set(chat_id, "private_threads", wanted)
 
     async def set_article(self, chat_id: int, article_id: int) -> None:
-        """Make ``article_id`` the article this chat reads."""
         await self._set(chat_id, "article_id", article_id)
 
     async def article_of(self, chat_id: int) -> int | None:
-        """The article the chat chose to read, if it chose one."""
         value = await self._pool.fetchval("SELECT article_id FROM chats WHERE id = $1", chat_id)
         return int(value) if value is not None else None
 
     async def set_language(self, chat_id: int, language: str) -> None:
-        """Set the language the bot speaks in this chat."""
         await self._set(chat_id, "language", language)
 
     async def set_timezone(self, chat_id: int, zone: str) -> None:
-        """Set the chat's timezone (an IANA name, already validated)."""
         await self._set(chat_id, "timezone", zone)
 
     async def with_digest(self, chat_id: int | None = None) -> list[ThreadInfo]:
-        """The threads of active chats (of ``chat_id`` alone, if given) that want a digest."""
         rows = await self._pool.fetch(
             f"SELECT {_THREAD_COLUMNS}, t.chat_id FROM threads t"  # noqa: S608
             " JOIN chats c ON c.id = t.chat_id"
@@ -313,7 +291,6 @@ class PostgresChats:
         return [_thread(by_id[int(row["chat_id"])], row) for row in rows]
 
     async def channels(self) -> list[ChatInfo]:
-        """Every channel the bot has been added to."""
         rows = await self._pool.fetch(
             f"SELECT {_CHAT_COLUMNS} FROM chats WHERE type = 'channel'"  # noqa: S608
             ' ORDER BY title COLLATE "C", id'

@@ -166,7 +166,6 @@ class PostgresOutbox:
             return await enqueue_article(connection, article_id, now, words)
 
     async def enqueue_digest(self, chat_id: int, now: float, thread_id: int = MAIN_THREAD) -> bool:
-        """Queue a digest of the articles added since the thread's last one; False if none."""
         async with self._pool.acquire() as connection, connection.transaction():
             since = await connection.fetchval(
                 "SELECT t.digest_since FROM threads t JOIN chats c ON c.id = t.chat_id"
@@ -190,7 +189,6 @@ class PostgresOutbox:
         return bool(article_ids)
 
     async def broadcast_audience(self) -> int:
-        """How many chats a broadcast would reach: the active ones with a subscription."""
         return int(await self._pool.fetchval(f"SELECT count(*) {_AUDIENCE}"))
 
     async def enqueue_broadcast(self, article_id: int, preview: str, now: float) -> int:
@@ -207,7 +205,6 @@ class PostgresOutbox:
         return count_of(status)
 
     async def due(self, now: float, limit: int) -> list[Delivery]:
-        """Queued deliveries whose time has come, oldest first."""
         rows = await self._pool.fetch(
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
             " WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND c.active"
@@ -217,14 +214,12 @@ class PostgresOutbox:
         return [_delivery(row) for row in rows]
 
     async def next_due_at(self) -> float | None:
-        """When the earliest queued delivery falls due, if any is queued."""
         value = await self._pool.fetchval(
             "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'"
         )
         return float(value) if value is not None else None
 
     async def get(self, delivery_id: int) -> Delivery | None:
-        """One delivery (whatever its state)."""
         row = await self._pool.fetchrow(
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
             " WHERE d.id = $1",
@@ -238,7 +233,6 @@ class PostgresOutbox:
         return [_delivery(row) for row in await self._pool.fetch(_CLAIM, now, limit, lease)]
 
     async def release(self, delivery_id: int, at: float) -> None:
-        """Give back a claim unsent: its chat may not be sent to before ``at``."""
         async with self._pool.acquire() as connection, connection.transaction():
             await _free_chat_of(connection, delivery_id, at)
             await connection.execute(
@@ -248,8 +242,6 @@ class PostgresOutbox:
             )  # fmt: skip
 
     async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
-        """Record messages sent, each in its chat's latest pushes, in one transaction: a
-        delivery's last closes it and frees its chat, the others renew its lease."""
         rows = [(c.message_id, c.last, c.at, c.delivery_id, int(c.paid)) for c in sent]
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.executemany(_CHUNK_SENT, rows)
@@ -257,7 +249,6 @@ class PostgresOutbox:
     async def finish(
         self, delivery_id: int, state: DeliveryState, now: float, error: str = ""
     ) -> None:
-        """Close a delivery as sent, failed or skipped, and free its chat."""
         async with self._pool.acquire() as connection, connection.transaction():
             await _free_chat_of(connection, delivery_id, 0.0)
             await connection.execute(
@@ -269,8 +260,6 @@ class PostgresOutbox:
     async def retry_at(
         self, delivery_id: int, at: float, error: str, *, counts: bool = True
     ) -> None:
-        """Put a delivery back in the queue until ``at``. A wait it was told to make (429)
-        does not count as an attempt, and holds its whole chat until then."""
         async with self._pool.acquire() as connection, connection.transaction():
             await _free_chat_of(connection, delivery_id, 0.0 if counts else at)
             await connection.execute(
@@ -296,7 +285,6 @@ class PostgresOutbox:
         return count_of(status)
 
     async def stats(self, error_count: int = 5) -> Stats:
-        """Chats by type, active subscriptions, deliveries by state, the last errors."""
         async with self._pool.acquire() as connection:
             chats = await connection.fetch(
                 "SELECT type, count(*) FILTER (WHERE active) AS active,"

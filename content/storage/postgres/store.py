@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from content.models import (
-    Article,
     ArticleInfo,
-    IngestResult,
     SearchHit,
     SectionView,
     StoredBullet,
@@ -27,26 +19,17 @@ from content.models import (
 from content.ports import StoreUnavailableError
 from content.search import Analyzer
 from content.storage.postgres.chats import PostgresChats
-from content.storage.postgres.outbox import PostgresOutbox, enqueue_article
+from content.storage.postgres.outbox import PostgresOutbox
 from content.storage.postgres.ranking import Corpus, bm25
+from content.storage.postgres.records import PostgresRecords
 from content.storage.postgres.schema import migrate
 from content.storage.postgres.workers import PostgresWorkers
-from content.storage.rows import (
-    ArticleRows,
-    StoredSlug,
-    article_fingerprint,
-    article_from_rows,
-    article_rows,
-    ingest_outcome,
-    section_view,
-    tagging_key,
-)
+from content.storage.rows import section_view
+from content.storage.rules import StoreRules
 from content.topics import Lexicon
 
 # As in the SQLite store: BM25 ranks the newest matches, and again those with a rare word.
 SEARCH_CANDIDATES = 500
-# Ingests take turns: each one's check-then-write, and the search counts it keeps.
-_INGEST_LOCK = 0x4D6F6A62
 _ARTICLE = "a.id, a.slug, a.title, a.summary_title"
 _PARAGRAPH = (
     "p.id AS paragraph_id, p.section, COALESCE(s.heading, '') AS heading, p.position, p.text,"
@@ -78,10 +61,6 @@ async def _session_left_as_it_was(_connection: asyncpg.Connection) -> None:
     default reset is one more round trip for every statement a send records."""
 
 
-def _no_owner_present(_owner: str) -> bool:
-    return False
-
-
 def redacted(url: str) -> str:
     """The database URL without its password, fit for a log line or an error."""
     parts = urlsplit(url)
@@ -108,15 +87,17 @@ def _paragraph(row: asyncpg.Record) -> StoredParagraph:
     )
 
 
-class PostgresStore:
-    """Every part of the store in one PostgreSQL database, behind the same Protocols."""
+class PostgresStore(StoreRules):
+    """Every part of the store in one PostgreSQL database, behind the same Protocols.
+
+    Ingest and re-tag are the shared rules (``StoreRules``) over this backend's records.
+    """
 
     def __init__(
         self, pool: asyncpg.Pool, lexicon: Lexicon, analyzer: Analyzer | None = None
     ) -> None:
+        super().__init__(PostgresRecords(pool), analyzer or Analyzer(lexicon))
         self._pool = pool
-        self._analyzer = analyzer or Analyzer(lexicon)
-        self._tagged_with = tagging_key(self._analyzer)
         self._chats = PostgresChats(pool)
         self._outbox = PostgresOutbox(pool)
         self._workers = PostgresWorkers(pool)
@@ -175,173 +156,17 @@ class PostgresStore:
         return int(await self._pool.fetchval("SELECT pg_database_size(current_database())"))
 
     async def schema_version(self) -> int:
-        """The schema version recorded in the database."""
         return int(await self._pool.fetchval("SELECT max(version) FROM schema_version") or 0)
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[Any]:
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield connection
-
-    # --- ingest ---------------------------------------------------------------------------
-
-    async def ingest(
-        self,
-        article: Article,
-        source: str,
-        now: float | None = None,
-        owner_present: Callable[[str], bool] = _no_owner_present,
-    ) -> IngestResult:
-        """Store ``article`` in one transaction, as the SQLite store does (see there)."""
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        unchanged = await self._pool.fetchval(
-            "SELECT id FROM articles WHERE slug = $1 AND fingerprint = $2 AND source = $3",
-            article.slug, fingerprint, source,
-        )  # fmt: skip
-        if unchanged is not None:
-            return IngestResult(int(unchanged), article.slug, "unchanged")
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
-        now = time.time() if now is None else now
-        async with self._transaction() as connection:
-            await connection.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
-            row = await connection.fetchrow(
-                "SELECT id, fingerprint, source FROM articles WHERE slug = $1", article.slug
-            )
-            stored = None
-            if row is not None:
-                stored = StoredSlug(article.slug, int(row[0]), str(row[1]), str(row[2]))
-            outcome = ingest_outcome(stored, fingerprint, source, owner_present)
-            if stored is not None and outcome == "renamed":
-                await connection.execute(
-                    "UPDATE articles SET source = $1 WHERE id = $2", source, stored.article_id
-                )
-                return IngestResult(stored.article_id, article.slug, "unchanged")
-            if stored is not None:
-                article_id = stored.article_id
-                await connection.execute(
-                    "UPDATE articles SET source = $1, title = $2, summary_title = $3,"
-                    " fingerprint = $4, updated_ts = $5 WHERE id = $6",
-                    source, article.title, article.summary_title, fingerprint, now, article_id,
-                )  # fmt: skip
-                await _delete_content(connection, article_id)
-            else:
-                article_id = await connection.fetchval(
-                    "INSERT INTO articles (slug, source, title, summary_title, fingerprint,"
-                    " added_ts, updated_ts) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-                    article.slug, source, article.title, article.summary_title, fingerprint, now,
-                )  # fmt: skip
-            await self._write_content(connection, article_id, rows)
-            if stored is None:
-                await enqueue_article(connection, article_id, now, rows.words)
-        return IngestResult(article_id, article.slug, outcome)
-
-    def use_lexicon(self, lexicon: Lexicon) -> None:
-        """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
-        self._analyzer = replace(self._analyzer, lexicon=lexicon)
-        self._tagged_with = tagging_key(self._analyzer)
-
-    async def stale_articles(self) -> list[int]:
-        """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
-        rows = await self._pool.fetch(
-            "SELECT id FROM articles WHERE tagged_with != $1 ORDER BY id", self._tagged_with
-        )
-        return [int(row["id"]) for row in rows]
-
-    async def retag(self, article_id: int) -> bool:
-        """Tag and index one stored article again with the lexicon in use; False if gone."""
-        before = await self._pool.fetchval(
-            "SELECT fingerprint FROM articles WHERE id = $1", article_id
-        )
-        article = await self._stored_article(article_id)
-        if before is None or article is None:
-            return False
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
-        async with self._transaction() as connection:
-            await connection.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
-            now = await connection.fetchval(
-                "SELECT fingerprint FROM articles WHERE id = $1", article_id
-            )
-            if now != before:  # replaced meanwhile, or gone
-                return now is not None
-            await _delete_content(connection, article_id)
-            await self._write_content(connection, article_id, rows)
-            await connection.execute(
-                "UPDATE articles SET fingerprint = $1 WHERE id = $2", fingerprint, article_id
-            )
-        return True
-
-    async def _stored_article(self, article_id: int) -> Article | None:
-        async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "SELECT slug, title, summary_title FROM articles WHERE id = $1", article_id
-            )
-            if row is None:
-                return None
-            paragraphs = await connection.fetch(
-                "SELECT section, text FROM paragraphs WHERE article_id = $1"
-                " ORDER BY section, position",
-                article_id,
-            )
-            sections = await connection.fetch(
-                "SELECT number, heading FROM sections WHERE article_id = $1 ORDER BY number",
-                article_id,
-            )
-            bullets = await connection.fetch(
-                "SELECT text FROM bullets WHERE article_id = $1 ORDER BY number", article_id
-            )
-        return article_from_rows(
-            (str(row[0]), str(row[1]), str(row[2])),
-            ((int(number), str(text)) for number, text in paragraphs),
-            ((int(number), str(heading)) for number, heading in sections),
-            (str(bullet[0]) for bullet in bullets),
-        )
-
-    async def _write_content(self, connection: Any, article_id: int, rows: ArticleRows) -> None:
-        """Write an article's rows in bulk (COPY), and count its terms for BM25."""
-        await connection.copy_records_to_table(
-            "sections",
-            records=[(article_id, number, heading) for number, heading in rows.sections],
-            columns=["article_id", "number", "heading"],
-        )
-        paragraphs = [
-            (article_id, p.section, p.position, p.text, p.terms.split(), list(p.topics))
-            for p in rows.paragraphs
-        ]
-        await connection.copy_records_to_table(
-            "paragraphs",
-            records=paragraphs,
-            columns=["article_id", "section", "position", "text", "terms", "topics"],
-        )
-        await connection.copy_records_to_table(
-            "bullets",
-            records=[
-                (article_id, number, text, list(topics))
-                for number, (text, topics) in enumerate(rows.bullets, 1)
-            ],
-            columns=["article_id", "number", "text", "topics"],
-        )
-        await connection.copy_records_to_table(
-            "article_topics",
-            records=[(article_id, topic, rank) for rank, topic in enumerate(rows.topics)],
-            columns=["article_id", "topic", "rank"],
-        )
-        await _count_terms(connection, [terms for *_, terms, _ in paragraphs], sign=1)
-        await connection.execute(
-            "UPDATE articles SET tagged_with = $1 WHERE id = $2", self._tagged_with, article_id
-        )
 
     # --- reading ----------------------------------------------------------------------------
 
     async def current_article(self) -> ArticleInfo | None:
-        """The newest article: the one added last."""
         row = await self._pool.fetchrow(
             f"SELECT {_ARTICLE} FROM articles a ORDER BY a.added_ts DESC, a.id DESC LIMIT 1"  # noqa: S608
         )
         return _info(row) if row else None
 
     async def articles(self, limit: int = 20) -> list[ArticleInfo]:
-        """Stored articles, newest first."""
         rows = await self._pool.fetch(
             f"SELECT {_ARTICLE} FROM articles a ORDER BY a.added_ts DESC, a.id DESC LIMIT $1",  # noqa: S608
             limit,
@@ -349,7 +174,6 @@ class PostgresStore:
         return [_info(row) for row in rows]
 
     async def articles_on(self, topic: str, besides: int, limit: int = 5) -> list[ArticleInfo]:
-        """Other articles that name ``topic``, newest first."""
         rows = await self._pool.fetch(
             f"SELECT {_ARTICLE} FROM articles a WHERE a.id != $2 AND a.id IN ("  # noqa: S608
             " SELECT article_id FROM paragraphs WHERE topics @> ARRAY[$1::text]"
@@ -360,7 +184,6 @@ class PostgresStore:
         return [_info(row) for row in rows]
 
     async def article(self, article_id: int) -> ArticleInfo | None:
-        """The article with this id, if it is stored."""
         row = await self._pool.fetchrow(
             f"SELECT {_ARTICLE} FROM articles a WHERE a.id = $1",  # noqa: S608
             article_id,
@@ -368,18 +191,15 @@ class PostgresStore:
         return _info(row) if row else None
 
     async def article_count(self) -> int:
-        """How many articles are stored."""
         return int(await self._pool.fetchval("SELECT count(*) FROM articles"))
 
     async def summary(self, article: ArticleInfo) -> Summary:
-        """The article's closing summary."""
         rows = await self._pool.fetch(
             "SELECT text FROM bullets WHERE article_id = $1 ORDER BY number", article.id
         )
         return Summary(article, article.summary_title, tuple(str(row["text"]) for row in rows))
 
     async def headings(self, article: ArticleInfo) -> list[tuple[int, str]]:
-        """(number, heading) of every section, the lead (0, '') first when there is one."""
         rows = await self._pool.fetch(
             "SELECT number, heading FROM sections WHERE article_id = $1 ORDER BY number",
             article.id,
@@ -387,7 +207,6 @@ class PostgresStore:
         return [(int(row["number"]), str(row["heading"])) for row in rows]
 
     async def section(self, article: ArticleInfo, number: int) -> SectionView | None:
-        """One section of the article (0 is the lead), or None when it has no such section."""
         headings = dict(await self.headings(article))
         if number not in headings:
             return None
@@ -401,14 +220,12 @@ class PostgresStore:
         )
 
     async def topics_of(self, article: ArticleInfo) -> list[str]:
-        """Commands of the topics the article names, its main subjects first."""
         rows = await self._pool.fetch(
             "SELECT topic FROM article_topics WHERE article_id = $1 ORDER BY rank", article.id
         )
         return [str(row["topic"]) for row in rows]
 
     async def topic_briefing(self, article: ArticleInfo, topic: str) -> TopicBriefing:
-        """The article's paragraphs and bullets that name ``topic``, in reading order."""
         async with self._pool.acquire() as connection:
             paragraphs = await connection.fetch(
                 f"SELECT {_PARAGRAPH} {_PARAGRAPH_FROM}"
@@ -486,27 +303,3 @@ async def _corpus(connection: Any, wanted: list[str]) -> Corpus:
         int(totals["terms"]),
         {str(row["term"]): int(row["paragraphs"]) for row in spread},
     )
-
-
-async def _count_terms(connection: Any, paragraphs: list[list[str]], *, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) these paragraphs from the counts BM25 uses."""
-    spread = Counter(term for terms in paragraphs for term in set(terms))
-    ordered = sorted(spread)
-    await connection.execute(
-        "INSERT INTO search_vocab (term, paragraphs)"
-        " SELECT * FROM unnest($1::text[], $2::bigint[])"
-        " ON CONFLICT (term) DO UPDATE"
-        " SET paragraphs = search_vocab.paragraphs + excluded.paragraphs",
-        ordered, [sign * spread[term] for term in ordered],
-    )  # fmt: skip
-    await connection.execute(
-        "UPDATE search_totals SET paragraphs = paragraphs + $1, terms = terms + $2",
-        sign * len(paragraphs), sign * sum(len(terms) for terms in paragraphs),
-    )  # fmt: skip
-
-
-async def _delete_content(connection: Any, article_id: int) -> None:
-    old = await connection.fetch("SELECT terms FROM paragraphs WHERE article_id = $1", article_id)
-    await _count_terms(connection, [list(row["terms"]) for row in old], sign=-1)
-    for table in ("sections", "paragraphs", "bullets", "article_topics"):
-        await connection.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)  # noqa: S608

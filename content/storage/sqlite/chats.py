@@ -41,11 +41,6 @@ class Chats(Repository):
         owner_id: int | None = None,
         app_language: str = "",
     ) -> ChatInfo:
-        """Remember a chat (again): a chat that comes back is active once more.
-
-        ``app_language`` is the language of a private chat's user's app, which pushes to it
-        speak until /lang chooses one; '' leaves what was known.
-        """
         await self._write(
             "INSERT INTO chats (id, type, title, created_at, owner_id, app_language)"
             " VALUES (?, ?, ?, ?, ?, ?)"
@@ -61,7 +56,6 @@ class Chats(Repository):
         return chat
 
     async def import_subscribers(self, chats: list[tuple[int, str]], now: float) -> None:
-        """Import many chats, each subscribed to everything, in one transaction."""
         async with self._transaction():
             await self._db.executemany(
                 "INSERT OR IGNORE INTO chats (id, type, created_at) VALUES (?, ?, ?)",
@@ -74,12 +68,10 @@ class Chats(Repository):
             )
 
     async def get(self, chat_id: int) -> ChatInfo | None:
-        """The chat, if the bot knows it."""
         row = await self._fetchone(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))  # noqa: S608
         return _chat(row) if row else None
 
     async def deactivate(self, chat_id: int, reason: str) -> None:
-        """Stop sending to a chat (blocked, kicked, gone); its queued deliveries are skipped."""
         async with self._transaction():
             await self._deactivate(chat_id, reason)
 
@@ -93,7 +85,6 @@ class Chats(Repository):
         )
 
     async def migrate(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: its settings, subscriptions and queue move to new_id."""
         async with self._transaction():
             await self._migrate(old_id, new_id)
 
@@ -122,10 +113,6 @@ class Chats(Repository):
     async def subscribe(
         self, chat_id: int, topic: str, now: float, *, thread_id: int = MAIN_THREAD
     ) -> bool:
-        """Subscribe a thread to a topic (EVERYTHING for all); False when it already was.
-
-        Subscribing again in a paused thread resumes it: its reader has said they want it.
-        """
         async with self._transaction():
             cursor = await self._db.execute(
                 "INSERT OR IGNORE INTO subscriptions (chat_id, thread_id, topic, created_at)"
@@ -138,8 +125,6 @@ class Chats(Repository):
     async def unsubscribe(
         self, chat_id: int, topic: str | None, *, thread_id: int = MAIN_THREAD
     ) -> int:
-        """Remove one of a thread's subscriptions, or all of them and its alerts when
-        ``topic`` is None; how many went."""
         if topic is not None:
             cursor = await self._write(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ? AND topic = ?",
@@ -157,7 +142,6 @@ class Chats(Repository):
         return removed
 
     async def subscriptions(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[str]:
-        """The thread's subscribed topics (EVERYTHING first when present)."""
         rows = await self._fetchall(
             "SELECT topic FROM subscriptions WHERE chat_id = ? AND thread_id = ? ORDER BY topic",
             (chat_id, thread_id),
@@ -165,7 +149,6 @@ class Chats(Repository):
         return [str(row[0]) for row in rows]
 
     async def subscribed_threads(self, chat_id: int) -> list[tuple[int, str]]:
-        """Every (thread, topic) the chat is subscribed to, in thread order."""
         rows = await self._fetchall(
             "SELECT thread_id, topic FROM subscriptions WHERE chat_id = ?"
             " ORDER BY thread_id, topic",
@@ -174,7 +157,6 @@ class Chats(Repository):
         return [(int(thread), str(topic)) for thread, topic in rows]
 
     async def move_subscription(self, chat_id: int, topic: str, source: int, target: int) -> None:
-        """Move a subscription from thread ``source`` to thread ``target``."""
         await self._write(
             "UPDATE OR REPLACE subscriptions SET thread_id = ?"
             " WHERE chat_id = ? AND thread_id = ? AND topic = ?",
@@ -185,7 +167,6 @@ class Chats(Repository):
         self, chat_id: int, phrase: str, terms: AlertTerms, now: float, *, limit: int,
         thread_id: int = MAIN_THREAD,
     ) -> AlertAdded:  # fmt: skip
-        """Alert a thread on ``phrase``, unless it is already, or the chat has ``limit``."""
         async with self._transaction():
             if await self._scalar(
                 "SELECT count(*) FROM alerts WHERE chat_id = ? AND thread_id = ? AND terms = ?",
@@ -204,7 +185,6 @@ class Chats(Repository):
         return AlertAdded.ADDED
 
     async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
-        """The thread's word alerts, oldest first."""
         rows = await self._fetchall(
             "SELECT id, phrase FROM alerts WHERE chat_id = ? AND thread_id = ? ORDER BY id",
             (chat_id, thread_id),
@@ -212,14 +192,12 @@ class Chats(Repository):
         return [Alert(int(alert_id), chat_id, thread_id, str(phrase)) for alert_id, phrase in rows]
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
-        """Remove one of the chat's alerts (another chat's id removes nothing)."""
         cursor = await self._write(
             "DELETE FROM alerts WHERE id = ? AND chat_id = ?", (alert_id, chat_id)
         )
         return cursor.rowcount > 0
 
     async def thread(self, chat_id: int, thread_id: int = MAIN_THREAD) -> ThreadInfo | None:
-        """The thread's settings, if the bot knows its chat (a new thread has none yet)."""
         chat = await self.get(chat_id)
         if chat is None:
             return None
@@ -230,7 +208,6 @@ class Chats(Repository):
         return _thread(chat, row) if row else ThreadInfo(chat, thread_id)
 
     async def name_thread(self, chat_id: int, thread_id: int, title: str) -> None:
-        """Remember the name of a topic the bot made."""
         await self._write(
             "INSERT INTO threads (chat_id, thread_id, title) VALUES (?, ?, ?)"
             " ON CONFLICT (chat_id, thread_id) DO UPDATE SET title = excluded.title",
@@ -238,7 +215,6 @@ class Chats(Repository):
         )
 
     async def pause(self, chat_id: int, thread_id: int, reason: str) -> bool:
-        """Stop pushes to a thread whose topic is gone or closed; False if it was paused."""
         async with self._transaction():
             cursor = await self._db.execute(
                 "INSERT INTO threads (chat_id, thread_id, paused) VALUES (?, ?, ?)"
@@ -255,7 +231,6 @@ class Chats(Repository):
         return cursor.rowcount > 0
 
     async def resume(self, chat_id: int, thread_id: int) -> bool:
-        """Push to a paused thread again; False if it was not paused."""
         async with self._transaction():
             return await self._resume(chat_id, thread_id)
 
@@ -269,7 +244,6 @@ class Chats(Repository):
     async def set_digest(
         self, chat_id: int, digest_time: str, now: float, *, thread_id: int = MAIN_THREAD
     ) -> None:
-        """Set a thread's daily digest time (HH:MM), or turn it off with ''."""
         await self._write(
             "INSERT INTO threads (chat_id, thread_id, digest_time, digest_since)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, thread_id) DO UPDATE SET"
@@ -280,30 +254,24 @@ class Chats(Repository):
         )
 
     async def set_private_threads(self, chat_id: int, wanted: bool) -> None:
-        """Whether a private chat's subscriptions each get a thread of their own."""
         await self._write(
             "UPDATE chats SET private_threads = ? WHERE id = ?", (int(wanted), chat_id)
         )
 
     async def set_article(self, chat_id: int, article_id: int) -> None:
-        """Make ``article_id`` the article this chat reads."""
         await self._write("UPDATE chats SET article_id = ? WHERE id = ?", (article_id, chat_id))
 
     async def article_of(self, chat_id: int) -> int | None:
-        """The article the chat chose to read, if it chose one."""
         row = await self._fetchone("SELECT article_id FROM chats WHERE id = ?", (chat_id,))
         return int(row[0]) if row and row[0] is not None else None
 
     async def set_language(self, chat_id: int, language: str) -> None:
-        """Set the language the bot speaks in this chat."""
         await self._write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
     async def set_timezone(self, chat_id: int, zone: str) -> None:
-        """Set the chat's timezone (an IANA name, already validated)."""
         await self._write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
     async def with_digest(self, chat_id: int | None = None) -> list[ThreadInfo]:
-        """The threads of active chats (of ``chat_id`` alone, if given) that want a digest."""
         rows = await self._fetchall(
             f"SELECT {_THREAD_COLUMNS}, c.id FROM threads t JOIN chats c ON c.id = t.chat_id"  # noqa: S608
             " WHERE c.active = 1 AND t.digest_time != '' AND (:chat IS NULL OR c.id = :chat)"
@@ -321,7 +289,6 @@ class Chats(Repository):
         return [_chat(row) for row in rows]
 
     async def channels(self) -> list[ChatInfo]:
-        """Every channel the bot has been added to."""
         rows = await self._fetchall(
             f"SELECT {_CHAT_COLUMNS} FROM chats WHERE type = 'channel' ORDER BY title, id"  # noqa: S608
         )

@@ -95,12 +95,6 @@ class Outbox(Repository):
     async def enqueue_article(
         self, article_id: int, now: float, words: Sequence[Sequence[str]] = ()
     ) -> int:
-        """Queue a new article for every thread subscribed to it, to one of its topics, or
-        alerted on a phrase of its ``words`` (each text's terms, in order).
-
-        Runs inside the caller's transaction (the ingest), so an article and its deliveries
-        are stored together or not at all. One delivery per thread, whatever it matched.
-        """
         rows = await self._fetchall(_SUBSCRIBERS_OF_ARTICLE, {"article": article_id})
         subscribed = [(chat, thread, str(topics).split(",")) for chat, thread, topics in rows]
         queued = await self._insert(subscribed_deliveries(article_id, subscribed), now)
@@ -115,7 +109,6 @@ class Outbox(Repository):
         return await self._insert(alert_deliveries(article_id, words, candidates), now)
 
     async def enqueue_digest(self, chat_id: int, now: float, thread_id: int = MAIN_THREAD) -> bool:
-        """Queue a digest of the articles added since the thread's last one; False if none."""
         async with self._transaction():
             thread = await self._fetchone(
                 "SELECT t.digest_since FROM threads t JOIN chats c ON c.id = t.chat_id"
@@ -163,15 +156,9 @@ class Outbox(Repository):
         return {str(row[0]) for row in rows}
 
     async def broadcast_audience(self) -> int:
-        """How many chats a broadcast would reach: the active ones with a subscription."""
         return await self._scalar(f"SELECT count(DISTINCT c.id) {_AUDIENCE}")
 
     async def enqueue_broadcast(self, article_id: int, preview: str, now: float) -> int:
-        """Queue an article for every active chat with a subscription; how many were queued.
-
-        ``preview`` names the preview the administrator confirmed: however often, and from
-        however many clients, it is confirmed, each chat gets it once (0 the second time).
-        """
         async with self._transaction():
             rows = await self._fetchall(
                 f"SELECT c.id, min(s.thread_id) {_AUDIENCE} GROUP BY c.id ORDER BY c.id"
@@ -204,7 +191,6 @@ class Outbox(Repository):
         return cursor.rowcount
 
     async def due(self, now: float, limit: int) -> list[Delivery]:
-        """Queued deliveries whose time has come, oldest first."""
         rows = await self._fetchall(
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
             " WHERE d.state = 'queued' AND d.next_attempt_at <= ? AND c.active = 1"
@@ -214,14 +200,12 @@ class Outbox(Repository):
         return [_delivery(row) for row in rows]
 
     async def next_due_at(self) -> float | None:
-        """When the earliest queued delivery falls due, if any is queued."""
         row = await self._fetchone(
             "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'"
         )
         return float(row[0]) if row and row[0] is not None else None
 
     async def get(self, delivery_id: int) -> Delivery | None:
-        """One delivery (whatever its state)."""
         row = await self._fetchone(
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN chats c ON c.id = d.chat_id"  # noqa: S608
             " WHERE d.id = ?",
@@ -251,7 +235,6 @@ class Outbox(Repository):
         return [delivery for delivery in claimed if delivery is not None]
 
     async def release(self, delivery_id: int, at: float) -> None:
-        """Give back a claim unsent: its chat may not be sent to before ``at``."""
         async with self._transaction():
             await self._db.execute(
                 "UPDATE chats SET claimed_until = 0, send_after = max(send_after, ?)"
@@ -265,8 +248,6 @@ class Outbox(Repository):
             )
 
     async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
-        """Record messages sent, each in its chat's latest pushes, in one transaction: a
-        delivery's last closes it and frees its chat, the others renew its lease."""
         async with self._transaction():
             for chunk in sent:
                 await self._chunk_sent(chunk)
@@ -305,7 +286,6 @@ class Outbox(Repository):
     async def finish(
         self, delivery_id: int, state: DeliveryState, now: float, error: str = ""
     ) -> None:
-        """Close a delivery as sent, failed or skipped, and free its chat."""
         async with self._transaction():
             await self._free_chat_of(delivery_id, 0.0)
             await self._db.execute(
@@ -316,8 +296,6 @@ class Outbox(Repository):
     async def retry_at(
         self, delivery_id: int, at: float, error: str, *, counts: bool = True
     ) -> None:
-        """Put a delivery back in the queue until ``at``. A wait it was told to make (429)
-        does not count as an attempt, and holds its whole chat until then."""
         async with self._transaction():
             await self._free_chat_of(delivery_id, 0.0 if counts else at)
             await self._db.execute(
@@ -347,7 +325,6 @@ class Outbox(Repository):
         return cursor.rowcount
 
     async def stats(self, error_count: int = 5) -> Stats:
-        """Chats by type, active subscriptions, deliveries by state, the last errors."""
         chats = await self._fetchall(
             "SELECT type, sum(active), sum(1 - active) FROM chats GROUP BY type ORDER BY type"
         )

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
 
 from content.models import (
-    Article,
     ArticleInfo,
-    IngestResult,
     SearchHit,
     SectionView,
     StoredBullet,
@@ -26,19 +20,12 @@ from content.models import (
 )
 from content.ports import StoreUnavailableError
 from content.search import Analyzer
-from content.storage.rows import (
-    ArticleRows,
-    StoredSlug,
-    article_fingerprint,
-    article_from_rows,
-    article_rows,
-    ingest_outcome,
-    section_view,
-    tagging_key,
-)
+from content.storage.rows import section_view
+from content.storage.rules import StoreRules
 from content.storage.sqlite.chats import Chats
-from content.storage.sqlite.db import Connections, Repository, inserted_id
+from content.storage.sqlite.db import Connections, Repository
 from content.storage.sqlite.outbox import Outbox
+from content.storage.sqlite.records import SqliteRecords
 from content.storage.sqlite.schema import MIGRATIONS
 from content.storage.sqlite.workers import OneWorker
 from content.topics import Lexicon
@@ -55,26 +42,23 @@ _PARAGRAPH_FROM = """
 """
 
 
-def _no_owner_present(_owner: str) -> bool:
-    return False
-
-
-class Store(Repository):
+class Store(Repository, StoreRules):
     """Articles, their sections, paragraphs, bullets and topic tags, in one SQLite file.
 
     ``chats`` and ``outbox`` are the parts of the same store that know where briefings go
-    and what is queued for them.
+    and what is queued for them. Ingest and re-tag are the shared rules (``StoreRules``)
+    over this backend's records.
     """
 
     def __init__(
         self, connections: Connections, lexicon: Lexicon, analyzer: Analyzer | None = None
     ) -> None:
-        super().__init__(connections)
-        self._analyzer = analyzer or Analyzer(lexicon)
-        self._tagged_with = tagging_key(self._analyzer)
+        Repository.__init__(self, connections)
         self.chats = Chats(connections)
         self.outbox = Outbox(connections)
         self.workers = OneWorker()
+        records = SqliteRecords(connections, self.outbox)
+        StoreRules.__init__(self, records, analyzer or Analyzer(lexicon))
 
     @classmethod
     async def open(
@@ -92,7 +76,6 @@ class Store(Repository):
         return cls(connections, lexicon, analyzer)
 
     async def close(self) -> None:
-        """Close the database connections."""
         await self._connections.close()
 
     async def __aenter__(self) -> Store:
@@ -107,7 +90,6 @@ class Store(Repository):
         await self.close()
 
     async def schema_version(self) -> int:
-        """The schema version recorded in the database."""
         return await _user_version(self._db)
 
     async def ping(self) -> bool:
@@ -117,216 +99,9 @@ class Store(Repository):
         except (sqlite3.Error, ValueError):  # ValueError: the connection was closed
             return False
 
-    # --- ingest ---------------------------------------------------------------------------
-
-    async def ingest(
-        self,
-        article: Article,
-        source: str,
-        now: float | None = None,
-        owner_present: Callable[[str], bool] = _no_owner_present,
-    ) -> IngestResult:
-        """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
-
-        An article's id belongs to the file (``source``) that made it. Another file with the
-        same id replaces it only when ``owner_present(owner)`` says the owner is gone (a
-        rename); otherwise IdTakenError is raised and nothing changes.
-
-        The fingerprint covers the article and the lexicon, so the same file twice changes
-        nothing, while a new lexicon re-tags the article the next time it is ingested. A new
-        article is queued for its subscribers in the same transaction; a replaced one is not
-        sent again.
-        """
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        unchanged = await self._stored_unchanged(article.slug, fingerprint, source)
-        if unchanged is not None:
-            return IngestResult(unchanged, article.slug, "unchanged")
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
-        now = time.time() if now is None else now
-        # The transaction takes the write lock before reading, so another process ingesting
-        # the same file at the same moment cannot slip in between the check and the write.
-        async with self._transaction():
-            row = await self._fetchone(
-                "SELECT id, fingerprint, source FROM articles WHERE slug = ?", (article.slug,)
-            )
-            stored = None
-            if row is not None:
-                stored = StoredSlug(article.slug, int(row[0]), str(row[1]), str(row[2]))
-            outcome = ingest_outcome(stored, fingerprint, source, owner_present)
-            if stored is not None and outcome == "renamed":
-                # The same article, which now belongs to its new name.
-                await self._db.execute(
-                    "UPDATE articles SET source = ? WHERE id = ?", (source, stored.article_id)
-                )
-                return IngestResult(stored.article_id, article.slug, "unchanged")
-            if stored is not None:
-                article_id = stored.article_id
-                await self._replace_article(article_id, article, source, fingerprint, now)
-            else:
-                article_id = await self._insert_article(article, source, fingerprint, now)
-            await self._write_content(article_id, rows)
-            if stored is None:
-                await self.outbox.enqueue_article(article_id, now, rows.words)
-        return IngestResult(article_id, article.slug, outcome)
-
-    async def _stored_unchanged(self, slug: str, fingerprint: str, source: str) -> int | None:
-        """The id of this very article stored from this very file, else None: the common case
-        at start-up, answered without tagging the article or taking the write lock."""
-        row = await self._fetchone(
-            "SELECT id FROM articles WHERE slug = ? AND fingerprint = ? AND source = ?",
-            (slug, fingerprint, source),
-        )
-        return int(row[0]) if row else None
-
-    def use_lexicon(self, lexicon: Lexicon) -> None:
-        """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
-        self._analyzer = replace(self._analyzer, lexicon=lexicon)
-        self._tagged_with = tagging_key(self._analyzer)
-
-    async def stale_articles(self) -> list[int]:
-        """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
-        rows = await self._fetchall(
-            "SELECT id FROM articles WHERE tagged_with != ? ORDER BY id", (self._tagged_with,)
-        )
-        return [int(row[0]) for row in rows]
-
-    async def retag(self, article_id: int) -> bool:
-        """Tag and index one stored article again with the lexicon in use; False if gone.
-
-        The article is rebuilt from the store, not its file: uploads and ingested files have
-        none to go back to. Nothing is queued: subscribers had it when it was new. The work is
-        done before the write lock is taken; an article replaced meanwhile is left as it is.
-        """
-        before = await self._fetchone(
-            "SELECT fingerprint FROM articles WHERE id = ?", (article_id,)
-        )
-        article = await self._stored_article(article_id)
-        if before is None or article is None:
-            return False
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
-        async with self._transaction():
-            now = await self._fetchone(
-                "SELECT fingerprint FROM articles WHERE id = ?", (article_id,)
-            )
-            if now is None or now[0] != before[0]:
-                return now is not None
-            await self._delete_content(article_id)
-            await self._write_content(article_id, rows)
-            await self._db.execute(
-                "UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint, article_id)
-            )
-        return True
-
-    async def _stored_article(self, article_id: int) -> Article | None:
-        row = await self._fetchone(
-            "SELECT slug, title, summary_title FROM articles WHERE id = ?", (article_id,)
-        )
-        if row is None:
-            return None
-        paragraphs = await self._fetchall(
-            "SELECT section, text FROM paragraphs WHERE article_id = ? ORDER BY section, position",
-            (article_id,),
-        )
-        sections = await self._fetchall(
-            "SELECT number, heading FROM sections WHERE article_id = ? ORDER BY number",
-            (article_id,),
-        )
-        bullets = await self._fetchall(
-            "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
-        )
-        return article_from_rows(
-            (str(row[0]), str(row[1]), str(row[2])),
-            ((int(number), str(text)) for number, text in paragraphs),
-            ((int(number), str(heading)) for number, heading in sections),
-            (str(bullet[0]) for bullet in bullets),
-        )
-
-    async def _insert_article(
-        self, article: Article, source: str, fingerprint: str, now: float
-    ) -> int:
-        cursor = await self._db.execute(
-            "INSERT INTO articles (slug, source, title, summary_title, fingerprint, added_at,"
-            " updated_at, added_ts) VALUES (:slug, :source, :title, :summary_title,"
-            " :fingerprint, :stamp, :stamp, :now)",
-            {
-                "slug": article.slug,
-                "source": source,
-                "title": article.title,
-                "summary_title": article.summary_title,
-                "fingerprint": fingerprint,
-                "stamp": _iso(now),
-                "now": now,
-            },
-        )
-        return inserted_id(cursor.lastrowid)
-
-    async def _replace_article(
-        self, article_id: int, article: Article, source: str, fingerprint: str, now: float
-    ) -> None:
-        await self._db.execute(
-            "UPDATE articles SET source = ?, title = ?, summary_title = ?, fingerprint = ?,"
-            " updated_at = ? WHERE id = ?",
-            (source, article.title, article.summary_title, fingerprint, _iso(now), article_id),
-        )
-        await self._delete_content(article_id)
-
-    async def _delete_content(self, article_id: int) -> None:
-        await self._db.execute(
-            "DELETE FROM paragraph_terms WHERE rowid IN"
-            " (SELECT id FROM paragraphs WHERE article_id = ?)",
-            (article_id,),
-        )
-        for table in ("sections", "paragraphs", "bullets", "article_topics"):
-            await self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608
-
-    async def _write_content(self, article_id: int, rows: ArticleRows) -> None:
-        """Write an article's rows in bulk; its paragraph and bullet ids are given, not asked
-        for row by row, so that the transaction is a few statements however long it is."""
-        db = self._db
-        await db.executemany(
-            "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
-            [(article_id, number, heading) for number, heading in rows.sections],
-        )
-        paragraphs = list(enumerate(rows.paragraphs, await self._next_id("paragraphs")))
-        await db.executemany(
-            "INSERT INTO paragraphs (id, article_id, section, position, text)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(id_, article_id, p.section, p.position, p.text) for id_, p in paragraphs],
-        )
-        await db.executemany(
-            "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
-            [(id_, p.terms) for id_, p in paragraphs],
-        )
-        await db.executemany(
-            "INSERT INTO paragraph_topics (paragraph_id, topic) VALUES (?, ?)",
-            [(id_, topic) for id_, p in paragraphs for topic in p.topics],
-        )
-        bullets = list(enumerate(rows.bullets, await self._next_id("bullets")))
-        await db.executemany(
-            "INSERT INTO bullets (id, article_id, number, text) VALUES (?, ?, ?, ?)",
-            [(id_, article_id, n, text) for n, (id_, (text, _)) in enumerate(bullets, 1)],
-        )
-        await db.executemany(
-            "INSERT INTO bullet_topics (bullet_id, topic) VALUES (?, ?)",
-            [(id_, topic) for id_, (_, topics) in bullets for topic in topics],
-        )
-        await db.executemany(
-            "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
-            [(article_id, topic, rank) for rank, topic in enumerate(rows.topics)],
-        )
-        await db.execute(
-            "UPDATE articles SET tagged_with = ? WHERE id = ?", (self._tagged_with, article_id)
-        )
-
-    async def _next_id(self, table: str) -> int:
-        """The next free id of ``table``, asked inside the transaction that holds the lock."""
-        return await self._scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
-
     # --- reading ----------------------------------------------------------------------------
 
     async def current_article(self) -> ArticleInfo | None:
-        """The newest article: the one added last."""
         row = await self._fetchone(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.added_ts DESC, a.id DESC"  # noqa: S608
             " LIMIT 1"
@@ -334,7 +109,6 @@ class Store(Repository):
         return ArticleInfo(*row) if row else None
 
     async def articles(self, limit: int = 20) -> list[ArticleInfo]:
-        """Stored articles, newest first."""
         rows = await self._fetchall(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
             " ORDER BY a.added_ts DESC, a.id DESC LIMIT ?",
@@ -343,7 +117,6 @@ class Store(Repository):
         return [ArticleInfo(*row) for row in rows]
 
     async def articles_on(self, topic: str, besides: int, limit: int = 5) -> list[ArticleInfo]:
-        """Other articles that name ``topic``, newest first."""
         rows = await self._fetchall(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id != :besides AND a.id IN ("  # noqa: S608
             " SELECT p.article_id FROM paragraphs p"
@@ -356,7 +129,6 @@ class Store(Repository):
         return [ArticleInfo(*row) for row in rows]
 
     async def article(self, article_id: int) -> ArticleInfo | None:
-        """The article with this id, if it is stored."""
         row = await self._fetchone(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?",  # noqa: S608
             (article_id,),
@@ -364,19 +136,16 @@ class Store(Repository):
         return ArticleInfo(*row) if row else None
 
     async def article_count(self) -> int:
-        """How many articles are stored."""
         row = await self._fetchone("SELECT count(*) FROM articles")
         return int(row[0]) if row else 0
 
     async def summary(self, article: ArticleInfo) -> Summary:
-        """The article's closing summary."""
         rows = await self._fetchall(
             "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article.id,)
         )
         return Summary(article, article.summary_title, tuple(row[0] for row in rows))
 
     async def headings(self, article: ArticleInfo) -> list[tuple[int, str]]:
-        """(number, heading) of every section, the lead (0, '') first when there is one."""
         rows = await self._fetchall(
             "SELECT number, heading FROM sections WHERE article_id = ? ORDER BY number",
             (article.id,),
@@ -384,7 +153,6 @@ class Store(Repository):
         return [(int(number), str(heading)) for number, heading in rows]
 
     async def section(self, article: ArticleInfo, number: int) -> SectionView | None:
-        """One section of the article (0 is the lead), or None when it has no such section."""
         numbers = [entry for entry, _ in await self.headings(article)]
         if number not in numbers:
             return None
@@ -401,7 +169,6 @@ class Store(Repository):
         )
 
     async def topics_of(self, article: ArticleInfo) -> list[str]:
-        """Commands of the topics the article names, its main subjects first."""
         rows = await self._fetchall(
             "SELECT topic FROM article_topics WHERE article_id = ? ORDER BY rank",
             (article.id,),
@@ -409,7 +176,6 @@ class Store(Repository):
         return [row[0] for row in rows]
 
     async def topic_briefing(self, article: ArticleInfo, topic: str) -> TopicBriefing:
-        """The article's paragraphs and bullets that name ``topic``, in reading order."""
         paragraph_rows = await self._fetchall(
             f"SELECT {_PARAGRAPH_COLUMNS} {_PARAGRAPH_FROM}"
             " JOIN paragraph_topics t ON t.paragraph_id = p.id"
@@ -431,7 +197,6 @@ class Store(Repository):
         )
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Paragraphs that contain the query's words, best first (BM25 over normalised terms)."""
         query_terms = self._analyzer.query_terms(query)
         if not query_terms:
             return []
@@ -497,10 +262,6 @@ def _any_of(terms: list[str]) -> str:
 def _order(row: aiosqlite.Row) -> tuple[float, int, int, int]:
     """Best rank first, then reading order (article, section, position)."""
     return (float(row[10]), int(row[0]), int(row[5]), int(row[7]))
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
 
 
 def _topic_set(value: object) -> frozenset[str]:
