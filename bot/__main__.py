@@ -23,7 +23,7 @@ from content.library import add_article, ingest_file
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
 from content.ports import ArticleStore, StoreUnavailableError
-from handlers.texts import LANGUAGES
+from handlers.presentation.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
 

@@ -21,6 +21,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.capabilities import capabilities
+from bot.deliver.render import render_delivery, thread_paused_note
 from bot.jobs import DigestJobs, SeedsWatcher
 from bot.lexicon import LexiconWatcher, read_lexicon, retag_stale
 from bot.metrics import Metrics
@@ -35,10 +36,9 @@ from bot.workers import Membership, when_leading
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.topics import Lexicon
-from handlers import errors, menu
-from handlers.context import BotData, Context, resolve
-from handlers.deliveries import render_delivery, thread_paused_note
-from handlers.registry import Capability, handlers_of
+from handlers.plumbing import errors, menu
+from handlers.plumbing.context import BotData, Context, resolve
+from handlers.plumbing.registry import Capability, handlers_of
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +61,15 @@ class Lifecycle:
     """Opens the store, loads the articles and starts the outbox at start-up; stops them."""
 
     def __init__(
-        self, settings: Settings, lexicon: Lexicon, limiter: FloodLimiter, metrics: Metrics
+        self,
+        settings: Settings,
+        lexicon: Lexicon,
+        limiter: FloodLimiter,
+        metrics: Metrics,
+        capabilities: tuple[Capability, ...],
     ) -> None:
         self._settings = settings
+        self._capabilities = capabilities
         self._lexicon = lexicon
         self._limiter = limiter
         self._metrics = metrics
@@ -112,7 +118,7 @@ class Lifecycle:
     async def _publish_menus(self, app: MojazApp, lexicon: Lexicon) -> None:
         await menu.publish_menus(
             app.bot, app.bot_data.store, lexicon, self._settings.admin_ids,
-            app.bot_data.capabilities,
+            self._capabilities,
         )  # fmt: skip
 
     async def _join(self, store: ArticleStore) -> None:
@@ -225,7 +231,12 @@ def build_application(
     lexicon = read_lexicon(settings.topics_file)
     metrics = metrics or Metrics()
     limiter = FloodLimiter(settings.limits(), observer=metrics)
-    lifecycle = Lifecycle(settings, lexicon, limiter, metrics)
+
+    def lexicon_in_force() -> Lexicon:  # read at each update: TOPICS_FILE may change
+        return app.bot_data.lexicon
+
+    registered = capabilities(lexicon_in_force)
+    lifecycle = Lifecycle(settings, lexicon, limiter, metrics, registered)
     context_types = ContextTypes(context=Context, bot_data=BotData)
     builder = (
         ApplicationBuilder()
@@ -249,11 +260,10 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     app: MojazApp = builder.build()
     app.bot_data.use_lexicon(lexicon)
-    app.bot_data.capabilities = capabilities(lambda: app.bot_data.lexicon)
     app.add_handler(TypeHandler(Update, _counter(metrics)), group=-2)
     # Each update's chat, language and thread, worked out once before any handler runs.
     app.add_handler(TypeHandler(Update, resolve), group=-1)
-    register_handlers(app, app.bot_data.capabilities, settings.admin_ids)
+    register_handlers(app, registered, settings.admin_ids)
     return app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from content.topics import Lexicon
-from handlers import (
+from handlers.capabilities import (
     admin,
     articles,
     briefing,
@@ -21,8 +21,8 @@ from handlers import (
     subscriptions,
     threads,
 )
-from handlers.registry import Capability, command_names
-from handlers.topics import topic_capability
+from handlers.capabilities.topics import topic_capability
+from handlers.plumbing.registry import Capability, Command, command_names
 
 
 def capabilities(lexicon: Callable[[], Lexicon]) -> tuple[Capability, ...]:
@@ -31,7 +31,11 @@ def capabilities(lexicon: Callable[[], Lexicon]) -> tuple[Capability, ...]:
     Membership comes first: a chat's arrival or a group's migration is recorded before
     anything. The fallback comes last: it answers whatever nobody above claimed.
     """
-    return (
+
+    def every_command() -> list[Command]:
+        return [command for capability in every for command in capability.commands]
+
+    every = (
         membership.CAPABILITY,
         briefing.CAPABILITY,
         sections.CAPABILITY,
@@ -45,10 +49,12 @@ def capabilities(lexicon: Callable[[], Lexicon]) -> tuple[Capability, ...]:
         threads.CAPABILITY,
         channels.CAPABILITY,
         language.CAPABILITY,
-        briefing.HELP,
+        # /help comes last in the menus and in its own list, after every other command.
+        briefing.help_capability(every_command),
         admin.CAPABILITY,
         fallback.CAPABILITY,
     )
+    return every
 
 
 def _no_lexicon() -> Lexicon:

@@ -18,8 +18,8 @@ from content.library import article_files, ingest_file
 from content.models import MAIN_THREAD, ThreadInfo
 from content.parser import ArticleFormatError
 from content.ports import ArticleStore
-from handlers.context import Context
-from handlers.digests import valid_zone
+from handlers.capabilities.digests import valid_zone
+from handlers.plumbing.context import Context
 
 logger = logging.getLogger(__name__)
 

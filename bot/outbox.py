@@ -30,7 +30,7 @@ from telegram.ext import ExtBot
 from bot.ratelimit import FloodLimiter, bulk
 from content.models import MAIN_THREAD, Delivery, DeliveryState, SentChunk
 from content.ports import ArticleStore, OutboxStore
-from handlers.views import Rendered
+from handlers.presentation.views import Rendered
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.ratelimit import FloodLimiter
 from content.ports import WorkerStore
-from handlers.context import Context
+from handlers.plumbing.context import Context
 
 logger = logging.getLogger(__name__)
 

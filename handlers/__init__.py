@@ -1,1 +1,2 @@
-"""Telegram adapters: read the update, ask ``content``, render, reply. One module a capability."""
+"""Telegram adapters, by role: ``capabilities`` (one module each), the ``plumbing`` they share,
+and pure ``presentation``. They reach the store through ``content.ports`` alone."""

@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import MojazApp
 from content.parser import parse_article
-from handlers.texts import texts_for
+from handlers.presentation.texts import texts_for
 from tests.articles import BOLIVIA_LITHIUM, GUYANA_OIL, article_text
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for, settled_stats
 from tests.fake_bot_api import Call, Chat, FakeBotApi, User

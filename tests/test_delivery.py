@@ -12,7 +12,7 @@ from content.library import ingest_file
 from content.ports import EVERYTHING
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon
-from handlers.texts import texts_for
+from handlers.presentation.texts import texts_for
 from tests.articles import IRAN_NEWS, write_article
 from tests.conftest import (
     FAST_OUTBOX,

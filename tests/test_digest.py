@@ -7,7 +7,7 @@ import pytest
 from content.parser import parse_article
 from content.ports import EVERYTHING
 from content.storage.sqlite.store import Store
-from handlers.digests import parse_time, valid_zone
+from handlers.capabilities.digests import parse_time, valid_zone
 from tests.articles import article_text
 
 DAY = 86_400.0

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import MojazApp
 from content.parser import parse_file
-from handlers.texts import texts_for
+from handlers.presentation.texts import texts_for
 from tests.conftest import SEED
 from tests.fake_bot_api import BOT_USERNAME, Call, Chat, FakeBotApi, User
 

@@ -37,9 +37,9 @@ from telegram.error import TelegramError
 
 from bot.app import MojazApp
 from bot.capabilities import RESERVED_COMMANDS
-from handlers.callbacks import Action, decode
-from handlers.replies import ReplyCutShortError
-from handlers.texts import texts_for
+from handlers.plumbing.replies import ReplyCutShortError
+from handlers.presentation.buttons import Action, decode
+from handlers.presentation.texts import texts_for
 from tests.articles import write_article
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
 from tests.fake_bot_api import BOT_USER, BOT_USERNAME, Call, Chat, FakeBotApi, Fault, User

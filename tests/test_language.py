@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.capabilities import RESERVED_COMMANDS
-from handlers import render
-from handlers.bidi import FSI, PDI, isolate
-from handlers.texts import LANGUAGES, catalogue, language_of_user, texts_for
+from handlers.presentation import render
+from handlers.presentation.bidi import FSI, PDI, isolate
+from handlers.presentation.texts import LANGUAGES, catalogue, language_of_user, texts_for
 from tests.conftest import ROOT
 from tests.fake_bot_api import Call, Chat, FakeBotApi, User
 
@@ -39,7 +39,8 @@ def test_every_language_has_every_key_with_the_same_placeholders() -> None:
 def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
     used = {
         key
-        for path in (ROOT / "handlers").glob("*.py")
+        for folder in ("handlers", "bot")
+        for path in (ROOT / folder).rglob("*.py")
         for key in KEY_USE.findall(path.read_text(encoding="utf-8"))
     }
     assert used

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from content.library import ingest_file
-from content.models import Summary
-from content.models import ArticleRows
+from content.models import ArticleRows, Summary
 from content.storage.sqlite.records import SqliteWriteSession
 from content.storage.sqlite.store import Store
 from tests.articles import article_text, write_article

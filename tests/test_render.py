@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content.models import ArticleInfo, SearchHit, SectionView, StoredParagraph, Summary
-from handlers import render
-from handlers.callbacks import CALLBACK_DATA_LIMIT, Action, decode, encode
-from handlers.texts import texts_for
+from handlers.presentation import render
+from handlers.presentation.buttons import CALLBACK_DATA_LIMIT, Action, decode, encode
+from handlers.presentation.texts import texts_for
 
 AR = texts_for("ar")
 ARTICLE = ArticleInfo(1, "slug", "<عنوان & مقال>", "<عنوان & مقال>")

@@ -10,8 +10,8 @@ import pytest
 
 import bot.ratelimit
 from bot.app import MojazApp
-from handlers.callbacks import Action, encode
-from handlers.texts import texts_for
+from handlers.presentation.buttons import Action, encode
+from handlers.presentation.texts import texts_for
 from tests.conftest import bot_running, settings_for
 from tests.fake_bot_api import Call, Chat, FakeBotApi, Fault, ServerLimits, User
 from tests.test_e2e import plain

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import content.library
-import handlers.admin
+import handlers.capabilities.admin
 from bot.app import MojazApp
 from bot.jobs import job_name
 from bot.priority import REPEAT_PRESS_SECONDS
 from content.parser import parse_file
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon
-from handlers.texts import texts_for
+from handlers.presentation.texts import texts_for
 from tests.articles import IRAN_NEWS, article_text, write_article
 from tests.conftest import FAST_OUTBOX, SEED, bot_running, settings_for
 from tests.fake_bot_api import BOT_USER, Call, Chat, FakeBotApi, User
@@ -232,7 +232,7 @@ async def test_a_reply_does_not_wait_for_an_upload_being_stored(
         await gate.wait()  # a long article, still being stored
         return await real_add(*args, **kwargs)
 
-    monkeypatch.setattr(handlers.admin, "add_article", slow_add)
+    monkeypatch.setattr(handlers.capabilities.admin, "add_article", slow_add)
     text = article_text("خبر مرفوع", "أعلنت قرغيزستان عن اتفاق جديد.")
     await api.send_document(Chat(ADMIN.id), ADMIN, "uploaded.txt", text.encode())
     async with asyncio.timeout(5.0):

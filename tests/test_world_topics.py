@@ -15,8 +15,8 @@ from content.library import ingest_file
 from content.parser import parse_file
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon, load_lexicon, parse_lexicon
-from handlers import views
-from handlers.texts import texts_for
+from handlers.presentation import views
+from handlers.presentation.texts import texts_for
 from tests.conftest import FAST_OUTBOX, bot_running, settings_for
 from tests.eval.tagging import FOLDER, HAND_LEXICON
 from tests.fake_bot_api import Call, Chat, FakeBotApi, User

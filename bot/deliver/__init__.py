@@ -1,0 +1,2 @@
+"""Delivery: the outbox worker that sends what is queued within Telegram's limits, the
+renderer of what a push says, and the queuing of digests."""

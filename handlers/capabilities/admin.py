@@ -1,0 +1,176 @@
+"""/stats and /broadcast, and article files sent to the bot: for ADMIN_IDS only.
+
+Anyone else gets what any unknown command gets: these commands do not exist for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from content.library import ARTICLE_SUFFIX, add_article
+from content.parser import ArticleFormatError
+from handlers.plumbing.context import Context
+from handlers.plumbing.registry import Audience, Capability, Command, Handlers
+from handlers.plumbing.replies import (
+    answer_press,
+    current_article,
+    decoded_press,
+    reply,
+    show_in_place,
+)
+from handlers.presentation import render
+from handlers.presentation.buttons import Action, encode, pattern
+from handlers.presentation.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+
+async def stats(update: Update, context: Context) -> None:
+    """Chats by type, active subscriptions, deliveries by state and the last errors."""
+    tr = context.texts
+    if not await _in_private(update, tr):
+        return
+    numbers = await context.bot_data.store.outbox.stats()
+    lines = [tr.say("STATS_TITLE")]
+    lines += [
+        tr.say("STATS_CHATS", kind=kind, active=active, inactive=inactive)
+        for kind, active, inactive in numbers.chats_by_type
+    ]
+    lines.append(tr.say("STATS_SUBSCRIPTIONS", count=numbers.active_subscriptions))
+    states = tr.join(f"{state} {count}" for state, count in numbers.deliveries_by_state)
+    lines.append(tr.say("STATS_DELIVERIES", states=states or "0"))
+    lines.append(tr.say("STATS_PAID", count=numbers.paid_messages))
+    if numbers.last_errors:
+        lines += ["", tr.say("STATS_ERRORS")]
+        lines += [
+            f"#{e.delivery_id} → {e.chat_id} ({e.state}): {render.escape(e.error[:200])}"
+            for e in numbers.last_errors
+        ]
+    await reply(update, render.pack(["\n".join(lines)]))
+
+
+async def broadcast(update: Update, context: Context) -> None:
+    """Preview the latest briefing as it would be sent, with a button to send it to all."""
+    tr = context.texts
+    if not await _in_private(update, tr):
+        return
+    article = await current_article(update, context)
+    if article is None:
+        return
+    store = context.bot_data.store
+    audience = await store.outbox.broadcast_audience()
+    preview = render.new_article(await store.summary(article), [], tr)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr.say("BUTTON_BROADCAST"),
+                    # The preview's own name: pressing its button again sends nothing more.
+                    callback_data=encode(Action.BROADCAST, article.id, secrets.token_hex(8)),
+                ),
+                InlineKeyboardButton(
+                    tr.say("BUTTON_CANCEL"), callback_data=encode(Action.CANCEL, 0)
+                ),
+            ]
+        ]
+    )
+    await reply(update, [tr.say("BROADCAST_PREVIEW", count=audience), *preview], keyboard)
+
+
+async def _in_private(update: Update, tr: Texts) -> bool:
+    """Whether the chat is private; elsewhere chat ids and errors are not for everyone's eyes."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == chat.PRIVATE:
+        return True
+    await reply(update, [tr.say("ADMIN_PRIVATE_ONLY")])
+    return False
+
+
+async def broadcast_button(update: Update, context: Context) -> None:
+    """Queue the previewed briefing for every subscribed chat, or cancel."""
+    tr = context.texts
+    press = decoded_press(update)
+    if press is None:
+        return
+    query, callback = press
+    if query.from_user.id not in context.bot_data.admin_ids:
+        await answer_press(query, context)
+        return
+    await answer_press(query, context)
+    if callback.action == Action.CANCEL:
+        await show_in_place(query, context, [tr.say("BROADCAST_CANCELLED")])
+        return
+    outbox = context.bot_data.store.outbox
+    count = await outbox.enqueue_broadcast(callback.article_id, callback.arg, time.time())
+    if count == 0 and await outbox.broadcast_audience():
+        await show_in_place(query, context, [tr.say("BROADCAST_ALREADY_SENT")])
+        return
+    context.bot_data.wake_outbox()
+    logger.info(
+        "Admin %s broadcast article %s to %d chats", query.from_user.id, callback.article_id, count
+    )
+    await show_in_place(query, context, [tr.say("BROADCAST_QUEUED", count=count)])
+
+
+async def article_file(update: Update, context: Context) -> None:
+    """Ingest an article file an administrator sent; say what happened, or why not."""
+    tr = context.texts
+    user = update.effective_user
+    if user is None or user.id not in context.bot_data.admin_ids:
+        return  # anyone else's file is not an article for the bot
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None:
+        return
+    limit = context.bot_data.max_article_bytes
+    if document.file_size is not None and document.file_size > limit:
+        await reply(update, [tr.say("INGEST_TOO_LARGE", limit=limit)])
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    name = document.file_name or f"upload{ARTICLE_SUFFIX}"
+    # Storing a long article takes seconds, and updates are handled one at a time: store it
+    # beside them, so nobody's reply waits for it. Application.stop waits for the task.
+    context.application.create_task(_store_upload(update, context, name, data), update=update)
+
+
+async def _store_upload(update: Update, context: Context, name: str, data: bytes) -> None:
+    """Store an uploaded article and say what happened, or why not."""
+    tr = context.texts
+    bot_data = context.bot_data
+    limit = bot_data.max_article_bytes
+    try:
+        result = await add_article(bot_data.store, bot_data.seeds_folder, name, data, limit)
+    except ArticleFormatError as error:
+        await reply(update, [tr.say("INGEST_REJECTED", error=render.escape(str(error)))])
+        return
+    except OSError as error:
+        logger.warning("Could not save the upload %r: %s", name, error)
+        await reply(update, [tr.say("INGEST_NOT_SAVED", error=render.escape(str(error)))])
+        return
+    bot_data.wake_outbox()
+    await reply(update, [tr.say("INGESTED", slug=result.slug, outcome=result.outcome)])
+
+
+def _others() -> Handlers:
+    return [
+        CallbackQueryHandler(broadcast_button, pattern=pattern(Action.BROADCAST)),
+        CallbackQueryHandler(broadcast_button, pattern=pattern(Action.CANCEL)),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("txt"), article_file
+        ),
+    ]
+
+
+CAPABILITY = Capability(
+    "admin",
+    commands=(
+        Command("stats", stats, Audience.BOT_ADMINS),
+        Command("broadcast", broadcast, Audience.BOT_ADMINS),
+    ),
+    handlers=_others,
+)
