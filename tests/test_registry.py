@@ -5,8 +5,6 @@ Also that the menus follow each command's audience.
 
 from __future__ import annotations
 
-import tomllib
-
 from telegram.ext import CommandHandler
 
 from bot.app import build_application
@@ -14,7 +12,8 @@ from bot.capabilities import registered
 from handlers.capabilities.topics import TopicCommandHandler
 from handlers.plumbing.registry import Audience, command_names
 from handlers.presentation.texts import catalogue
-from tests.conftest import ROOT, TOKEN, make_settings
+from tests.conftest import TOKEN, make_settings
+
 
 def _handled_commands() -> set[str]:
     app = build_application(make_settings(bot_token=TOKEN), TOKEN)

@@ -1,8 +1,8 @@
 """What the bot says in its own words, in each language (article text is never here).
 
-The strings live in ``handlers/presentation/locales/<language>.toml``, one file a language with the same
-keys and the same {placeholders} (a test checks). To add a language, add its file and its
-code to LANGUAGES.
+The strings live in ``locales/<language>.toml`` beside this module, one file a language
+with the same keys and the same {placeholders} (a test checks). To add a language, add its
+file and its code to LANGUAGES.
 """
 
 from __future__ import annotations
