@@ -1,1 +1,3 @@
-"""The composition root: settings, the Application, its lifecycle and the entry point."""
+"""The composition root: settings, which store, the Application and its lifecycle, the
+capabilities in order, and the entry point. Its background roles live in packages of their
+own: ``sync``, ``deliver``, ``serve``, ``transport`` and ``cluster``."""

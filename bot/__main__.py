@@ -13,12 +13,13 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_worker
+from bot.capabilities import RESERVED_COMMANDS
 from bot.console import main_console
-from bot.lexicon import read_lexicon
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
 from bot.stores import open_store
+from bot.sync.lexicon import read_lexicon
 from content.library import add_article, ingest_file
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
@@ -115,7 +116,7 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     """Ingest each file into the database; 1 if any was rejected, else 0."""
     failed = 0
-    store = await open_store(settings, read_lexicon(settings.topics_file))
+    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
     try:
         for path in paths:
             try:

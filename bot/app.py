@@ -20,19 +20,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.capabilities import capabilities
+from bot.capabilities import RESERVED_COMMANDS, capabilities
+from bot.cluster.membership import Membership, when_leading
+from bot.deliver.digests import DigestJobs
 from bot.deliver.render import render_delivery, thread_paused_note
-from bot.jobs import DigestJobs, SeedsWatcher
-from bot.lexicon import LexiconWatcher, read_lexicon, retag_stale
-from bot.metrics import Metrics
-from bot.outbox import DeliveryViews, OutboxWorker
-from bot.priority import RepliesFirst
-from bot.ratelimit import FloodLimiter
-from bot.request import AiohttpRequest
+from bot.deliver.worker import DeliveryViews, OutboxWorker
+from bot.serve.metrics import Metrics
+from bot.serve.priority import RepliesFirst
+from bot.serve.webhook import WebhookServer
 from bot.settings import Settings
 from bot.stores import open_store
-from bot.webhook import WebhookServer
-from bot.workers import Membership, when_leading
+from bot.sync.lexicon import LexiconWatcher, read_lexicon, retag_stale
+from bot.sync.seeds import SeedsWatcher
+from bot.transport.ratelimit import FloodLimiter
+from bot.transport.request import AiohttpRequest
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.topics import Lexicon
@@ -142,7 +143,9 @@ class Lifecycle:
         )
         topics_file = self._settings.topics_file
         if topics_file is not None and self._settings.seeds_scan_seconds > 0:
-            topics_watcher = LexiconWatcher(topics_file, lambda new: self._install(app, new))
+            topics_watcher = LexiconWatcher(
+                topics_file, lambda new: self._install(app, new), RESERVED_COMMANDS
+            )
             app.job_queue.run_repeating(
                 topics_watcher.scan,
                 interval=self._settings.seeds_scan_seconds,
@@ -228,7 +231,7 @@ def build_application(
     metrics: Metrics | None = None,
 ) -> MojazApp:
     """The Application with every handler registered, in the order they are tried."""
-    lexicon = read_lexicon(settings.topics_file)
+    lexicon = read_lexicon(settings.topics_file, RESERVED_COMMANDS)
     metrics = metrics or Metrics()
     limiter = FloodLimiter(settings.limits(), observer=metrics)
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from telegram import Update
 
 from bot.app import MojazApp
-from bot.webhook import WebhookServer
+from bot.serve.webhook import WebhookServer
 
 # Long polling: Telegram holds getUpdates open this many seconds when there is nothing new.
 POLL_TIMEOUT = 30

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.outbox import OutboxSettings
-from bot.ratelimit import Limits
-from bot.webhook import WebhookSettings
+from bot.deliver.worker import OutboxSettings
+from bot.serve.webhook import WebhookSettings
+from bot.transport.ratelimit import Limits
 from content.parser import DEFAULT_MAX_BYTES
 
 # What Telegram accepts as a webhook's secret_token.

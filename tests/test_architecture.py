@@ -10,6 +10,11 @@ from tests.conftest import ROOT
 
 HANDLER_ROLES = {"capabilities", "plumbing", "presentation"}
 BOT_ROLES = {"sync", "deliver", "serve", "transport", "cluster"}
+# The composition root: what the bot/ layers contract names above the roles.
+BOT_ROOT = {
+    "__init__", "__main__", "app", "capabilities", "console", "logs", "runner", "settings",
+    "stores",
+}  # fmt: skip
 
 
 def _imports(path: Path) -> set[str]:
@@ -28,6 +33,14 @@ def test_every_handlers_module_is_in_a_role_package() -> None:
     roles = {p.name for p in (ROOT / "handlers").iterdir() if (p / "__init__.py").exists()}
     assert loose == set()
     assert roles == HANDLER_ROLES
+
+
+def test_bot_holds_the_composition_root_and_its_roles_only() -> None:
+    """A module added at bot/'s top would escape the layers contract's role packages."""
+    top = {p.stem for p in (ROOT / "bot").glob("*.py")}
+    roles = {p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").exists()}
+    assert top == BOT_ROOT
+    assert roles == BOT_ROLES
 
 
 def test_presentation_imports_no_telegram_ext() -> None:

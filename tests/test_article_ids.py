@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import SeedsWatcher
+from bot.sync.seeds import SeedsWatcher
 from content.library import add_article, ingest_directory, ingest_file
 from content.parser import ArticleFormatError
 from content.storage.sqlite.store import Store

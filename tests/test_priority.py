@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.priority import RecentPresses, Turns
+from bot.serve.priority import RecentPresses, Turns
 
 MESSAGE = (1, 10, 500)  # who pressed, in which chat, on which message
 

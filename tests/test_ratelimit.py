@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from bot.ratelimit import FloodLimiter, Limits
+from bot.transport.ratelimit import FloodLimiter, Limits
 
 
 class ManualClock:
@@ -22,7 +22,7 @@ class ManualClock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
-    """Sleeping in bot.ratelimit advances this clock instead of waiting."""
+    """Sleeping in bot.transport.ratelimit advances this clock instead of waiting."""
     manual = ManualClock()
     real_sleep = asyncio.sleep
 
@@ -30,7 +30,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
         manual.now += seconds
         await real_sleep(0)
 
-    monkeypatch.setattr("bot.ratelimit.asyncio.sleep", advance)
+    monkeypatch.setattr("bot.transport.ratelimit.asyncio.sleep", advance)
     return manual
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.ratelimit
+import bot.transport.ratelimit
 from bot.app import MojazApp
 from handlers.presentation.buttons import Action, encode
 from handlers.presentation.texts import texts_for
@@ -138,7 +138,9 @@ async def test_a_long_reply_in_one_chat_does_not_hold_back_another(api: FakeBotA
 async def test_a_reply_refused_for_long_is_not_followed_by_an_apology(
     api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.ratelimit, "REPLY_MAX_HOLD", 0.5)  # Telegram's 1 s is too long
+    monkeypatch.setattr(
+        bot.transport.ratelimit, "REPLY_MAX_HOLD", 0.5
+    )  # Telegram's 1 s is too long
     api.faults[PRIVATE.id] = [Fault("error", 429, "Too Many Requests", {"retry_after": 1})]
     await ask(api, "/summary")
     await api.wait_for(lambda _: bool(api.calls_to("sendMessage", PRIVATE.id)))

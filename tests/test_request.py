@@ -9,7 +9,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.request import AiohttpRequest
+from bot.transport.request import AiohttpRequest
 from tests.conftest import TOKEN
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.jobs import SeedsWatcher
+from bot.sync.seeds import SeedsWatcher
 from content.library import ingest_directory
 from content.parser import ArticleFormatError, parse_file
 from content.storage.sqlite.store import Store

@@ -15,8 +15,8 @@ import pytest
 import content.library
 import handlers.capabilities.admin
 from bot.app import MojazApp
-from bot.jobs import job_name
-from bot.priority import REPEAT_PRESS_SECONDS
+from bot.deliver.digests import job_name
+from bot.serve.priority import REPEAT_PRESS_SECONDS
 from content.parser import parse_file
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon

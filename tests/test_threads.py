@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import MojazApp
-from bot.jobs import job_name
+from bot.deliver.digests import job_name
 from content.parser import parse_article
 from handlers.presentation.texts import texts_for
 from tests.articles import BOLIVIA_LITHIUM, GUYANA_OIL, article_text

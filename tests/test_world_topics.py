@@ -179,7 +179,7 @@ async def test_a_newsroom_topics_file_is_picked_up_while_the_bot_runs(
             'names = ["القوافل"]\n'
         )
         await _until_answered(api, "/convoys", fuel)
-        with caplog.at_level(logging.ERROR, logger="bot.lexicon"):
+        with caplog.at_level(logging.ERROR, logger="bot.sync.lexicon"):
             topics_file.write_text('\n[[topic]]\ncommand = "Bad Name"\n')
             await _until_logged(caplog, "newsroom.toml:2: command 'Bad Name'")
         assert fuel in plain((await reply_to(api, "/convoys")).text)  # still in force

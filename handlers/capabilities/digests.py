@@ -1,7 +1,7 @@
 """Daily digests: /digest HH:MM for the thread it is sent in, and /timezone Area/City.
 
-The jobs that queue digests are the composition root's (bot.jobs): a change here asks it,
-through ``digest_changed``, to schedule the thread's job again.
+The jobs that queue digests are the composition root's (``bot.deliver.digests``): a change
+here asks it, through ``digest_changed``, to schedule the thread's job again.
 """
 
 from __future__ import annotations

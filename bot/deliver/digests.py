@@ -1,22 +1,16 @@
-"""Scheduled work: each thread's digest job, kept in line with the store, and the seeds
-folder watched for articles."""
+"""Each thread's daily digest: its job, kept in line with the store, and what the job queues."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Iterable
 from datetime import time as clock_time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
-from content.library import article_files, ingest_file
 from content.models import MAIN_THREAD, ThreadInfo
-from content.parser import ArticleFormatError
 from content.ports import ArticleStore
 from handlers.capabilities.digests import valid_zone
 from handlers.plumbing.context import Context
@@ -109,54 +103,3 @@ class DigestJobs:
         # A job removed by hand (or never made) is made again.
         jobs = self._job_queue.get_jobs_by_name(job_name(chat_id, thread_id))
         return any(not job.removed for job in jobs)
-
-
-class SeedsWatcher:
-    """Ingests article files that appear or change in the seeds folder while the bot runs."""
-
-    def __init__(self, store: ArticleStore, folder: Path, max_bytes: int) -> None:
-        self._store = store
-        self._folder = folder
-        self._max_bytes = max_bytes
-        self._seen: dict[Path, tuple[float, int]] = {}
-
-    async def prime(self) -> None:
-        """Take the folder as it is now as seen: start-up has just ingested it."""
-        self._seen.update(await asyncio.to_thread(self._changed_files))
-
-    async def scan(self, context: Context) -> None:
-        """Job callback: ingest what changed since the last scan; wake the outbox if needed."""
-        if await self.ingest_changes():
-            context.bot_data.wake_outbox()
-
-    async def ingest_changes(self) -> int:
-        """Ingest new or changed files; how many articles were added or replaced."""
-        changed = await asyncio.to_thread(self._changed_files)
-        stored = 0
-        for path, signature in changed:
-            try:
-                result = await ingest_file(self._store, path, self._max_bytes)
-            except ArticleFormatError as error:
-                self._seen[path] = signature  # the file is wrong: wait for it to change
-                logger.warning("Skipped an article: %s", error)
-                continue
-            except (sqlite3.Error, OSError) as error:
-                # Disk full, database locked: not the file's fault, so the next scan retries.
-                logger.warning("Could not store %s, will retry: %s", path.name, error)
-                continue
-            self._seen[path] = signature
-            logger.info("Article %s from %s: %s", result.slug, path.name, result.outcome)
-            stored += result.outcome != "unchanged"
-        return stored
-
-    def _changed_files(self) -> list[tuple[Path, tuple[float, int]]]:
-        changed = []
-        for path in article_files(self._folder) or []:
-            try:
-                status = path.stat()
-            except OSError:
-                continue  # removed between the listing and now
-            signature = (status.st_mtime, status.st_size)
-            if self._seen.get(path) != signature:
-                changed.append((path, signature))
-        return changed

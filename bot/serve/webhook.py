@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Bot, Update
 
-from bot.metrics import CONTENT_TYPE
+from bot.serve.metrics import CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.capabilities import RESERVED_COMMANDS
 from content.ports import ArticleStore
 from content.topics import Lexicon, LexiconError, load_lexicon
 
@@ -21,14 +20,17 @@ logger = logging.getLogger(__name__)
 Signature = tuple[float, int] | None
 
 
-def read_lexicon(topics_file: Path | None) -> Lexicon:
-    """The built-in lexicon with ``topics_file`` merged over it, when it is given and valid."""
+def read_lexicon(topics_file: Path | None, reserved: frozenset[str]) -> Lexicon:
+    """The built-in lexicon with ``topics_file`` merged over it, when it is given and valid.
+
+    No topic may take one of the ``reserved`` command names (the bot's own commands).
+    """
     if topics_file is not None:
         try:
-            return load_lexicon(overlay=topics_file, reserved=RESERVED_COMMANDS)
+            return load_lexicon(overlay=topics_file, reserved=reserved)
         except LexiconError as error:
             logger.error("Ignored TOPICS_FILE, using the built-in topics: %s", error)
-    return load_lexicon(reserved=RESERVED_COMMANDS)
+    return load_lexicon(reserved=reserved)
 
 
 class LexiconWatcher:
@@ -38,8 +40,10 @@ class LexiconWatcher:
         self,
         topics_file: Path,
         install: Callable[[Lexicon], Awaitable[None]],
+        reserved: frozenset[str],
     ) -> None:
         self._file = topics_file
+        self._reserved = reserved
         self._install = install
         self._seen: Signature = _signature(topics_file)
 
@@ -57,7 +61,7 @@ class LexiconWatcher:
             logger.warning("TOPICS_FILE %s is gone: its topics stay until it returns", self._file)
             return False
         try:
-            lexicon = await asyncio.to_thread(load_lexicon, None, self._file, RESERVED_COMMANDS)
+            lexicon = await asyncio.to_thread(load_lexicon, None, self._file, self._reserved)
         except LexiconError as error:
             logger.error("Rejected the new TOPICS_FILE; the topics in force stay: %s", error)
             return False

@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.ratelimit import FloodLimiter
+from bot.transport.ratelimit import FloodLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.ratelimit import FloodLimiter, bulk
+from bot.transport.ratelimit import FloodLimiter, bulk
 from content.models import MAIN_THREAD, Delivery, DeliveryState, SentChunk
 from content.ports import ArticleStore, OutboxStore
 from handlers.presentation.views import Rendered

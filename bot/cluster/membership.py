@@ -19,7 +19,7 @@ import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bot.ratelimit import FloodLimiter
+from bot.transport.ratelimit import FloodLimiter
 from content.ports import WorkerStore
 from handlers.plumbing.context import Context
 

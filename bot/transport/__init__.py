@@ -1,0 +1,1 @@
+"""Transport: Bot API requests over aiohttp, and Telegram's flood limits kept on our side."""
