@@ -14,7 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_worker
 from bot.capabilities import RESERVED_COMMANDS
-from bot.console import main_console
+from bot.console import main_console, where_from
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
 from bot.settings import Settings
@@ -48,6 +48,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="ar",
         help="the console user's Telegram language (default: ar)",
     )
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        metavar="DIR",
+        help="the folder of article files (default: SEEDS_DIR, else ./seeds)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        metavar="FILE",
+        help="the SQLite database file (default: DATABASE_PATH, else ./data/mojaz.sqlite3)",
+    )
     commands = parser.add_subparsers(dest="command")
     ingest = commands.add_parser(
         "ingest",
@@ -70,12 +82,18 @@ def main(argv: list[str] | None = None) -> int:
     # default 5 ms switch interval every await of a reply waits up to that long for it.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
-        settings = Settings()
+        settings = with_paths(Settings(), args)
     except ValidationError as error:
         print(f"Invalid settings: {error}", file=sys.stderr)
         return 2
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     return run(args, settings, token)
+
+
+def with_paths(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``settings`` with the folders the command line names, where it names them."""
+    paths = {"seeds_dir": args.seeds, "database_path": args.database}
+    return settings.model_copy(update={k: v for k, v in paths.items() if v is not None})
 
 
 def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
@@ -96,6 +114,7 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
         setup_logging(warnings_or_worse, settings.secrets())
+        print(where_from(settings), file=sys.stderr)
         main_console(settings, args.lang)
         return 0
     if not token:

@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import MojazApp, build_application
 from bot.settings import Settings
+from content.library import article_files
 
 # A placeholder, not a secret: the console sends nothing anywhere.
 CONSOLE_TOKEN = "0:console"  # noqa: S105
@@ -232,6 +233,25 @@ async def _read_line(stdin: TextIO, prompt_to: TextIO | None) -> str:
         prompt_to.write("› ")
         prompt_to.flush()
     return await asyncio.to_thread(stdin.readline)
+
+
+def where_from(settings: Settings) -> str:
+    """Where the console reads articles and keeps its database, said before it starts: run
+    from another folder, it would otherwise find no articles without a word."""
+    seeds = settings.seeds_dir.resolve()
+    files = article_files(seeds)
+    database = (
+        "PostgreSQL (DATABASE_URL)"
+        if settings.database_url_value()
+        else (str(settings.database_path.resolve()))
+    )
+    if not files:
+        found = "no such folder" if files is None else "no *.txt article in it"
+        return (
+            f"Articles: {seeds} ({found}). Run from the project's folder, or pass --seeds DIR."
+            f" Database: {database}."
+        )
+    return f"Articles: {len(files)} file(s) in {seeds}. Database: {database}."
 
 
 def main_console(settings: Settings, language: str) -> None:

@@ -62,6 +62,30 @@ def test_console_answers_piped_input(tmp_path: Path) -> None:
     assert "<b>" not in result.stdout  # HTML is shown as plain text
 
 
+def test_console_reads_the_folders_the_command_line_names(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    database = tmp_path / "try" / "quick.sqlite3"
+    result = run_bot(
+        ["--console", "--seeds", str(ROOT / "seeds"), "--database", str(database)],
+        elsewhere,
+        stdin="/iran\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert ARTICLE.sections[3].paragraphs[0] in result.stdout
+    assert database.is_file()
+    shipped = len(list((ROOT / "seeds").glob("*.txt")))
+    assert f"Articles: {shipped} file(s) in {ROOT / 'seeds'}" in result.stderr
+    assert str(database) in result.stderr
+
+
+def test_console_says_when_it_finds_no_articles(tmp_path: Path) -> None:
+    result = run_bot(["--console"], tmp_path, stdin="/start\n")
+    assert result.returncode == 0, result.stderr
+    assert f"Articles: {tmp_path / 'seeds'} (no such folder)" in result.stderr
+    assert "--seeds DIR" in result.stderr
+
+
 def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("فقرة بلا خلاصة.\n", encoding="utf-8")
