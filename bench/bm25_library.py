@@ -27,8 +27,8 @@ from bench.search import QUERIES, generate, vocabulary  # noqa: E402
 from content.parser import parse_article  # noqa: E402
 from content.search import Analyzer  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
-from tests.eval.measure import ARTICLES, SEEDS, measure  # noqa: E402
-from tests.eval.measure import QUERIES as LABELLED  # noqa: E402
+from tests.quality.eval.measure import ARTICLES, SEEDS, measure  # noqa: E402
+from tests.quality.eval.measure import QUERIES as LABELLED  # noqa: E402
 
 
 def paragraphs(path_texts: list[tuple[str, bytes]]) -> list[tuple[tuple[str, int, int], str]]:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from content.library import ingest_file  # noqa: E402
 from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
-from tests.fake_bot_api import (  # noqa: E402
+from tests.support.fake_bot_api import (  # noqa: E402
     Chat,
     FakeBotApi,
     ServerLimits,

@@ -44,7 +44,7 @@ from content.ports import ArticleStore  # noqa: E402
 from content.storage.postgres.store import PostgresStore  # noqa: E402
 from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
-from tests.fake_bot_api import FakeBotApi, ServerLimits, start_bot_process  # noqa: E402
+from tests.support.fake_bot_api import FakeBotApi, ServerLimits, start_bot_process  # noqa: E402
 
 FIRST_SUBSCRIBER = 1_000_000
 SECRET = "bench-webhook-secret"  # noqa: S105 - the benchmark's own fake server's

@@ -37,7 +37,8 @@ from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import load_lexicon  # noqa: E402
 
 QUERIES = [
-    q["text"] for q in tomllib.loads((ROOT / "tests/eval/queries.toml").read_text())["query"]
+    q["text"]
+    for q in tomllib.loads((ROOT / "tests/quality/eval/queries.toml").read_text())["query"]
 ]
 ROUNDS = 5  # each query this many times
 RESULTS = 5  # as /search asks

@@ -2,7 +2,7 @@
 
 Handlers and the composition root are typed against these, never a backend class, so a
 second backend (PostgreSQL) plugs in without them changing. The contract tests in
-``tests/test_store_contract.py`` run against every backend.
+``tests/contract/test_store_contract.py`` run against every backend.
 """
 
 from __future__ import annotations

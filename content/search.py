@@ -1,11 +1,12 @@
 """Search terms: what a text is indexed under, and what a question is looked up by.
 
-A word becomes its term in three light steps, each measured on the labelled evaluation set
-(tests/eval): normalise (content.arabic), strip proclitics (و ف ب ل ك ال لل), then strip one
-common suffix (ات ون ين ان ية ها هم …) while at least three letters remain. Names the topic
-lexicon knows are never stemmed, so بكين stays بكين. A text that names a topic is also indexed
-under the topic itself (t_iran), which is how الإيرانية and طهران answer a search for إيران,
-and how English words reach Arabic text: the lexicon's English forms name topics, and a small
+A word becomes its term in three light steps, each measured on the labelled evaluation
+set (tests/quality/eval): normalise (content.arabic), strip proclitics (و ف ب ل ك ال لل),
+then strip one common suffix (ات ون ين ان ية ها هم …) while at least three letters remain.
+Names the topic lexicon knows are never stemmed, so بكين stays بكين. A text that names a
+topic is also indexed under the topic itself (t_iran), which is how الإيرانية and طهران
+answer a search for إيران, and how English words reach Arabic text: the lexicon's English
+forms name topics, and a small
 glossary (content/glossary.toml) maps other English words to Arabic ones.
 """
 

@@ -1,6 +1,6 @@
 """Build the world lexicon (content/topics.toml) from CLDR, iso-codes and the curated file.
 
-Sources, each of which can be left out to measure what it gives (tests/eval/tagging.py):
+Sources, each of which can be left out to measure what it gives (tests/quality/eval/tagging.py):
 
 - ``cldr``: Babel's CLDR territory names, in Arabic and English;
 - ``pycountry``: iso-codes' Arabic names (common and official) through pycountry;

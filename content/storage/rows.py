@@ -8,7 +8,8 @@ loop, and the transaction itself is a handful of bulk inserts.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from content.alerts import text_terms
 from content.models import (
@@ -72,28 +73,29 @@ def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
 
 
 def article_from_rows(
-    heads: tuple[str, str, str],
-    paragraphs: Iterable[tuple[int, str]],
-    sections: Iterable[tuple[int, str]],
-    bullets: Iterable[str],
+    head: Sequence[Any],
+    paragraphs: Iterable[Sequence[Any]],
+    sections: Iterable[Sequence[Any]],
+    bullets: Iterable[Sequence[Any]],
 ) -> Article:
-    """An article rebuilt from its stored rows: (slug, title, summary title), its paragraphs
-    as (section, text) in reading order, its headed sections and its bullets."""
+    """An article rebuilt from its stored rows, as any backend reads them: its head (slug,
+    title, summary title), its paragraphs as (section, text) in reading order, its sections
+    as (number, heading), and its bullets as (text,)."""
     by_section: dict[int, list[str]] = {}
     for number, text in paragraphs:
-        by_section.setdefault(number, []).append(text)
-    slug, title, summary_title = heads
+        by_section.setdefault(int(number), []).append(str(text))
+    slug, title, summary_title = (str(value) for value in head)
     return Article(
         slug=slug,
         title=title,
         lead=tuple(by_section.get(0, ())),
         sections=tuple(
-            Section(heading, tuple(by_section.get(number, ())))
+            Section(str(heading), tuple(by_section.get(int(number), ())))
             for number, heading in sections
-            if number > 0
+            if int(number) > 0
         ),
         summary_title=summary_title,
-        bullets=tuple(bullets),
+        bullets=tuple(str(bullet[0]) for bullet in bullets),
     )
 
 

@@ -58,17 +58,6 @@ class StoreRules:
         now: float | None = None,
         owner_present: Callable[[str], bool] = no_owner_present,
     ) -> IngestResult:
-        """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
-
-        An article's id belongs to the file (``source``) that made it. Another file with the
-        same id replaces it only when ``owner_present(owner)`` says the owner is gone (a
-        rename); otherwise IdTakenError is raised and nothing changes.
-
-        The fingerprint covers the article and the lexicon, so the same file twice changes
-        nothing, while a new lexicon re-tags the article the next time it is ingested. A new
-        article is queued for its subscribers in the same transaction; a replaced one is not
-        sent again.
-        """
         fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
         # The common case at start-up, answered without tagging or taking the write lock.
         unchanged = await self._records.unchanged(article.slug, fingerprint, source)
@@ -97,21 +86,13 @@ class StoreRules:
         return IngestResult(article_id, article.slug, outcome)
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
-        """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
         self._analyzer = replace(self._analyzer, lexicon=lexicon)
         self._tagged_with = tagging_key(self._analyzer)
 
     async def stale_articles(self) -> list[int]:
-        """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
         return await self._records.tagged_otherwise(self._tagged_with)
 
     async def retag(self, article_id: int) -> bool:
-        """Tag and index one stored article again with the lexicon in use; False if gone.
-
-        The article is rebuilt from the store, not its file: uploads and ingested files have
-        none to go back to. Nothing is queued: subscribers had it when it was new. The work is
-        done before the write lock is taken; an article replaced meanwhile is left as it is.
-        """
         before = await self._records.fingerprint(article_id)
         article = await self._records.stored_article(article_id)
         if before is None or article is None:

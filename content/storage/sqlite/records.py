@@ -53,12 +53,7 @@ class SqliteRecords(Repository):
         bullets = await self._fetchall(
             "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
         )
-        return article_from_rows(
-            (str(row[0]), str(row[1]), str(row[2])),
-            ((int(number), str(text)) for number, text in paragraphs),
-            ((int(number), str(heading)) for number, heading in sections),
-            (str(bullet[0]) for bullet in bullets),
-        )
+        return article_from_rows(row, paragraphs, sections, bullets)
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._fetchall(

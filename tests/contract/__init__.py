@@ -1,0 +1,1 @@
+"""The store's contract, run against every backend (SQLite, and a real PostgreSQL)."""

@@ -1,0 +1,1 @@
+"""End to end: the real Application over HTTP against the fake Bot API server."""

@@ -1,0 +1,165 @@
+"""The entry point, the settings and the offline console."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.console import run_console
+from content.parser import parse_file
+from tests.support.harness import ROOT, SEED, make_settings
+
+ARTICLE = parse_file(SEED)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """An environment without any Mojaz setting the developer may have exported."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    return {**keep, "PYTHONIOENCODING": "utf-8", **extra}
+
+
+def run_bot(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT), **env),
+        timeout=60,
+        check=False,
+    )
+
+
+def test_without_a_token_it_says_what_to_do(tmp_path: Path) -> None:
+    result = run_bot([], tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "BOT_TOKEN" in lines[0]
+    assert "--console" in lines[0]
+
+
+def test_console_answers_piped_input(tmp_path: Path) -> None:
+    result = run_bot(
+        ["--console"],
+        tmp_path,
+        stdin="/iran\n",
+        SEEDS_DIR=str(ROOT / "seeds"),
+        DATABASE_PATH=str(tmp_path / "console.sqlite3"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert ARTICLE.sections[3].paragraphs[0] in result.stdout
+    assert "<b>" not in result.stdout  # HTML is shown as plain text
+
+
+def test_console_reads_the_folders_the_command_line_names(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    database = tmp_path / "try" / "quick.sqlite3"
+    result = run_bot(
+        ["--console", "--seeds", str(ROOT / "seeds"), "--database", str(database)],
+        elsewhere,
+        stdin="/iran\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert ARTICLE.sections[3].paragraphs[0] in result.stdout
+    assert database.is_file()
+    shipped = len(list((ROOT / "seeds").glob("*.txt")))
+    assert f"Articles: {shipped} file(s) in {ROOT / 'seeds'}" in result.stderr
+    assert str(database) in result.stderr
+
+
+def test_console_says_when_it_finds_no_articles(tmp_path: Path) -> None:
+    result = run_bot(["--console"], tmp_path, stdin="/start\n")
+    assert result.returncode == 0, result.stderr
+    assert f"Articles: {tmp_path / 'seeds'} (no such folder)" in result.stderr
+    assert "--seeds DIR" in result.stderr
+
+
+def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("فقرة بلا خلاصة.\n", encoding="utf-8")
+    database = tmp_path / "cli.sqlite3"
+    result = run_bot(["ingest", str(SEED), str(bad)], tmp_path, DATABASE_PATH=str(database))
+    assert result.returncode == 1
+    assert f"{SEED}: added (brics-kazan-summit-ar)" in result.stdout
+    # A file from outside the seeds folder is copied in, so no restart can undo it.
+    assert (tmp_path / "seeds" / SEED.name).read_bytes() == SEED.read_bytes()
+    assert not (tmp_path / "seeds" / bad.name).exists()
+    assert f"{bad}:1: the article has no closing summary" in result.stderr
+    again = run_bot(["ingest", str(SEED)], tmp_path, DATABASE_PATH=str(database))
+    assert again.returncode == 0
+    assert "unchanged" in again.stdout
+
+
+async def test_console_presses_buttons(tmp_path: Path) -> None:
+    settings = make_settings(
+        seeds_dir=ROOT / "seeds",
+        database_path=tmp_path / "console.sqlite3",
+    )
+    out = io.StringIO()
+    lines = "/start\n:press الأقسام\n:press إيران والصين\n:press السابق\n:press غير موجود\n"
+    await run_console(settings, io.StringIO(lines), out)
+    shown = out.getvalue()
+    assert "[📝 الخلاصة] [📑 الأقسام] [🌍 المواضيع]" in shown
+    assert "[المقدمة]" in shown
+    assert f"✎ {ARTICLE.title}\n{ARTICLE.sections[3].heading}" in shown
+    assert f"✎ {ARTICLE.title}\n{ARTICLE.sections[2].heading}" in shown
+    assert "no button «غير موجود»" in shown
+
+
+def test_admin_ids_accept_commas_and_spaces() -> None:
+    settings = make_settings(admin_ids="1, 2 3")
+    assert settings.admin_ids == {1, 2, 3}
+
+
+def test_an_unknown_log_level_is_refused() -> None:
+    with pytest.raises(ValidationError, match="log level"):
+        make_settings(log_level="LOUD")
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "files"),
+    [
+        (None, "https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),
+        ("http://h:1/bot/", "http://h:1/bot", "http://h:1/file/bot"),
+        ("http://h/bot{token}/x", "http://h/bot{token}/x", "http://h/file/bot{token}/x"),
+    ],
+)
+def test_bot_api_url(url: str | None, base: str, files: str) -> None:
+    settings = make_settings(bot_api_url=url)
+    assert settings.api_base_url() == base
+    assert settings.api_file_url() == files
+
+
+def test_the_token_is_secret_in_settings() -> None:
+    settings = make_settings(bot_token="1:very-secret")
+    assert "very-secret" not in repr(settings)
+    assert "very-secret" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize("command", [["ingest", str(SEED)], ["--console"]])
+@pytest.mark.parametrize("kind", ["folder", "not a database"])
+def test_a_database_that_cannot_be_opened_is_named_not_traced(
+    tmp_path: Path, command: list[str], kind: str
+) -> None:
+    database = tmp_path / "mojaz.sqlite3"
+    if kind == "folder":
+        database.mkdir()
+    else:
+        database.write_bytes(b"this is not SQLite" * 100)
+    result = run_bot(command, tmp_path, stdin="/start\n", DATABASE_PATH=str(database))
+    assert result.returncode == 1
+    assert f"cannot open the database {database}" in result.stderr
+    assert "Traceback" not in result.stderr

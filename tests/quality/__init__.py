@@ -1,0 +1,1 @@
+"""Quality measured on labelled articles and questions: search and tagging."""

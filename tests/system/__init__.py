@@ -1,0 +1,1 @@
+"""Several processes at once: crashes, workers sharing PostgreSQL, and the fuzzer."""
