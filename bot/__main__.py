@@ -17,7 +17,7 @@ from bot.capabilities import RESERVED_COMMANDS
 from bot.console import main_console, where_from
 from bot.logs import setup_logging
 from bot.runner import run_until_signalled
-from bot.settings import Settings
+from bot.settings import Settings, settings_problems
 from bot.stores import open_store
 from bot.sync.lexicon import read_lexicon
 from content.library import add_article, ingest_file
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = with_paths(Settings(), args)
     except ValidationError as error:
-        print(f"Invalid settings: {error}", file=sys.stderr)
+        print(f"Invalid settings:\n{settings_problems(error)}", file=sys.stderr)
         return 2
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     return run(args, settings, token)

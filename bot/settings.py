@@ -9,12 +9,13 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.deliver.worker import OutboxSettings
 from bot.serve.webhook import WebhookSettings
 from bot.transport.ratelimit import Limits
+from content.dsn import url_secrets
 from content.parser import DEFAULT_MAX_BYTES
 
 # What Telegram accepts as a webhook's secret_token.
@@ -72,7 +73,8 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value().strip():
             return None
         if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
-            raise ValueError("DATABASE_URL must start with postgresql:// (or be left empty)")
+            # Never the value itself: it may hold a password.
+            raise ValueError("must start with postgresql:// (or be left empty)")
         return value
 
     @field_validator("webhook_url")
@@ -146,9 +148,9 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """What logs must never show: the token, the database's password, the webhook's secret."""
         token = self.bot_token.get_secret_value() if self.bot_token else ""
-        password = urlsplit(self.database_url_value()).password or ""
         webhook = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
-        return [secret for secret in (token, password, webhook) if secret]
+        database = url_secrets(self.database_url_value())
+        return [secret for secret in (token, webhook, *database) if secret]
 
     def webhook(self) -> WebhookSettings | None:
         """Where and how to take updates by webhook; None to poll for them."""
@@ -197,3 +199,13 @@ class Settings(BaseSettings):
             lease=max(self.outbox_lease_seconds, 2 * self.outbox_timeout_seconds),
             paid=self.paid_broadcast,
         )
+
+
+def settings_problems(error: ValidationError) -> str:
+    """What is wrong with the settings, a line a setting, never the value given: a value
+    can be a secret (a database URL with its password, a token, the webhook's secret)."""
+    lines = []
+    for problem in error.errors(include_url=False, include_input=False, include_context=False):
+        name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+        lines.append(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)

@@ -79,6 +79,13 @@ def test_console_reads_the_folders_the_command_line_names(tmp_path: Path) -> Non
     assert str(database) in result.stderr
 
 
+def test_a_settings_error_names_the_setting_never_its_value(tmp_path: Path) -> None:
+    result = run_bot(["--console"], tmp_path, DATABASE_URL="mysql://news:s3cret-pw@db/news")
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "s3cret-pw" not in result.stderr
+
+
 def test_console_says_when_it_finds_no_articles(tmp_path: Path) -> None:
     result = run_bot(["--console"], tmp_path, stdin="/start\n")
     assert result.returncode == 0, result.stderr

@@ -49,10 +49,19 @@ async def test_the_bot_reads_subscribes_and_pushes_on_postgres(
         assert not settings.database_path.exists()  # nothing went to SQLite
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        "mojaz:s3cret-pw@{host}/news",
+        "mojaz@{host}/news?password=s3cret-pw",
+        "mojaz:s3cret%2Dpw@{host}/news",
+        "mojaz@{host}/news?sslmode=disable&password=s3cret%2dpw",
+    ],
+)
 def test_an_unreachable_database_is_named_without_its_password(
-    capsys: pytest.CaptureFixture[str], unused_tcp_port: int
+    capsys: pytest.CaptureFixture[str], unused_tcp_port: int, form: str
 ) -> None:
-    url = f"postgresql://mojaz:s3cret-pw@127.0.0.1:{unused_tcp_port}/news"
+    url = "postgresql://" + form.format(host=f"127.0.0.1:{unused_tcp_port}")
     settings = make_settings(bot_token=TOKEN, database_url=url)
     args = argparse.Namespace(command="ingest", files=[SEED], console=False, lang="ar")
     assert run(args, settings, TOKEN) == 1

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from content.dsn import redact_text, redact_url
 from content.models import (
     ArticleInfo,
     SearchHit,
@@ -61,14 +61,6 @@ async def _session_left_as_it_was(_connection: asyncpg.Connection) -> None:
     default reset is one more round trip for every statement a send records."""
 
 
-def redacted(url: str) -> str:
-    """The database URL without its password, fit for a log line or an error."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-
 
 def _info(row: asyncpg.Record) -> ArticleInfo:
     return ArticleInfo(
@@ -116,14 +108,15 @@ class PostgresStore(StoreRules):
                 url, min_size=1, max_size=pool_size, reset=_session_left_as_it_was
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            raise StoreUnavailableError(redacted(url), str(error)) from error
+            raise StoreUnavailableError(redact_url(url), redact_text(str(error), url)) from error
         try:
             async with pool.acquire() as connection:
                 await migrate(connection)
         except BaseException as error:
             await pool.close()
             if isinstance(error, (asyncpg.PostgresError, RuntimeError)):
-                raise StoreUnavailableError(redacted(url), str(error)) from error
+                reason = redact_text(str(error), url)
+                raise StoreUnavailableError(redact_url(url), reason) from error
             raise
         return cls(pool, lexicon, analyzer)
 
