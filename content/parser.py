@@ -13,12 +13,11 @@ The format, line by line (blank lines are ignored everywhere):
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.files import UnreadableFileError, read_regular_file, too_large
 from content.models import Article, Section
 from content.sentences import split_sentences
 
@@ -61,33 +60,13 @@ def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
 
 
 def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of the article file at ``path``; ArticleFormatError if it can't be one."""
+    """The bytes of the article file at ``path``; ArticleFormatError if it can't be one (not
+    a regular file, too large, unreadable)."""
     try:
-        return _read_regular_file(path, max_bytes)
-    except OSError as error:
-        raise ArticleFormatError(path, None, f"cannot be read: {error.strerror}") from error
+        return read_regular_file(path, max_bytes)
+    except UnreadableFileError as error:
+        raise ArticleFormatError(path, None, error.reason) from error
 
-
-def _read_regular_file(path: Path, max_bytes: int) -> bytes:
-    """The bytes of ``path`` when it is a regular file; a FIFO or a folder is refused.
-
-    O_NONBLOCK lets opening a FIFO return at once instead of waiting for a writer for good;
-    the check on the open descriptor then refuses anything that is not a regular file, even
-    one swapped in after the folder was listed.
-    """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise ArticleFormatError(path, None, "not a regular file")
-        _check_size(path, status.st_size, max_bytes)
-        chunks, total = [], 0
-        while total <= max_bytes and (chunk := os.read(descriptor, 1 << 16)):
-            chunks.append(chunk)
-            total += len(chunk)  # past max_bytes it grew while read: refused by size below
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
 
 
 def parse_article(data: bytes, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
@@ -120,10 +99,8 @@ def slug_for(path: str | Path) -> str:
 
 
 def _check_size(path: str | Path, size: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise ArticleFormatError(
-            path, None, f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
-        )
+    if reason := too_large(size, max_bytes):
+        raise ArticleFormatError(path, None, reason)
 
 
 def _decode(data: bytes, path: str | Path) -> str:

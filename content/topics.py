@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from content.arabic import normalise, readings, tokens
+from content.files import UnreadableFileError, read_regular_file
 
 Reading = tuple[str, bool]  # (stem, written with the article)
 WordForm = frozenset[Reading]  # the readings one word of a name accepts
@@ -42,6 +43,10 @@ _GUARD_KEYS = frozenset(
     {"name", "after", "beside_place", "not_after", "not_before", "confirm", "why"}
 )
 _TOPIC_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*topic[ \t]*\]\]", re.MULTILINE)
+
+
+# A newsroom's topics file: the shipped world lexicon, every name of it, is 80 KB.
+MAX_TOPICS_FILE_BYTES = 8 * 1024 * 1024
 
 
 class LexiconError(ValueError):
@@ -448,9 +453,9 @@ def load_lexicon(
     digest = hashlib.sha256(raw)
     if overlay is not None:
         try:
-            extra = overlay.read_bytes()
-        except OSError as error:
-            raise LexiconError(f"{overlay}: cannot be read: {error.strerror}") from error
+            extra = read_regular_file(overlay, MAX_TOPICS_FILE_BYTES)
+        except UnreadableFileError as error:
+            raise LexiconError(str(error)) from error
         specs = merge_specs(specs, parse_lexicon(extra, str(overlay)))
         digest.update(extra)
     _check_commands(specs, frozenset(reserved))

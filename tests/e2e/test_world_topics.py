@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from bot.app import MojazApp
 from content.library import ingest_file
 from content.parser import parse_file
 from content.storage.sqlite.store import Store
-from content.topics import Lexicon, load_lexicon, parse_lexicon
+from content.topics import MAX_TOPICS_FILE_BYTES, Lexicon, load_lexicon, parse_lexicon
 from handlers.presentation import views
 from handlers.presentation.texts import texts_for
 from tests.quality.eval.tagging import FOLDER, HAND_LEXICON
@@ -182,6 +183,62 @@ async def test_a_newsroom_topics_file_is_picked_up_while_the_bot_runs(
             topics_file.write_text('\n[[topic]]\ncommand = "Bad Name"\n')
             await _until_logged(caplog, "newsroom.toml:2: command 'Bad Name'")
         assert fuel in plain((await reply_to(api, "/convoys")).text)  # still in force
+
+
+def _not_a_topics_file(tmp_path: Path, kind: str) -> Path:
+    """A TOPICS_FILE that is no file to read: a FIFO, an endless device, or too large."""
+    if kind == "device":
+        return Path("/dev/zero")
+    path = tmp_path / f"{kind}.toml"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer for good
+    else:
+        with path.open("wb") as sparse:
+            sparse.truncate(MAX_TOPICS_FILE_BYTES + 1)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+async def test_a_topics_file_that_is_no_file_is_refused_at_start_up(
+    api: FakeBotApi,
+    tmp_path: Path,
+    world_seeds: Path,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    topics_file = _not_a_topics_file(tmp_path, kind)
+    settings = settings_for(api, tmp_path, world_seeds, topics_file=topics_file)
+    with caplog.at_level(logging.ERROR, logger="bot.sync.lexicon"):
+        async with asyncio.timeout(20), bot_running(settings):
+            assert ARTICLE.lead[0] in plain((await reply_to(api, "/sudan")).text)
+    (refusal,) = [r.getMessage() for r in caplog.records if "TOPICS_FILE" in r.getMessage()]
+    assert str(topics_file) in refusal
+    reason = "not a regular file" if kind != "huge" else "over the limit"
+    assert reason in refusal
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge"])
+async def test_a_topics_file_swapped_for_no_file_keeps_the_topics_in_force(
+    api: FakeBotApi,
+    tmp_path: Path,
+    world_seeds: Path,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+) -> None:
+    topics_file = tmp_path / "newsroom.toml"
+    topics_file.write_text(
+        '[[topic]]\ncommand = "fuel"\nlabel_ar = "الوقود"\nlabel_en = "Fuel"\nnames = ["الوقود"]\n'
+    )
+    settings = settings_for(api, tmp_path, world_seeds, topics_file=topics_file, **FAST_OUTBOX)
+    fuel = ARTICLE.sections[1].paragraphs[0]
+    # Bounded: a FIFO read on the event loop's thread would also stall the stop.
+    async with asyncio.timeout(30), bot_running(settings):
+        assert fuel in plain((await reply_to(api, "/fuel")).text)
+        with caplog.at_level(logging.ERROR, logger="bot.sync.lexicon"):
+            topics_file.unlink()
+            _not_a_topics_file(tmp_path, kind).rename(topics_file)
+            await _until_logged(caplog, "Rejected the new TOPICS_FILE")
+        assert fuel in plain((await reply_to(api, "/fuel")).text)
 
 
 async def _until_answered(api: FakeBotApi, command: str, expected: str) -> None:
