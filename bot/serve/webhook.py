@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 from telegram import Bot, Update
@@ -44,8 +44,9 @@ class WebhookSettings:
 
     @property
     def path(self) -> str:
-        """The path of ``url``: the one the server takes updates at."""
-        return urlsplit(self.url).path or "/"
+        """The path of ``url``, decoded as the server sees requests (``/tele%20gram`` is
+        ``/tele gram``): the one the server takes updates at, matched literally."""
+        return unquote(urlsplit(self.url).path) or "/"
 
 
 class WebhookServer:
@@ -70,7 +71,10 @@ class WebhookServer:
     async def start(self) -> None:
         """Listen, then tell Telegram where to post (so no update arrives before we can)."""
         server = web.Application(client_max_size=_MAX_BODY)
-        server.router.add_post(self._settings.path, self._update)
+        # A plain resource: ``{…}`` in the path is text to match, not a pattern.
+        updates = web.PlainResource(self._settings.path)
+        server.router.register_resource(updates)
+        updates.add_route("POST", self._update)
         server.router.add_get("/healthz", self._healthz)
         server.router.add_get("/metrics", self._metrics_page)
         self._runner = web.AppRunner(server, access_log=None)

@@ -15,6 +15,7 @@ import asyncpg
 import pytest
 
 from bot.__main__ import main
+from bot.serve.webhook import SECRET_HEADER
 from content.parser import parse_file
 from tests.support.fake_bot_api import Chat, FakeBotApi, User
 from tests.support.harness import (
@@ -24,6 +25,7 @@ from tests.support.harness import (
     WEBHOOK_URL,
     bot_running,
     make_settings,
+    settings_for,
     webhook_settings,
 )
 from tests.support.postgres import fresh_database
@@ -32,6 +34,31 @@ SECRET, PUBLIC_URL = WEBHOOK_SECRET, WEBHOOK_URL
 READER = User(812, "Ayşe")
 PRIVATE = Chat(READER.id)
 STRANGER = Chat(666)
+
+
+@pytest.mark.parametrize(
+    "path", ["/tele%20gram", "/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/hook", "/hook/{token}", "/a%7Bb%7D"]
+)
+async def test_a_webhook_path_is_taken_literally_as_telegram_posts_it(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, unused_tcp_port: int, path: str
+) -> None:
+    api.webhook_backends.append(f"http://127.0.0.1:{unused_tcp_port}")
+    settings = settings_for(
+        api,
+        tmp_path,
+        seeds_dir,
+        webhook_url=f"https://news.example{path}",
+        webhook_listen=f"127.0.0.1:{unused_tcp_port}",
+        webhook_secret=SECRET,
+    )
+    async with bot_running(settings):
+        await api.send_text(PRIVATE, READER, "/summary")
+        await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+        async with http() as session:
+            other = f"http://127.0.0.1:{unused_tcp_port}/hook/other"
+            async with session.post(other, headers={SECRET_HEADER: SECRET}, json={}) as answer:
+                assert answer.status == 404  # a pattern would have taken it
+    assert api.webhook_statuses == [200]
 
 
 @asynccontextmanager
