@@ -183,6 +183,8 @@ class ChatInfo:
 
 
 MAIN_THREAD = 0  # a chat without threads, or a forum's General topic
+# A thread is a message id, which Telegram keeps within 32 bits: past that, it is forged.
+MAX_THREAD_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)

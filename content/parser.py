@@ -68,7 +68,6 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise ArticleFormatError(path, None, error.reason) from error
 
 
-
 def parse_article(data: bytes, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Parse the bytes of an article file; ``path`` names it in errors and gives its slug."""
     _check_size(path, len(data), max_bytes)

@@ -16,13 +16,14 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
-from telegram import Bot, Update
+from telegram import Bot, Chat, MaybeInaccessibleMessage, Update
 
 from bot.serve.metrics import CONTENT_TYPE
+from content.models import MAX_THREAD_ID
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +105,9 @@ class WebhookServer:
             logger.warning("Refused a webhook request without the right secret")
             return web.Response(status=403, text="forbidden")
         try:
-            data = json.loads(await request.read())
-            update = _update_from(data, self._bot)
-        except (ValueError, TypeError, KeyError) as error:
-            # Telegram would send it again and again: answer, but say what was wrong.
+            update = update_from_body(await request.read(), self._bot)
+        except MalformedUpdateError as error:
+            # 400, not 500: Telegram retries a 5xx for good. One line, no traceback.
             logger.warning("Dropped a webhook request that is not an update: %s", error)
             return web.Response(status=400, text="not an update")
         await self._queue.put(update)
@@ -132,10 +132,53 @@ class WebhookServer:
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
-def _update_from(data: Any, bot: Bot) -> Update:
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        raise ValueError("no update_id")
-    update = Update.de_json(data, bot)
-    if update is None:
-        raise ValueError("empty update")
+class MalformedUpdateError(ValueError):
+    """A webhook body that is not a well-formed update."""
+
+
+def update_from_body(body: bytes, bot: Bot) -> Update:
+    """The update a webhook body holds; MalformedUpdateError for anything else, whatever is
+    wrong with it (not JSON, NaN, nested past reason, a date past the calendar, a message
+    from no chat, a thread id no chat can have)."""
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise MalformedUpdateError(f"not JSON: {str(error)[:80]}") from error
+    if not isinstance(data, dict) or not _is_id(data.get("update_id")):
+        raise MalformedUpdateError("no update_id")
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as error:
+        raise MalformedUpdateError(f"{type(error).__name__}: {str(error)[:80]}") from error
+    problem = _problem_of(update)
+    if problem:
+        raise MalformedUpdateError(problem)
     return update
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _is_id(value: object, largest: int = 2**63 - 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= largest
+
+
+def _problem_of(update: Update) -> str | None:
+    """What makes a decoded update one no handler could answer, or None."""
+    messages: list[MaybeInaccessibleMessage | None] = [update.effective_message]
+    if update.callback_query is not None:
+        messages.append(update.callback_query.message)
+        if update.callback_query.from_user is None:
+            return "a button press from nobody"
+    for message in messages:
+        if message is None:
+            continue
+        if not isinstance(message.chat, Chat) or not isinstance(message.chat.id, int):
+            return "a message from no chat"
+        if not isinstance(message.date, datetime):
+            return "a message with no date"
+        thread = getattr(message, "message_thread_id", None)
+        if thread is not None and not _is_id(thread, MAX_THREAD_ID):
+            return f"a thread id no chat can have: {thread}"
+    return None

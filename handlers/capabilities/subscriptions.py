@@ -15,7 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler
 
 from content.alerts import AlertPhraseError, alert_terms
-from content.models import AlertAdded, ChatInfo
+from content.models import MAX_THREAD_ID, AlertAdded, ChatInfo
 from content.ports import EVERYTHING
 from content.search import Analyzer
 from content.topics import Lexicon, Topic
@@ -24,7 +24,13 @@ from handlers.plumbing.context import Context
 from handlers.plumbing.own_threads import subscribe_in_own_thread, threads_wanted
 from handlers.plumbing.permissions import may_change_settings
 from handlers.plumbing.registry import Audience, Capability, Command, Handlers
-from handlers.plumbing.replies import answer_press, decoded_press, reply, show_in_place
+from handlers.plumbing.replies import (
+    answer_press,
+    answer_stale,
+    decoded_press,
+    reply,
+    show_in_place,
+)
 from handlers.presentation import render
 from handlers.presentation.buttons import Action, encode, pattern
 from handlers.presentation.texts import Texts
@@ -184,6 +190,9 @@ async def remove_button(update: Update, context: Context) -> None:
     if press is None or chat is None:
         return
     query, callback = press
+    if callback.action is Action.UNSUBSCRIBE and not 0 <= callback.article_id <= MAX_THREAD_ID:
+        await answer_stale(query, context, context.texts)  # a thread no chat can have: forged
+        return
     if not await may_change_settings(update, context):
         await answer_press(query, context, context.texts.say("GROUP_ADMINS_ONLY"), alert=True)
         return

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot, filters
 
-from content.models import MAIN_THREAD, ChatInfo
+from content.models import MAIN_THREAD, MAX_THREAD_ID, ChatInfo
 from content.ports import ArticleStore
 from content.topics import Lexicon
 from handlers.presentation.texts import Texts, language_of_user, texts_for
@@ -141,8 +141,11 @@ def thread_of(message: object) -> int:
     """The forum topic (or private-chat thread) a message is in; MAIN_THREAD for none.
 
     A reply chain in an ordinary group has a message_thread_id too: only a topic message's
-    is a thread that can be posted to.
+    is a thread that can be posted to. An id no thread can have (negative, past 32 bits:
+    forged) is read as none, never stored.
     """
-    if isinstance(message, Message) and message.is_topic_message and message.message_thread_id:
-        return message.message_thread_id
+    if isinstance(message, Message) and message.is_topic_message:
+        thread = message.message_thread_id
+        if isinstance(thread, int) and 0 < thread <= MAX_THREAD_ID:
+            return thread
     return MAIN_THREAD

@@ -63,9 +63,14 @@ async def reply(
     if message is None:
         return
 
+    # In a forum topic, the answer goes to the topic the message was sent in; a thread id
+    # no topic can have (forged) is read as none rather than sent back.
+    thread_id = thread_of(message)
+
     async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
-        # In a forum topic, reply_text answers in the topic the message was sent in.
-        return await message.reply_text(chunk, reply_markup=markup)
+        return await message.get_bot().send_message(
+            message.chat_id, chunk, reply_markup=markup, message_thread_id=thread_id or None
+        )
 
     await send_parts(send, chunks, keyboard)
 

@@ -27,6 +27,8 @@ FORGED = [
     "top:1:nosuchtopic",
     "unsub:abc:",
     "unsub:9999999999999999999:iran",
+    "unsub:-5:iran",  # a negative thread
+    "unsub:9223372036854775807:iran",  # the largest 64-bit id: no thread has it
     "lang:0:xx",
     "chpost:9999999999999999999:",
     "bcast:1:",
@@ -45,6 +47,20 @@ async def test_a_forged_press_is_answered_and_raises_nothing(
     with caplog.at_level(logging.ERROR):
         await api.press(READER, listing.result, data)
         await api.wait_for(lambda _: len(api.calls_to("answerCallbackQuery")) > before)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("thread", [2**63, 2**63 - 1, 2**31, -5])
+async def test_a_forged_thread_id_is_read_as_none_and_never_stored(
+    api: FakeBotApi, bot: MojazApp, thread: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        await api.send_text(PRIVATE, READER, "/subscribe iran", thread_id=thread)
+        (answer,) = await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+    assert "message_thread_id" not in answer.params
+    assert AR.say("ERROR") not in answer.text
+    chats = bot.bot_data.store.chats
+    assert await chats.subscribed_threads(PRIVATE.id) == [(0, "iran")]
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 

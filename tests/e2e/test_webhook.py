@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -126,6 +127,53 @@ async def test_a_request_without_the_secret_is_refused_and_not_handled(
         await api.send_text(PRIVATE, READER, "/summary")
         await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
     assert api.calls_to("sendMessage", STRANGER.id) == []
+
+
+def _message(**fields: Any) -> dict[str, Any]:
+    """A private message to the bot with ``fields`` changed (None: left out)."""
+    message = update_of(PRIVATE, "/summary")["message"] | fields
+    return {key: value for key, value in message.items() if value is not None}
+
+
+MALFORMED = {
+    "a message that is a string": b'{"update_id": 7, "message": "x"}',
+    "nested past reason": b'{"update_id": 7, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "NaN": b'{"update_id": 7, "message": {"message_id": NaN}}',
+    "a date past the calendar": json.dumps({"update_id": 7, "message": _message(date=10**20)}),
+    "a message from no chat": json.dumps({"update_id": 7, "message": _message(chat=None)}),
+    "a negative update id": json.dumps({"update_id": -7, "message": _message()}),
+    "a thread id past 64 bits": json.dumps(
+        {"update_id": 7, "message": _message(message_thread_id=2**63, is_topic_message=True)}
+    ),
+    "a negative thread id": json.dumps(
+        {"update_id": 7, "message": _message(message_thread_id=-5, is_topic_message=True)}
+    ),
+    "a press from nobody": json.dumps(
+        {"update_id": 7, "callback_query": {"id": "1", "chat_instance": "c", "data": "x"}}
+    ),
+}
+
+
+async def test_a_malformed_body_with_the_secret_gets_400_once_and_changes_nothing(
+    api: FakeBotApi,
+    tmp_path: Path,
+    seeds_dir: Path,
+    unused_tcp_port: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = webhook_settings(api, tmp_path, seeds_dir, unused_tcp_port)
+    hook = f"http://127.0.0.1:{unused_tcp_port}/telegram/hook"
+    right = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    async with bot_running(settings), http() as client:
+        for name, body in MALFORMED.items():
+            caplog.clear()
+            async with client.post(hook, data=body, headers=right) as response:
+                assert response.status == 400, name
+            assert len(caplog.records) == 1, name
+            assert caplog.records[0].exc_info is None, name  # one line, no traceback
+        await api.send_text(PRIVATE, READER, "/summary")
+        await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+    assert len(api.calls_to("sendMessage", PRIVATE.id)) == 1
 
 
 def metric(page: str, name: str) -> float:

@@ -61,7 +61,6 @@ async def _session_left_as_it_was(_connection: asyncpg.Connection) -> None:
     default reset is one more round trip for every statement a send records."""
 
 
-
 def _info(row: asyncpg.Record) -> ArticleInfo:
     return ArticleInfo(
         int(row["id"]), str(row["slug"]), str(row["title"]), str(row["summary_title"])
