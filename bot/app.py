@@ -27,7 +27,7 @@ from bot.deliver.render import render_delivery, thread_paused_note
 from bot.deliver.worker import DeliveryViews, OutboxWorker
 from bot.serve.metrics import Metrics
 from bot.serve.priority import RepliesFirst
-from bot.serve.webhook import WebhookServer
+from bot.serve.webhook import REPEAT_WINDOW_SECONDS, WebhookServer
 from bot.settings import Settings
 from bot.stores import open_store
 from bot.sync.lexicon import LexiconWatcher, read_lexicon, retag_stale
@@ -219,6 +219,9 @@ def build_worker(
         app.update_queue,
         health=lambda: app.bot_data.store.ping(),  # noqa: PLW0108 - the store opens later
         metrics=lambda: metrics.exposition(app.bot_data.store),
+        first_sight=lambda update_id: app.bot_data.store.workers.first_sight(
+            update_id, REPEAT_WINDOW_SECONDS
+        ),
     )
     return app, server
 

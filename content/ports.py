@@ -359,6 +359,12 @@ class WorkerStore(Protocol):
         """Whether this process runs the scheduled jobs (one process does, across all)."""
         ...
 
+    async def first_sight(self, update_id: int, window: float) -> bool:
+        """Whether update ``update_id`` is seen for the first time by any worker in the last
+        ``window`` seconds; recording it seen. Telegram posts an update again when the load
+        balancer timed out, so each is handled once."""
+        ...
+
 
 class ArticleStore(Protocol):
     """Articles to read, search and keep up to date, with the chats and outbox beside them.

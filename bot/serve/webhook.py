@@ -1,7 +1,9 @@
 """Webhook mode: Telegram posts each update to this worker, behind any load balancer.
 
-The server also answers ``GET /healthz`` (200 while the store answers, 503 when it does not,
-for the load balancer to route around a worker) and ``GET /metrics`` (Prometheus).
+An update Telegram posts again (a load balancer timed out on it) is handled once, across
+workers, within ``REPEAT_WINDOW_SECONDS``. The server also answers ``GET /healthz`` (200
+while the store answers, 503 when it does not, for the load balancer to route around a
+worker) and ``GET /metrics`` (Prometheus).
 
 Every worker calls ``setWebhook`` with the same public URL at start-up, and none deletes
 it at stop: the others are still serving, and Telegram keeps undelivered updates for the
@@ -31,6 +33,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's nam
 # An update is a few kilobytes; a body larger than this is not one.
 _MAX_BODY = 1 << 20
 _HEALTH_SECONDS = 2.0
+# How long an update's id is remembered as handled: Telegram re-posts within minutes.
+REPEAT_WINDOW_SECONDS = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +64,14 @@ class WebhookServer:
         update_queue: asyncio.Queue[object],
         health: Callable[[], Awaitable[bool]],
         metrics: Callable[[], Awaitable[bytes]],
+        first_sight: Callable[[int], Awaitable[bool]],
     ) -> None:
         self._settings = settings
         self._bot = bot
         self._queue = update_queue
         self._health = health
         self._metrics = metrics
+        self._first_sight = first_sight
         self._runner: web.AppRunner | None = None
         self.port = settings.port  # the port bound, once started (0 asks for a free one)
 
@@ -110,8 +116,20 @@ class WebhookServer:
             # 400, not 500: Telegram retries a 5xx for good. One line, no traceback.
             logger.warning("Dropped a webhook request that is not an update: %s", error)
             return web.Response(status=400, text="not an update")
+        if await self._seen_before(update.update_id):
+            logger.info("Update %d was posted again: handled once already", update.update_id)
+            return web.Response(text="ok")
         await self._queue.put(update)
         return web.Response(text="ok")
+
+    async def _seen_before(self, update_id: int) -> bool:
+        """Whether any worker took this update already; a store that does not answer is
+        not a reason to drop an update, so then it is handled (at least once)."""
+        try:
+            return not await self._first_sight(update_id)
+        except Exception as error:  # noqa: BLE001 - any store's failure: handle it anyway
+            logger.warning("Could not check update %d against those handled: %s", update_id, error)
+            return False
 
     async def _healthz(self, _request: web.Request) -> web.Response:
         try:

@@ -6,6 +6,7 @@ Behaviour only, through the Protocols in content.ports: how a backend keeps its 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -318,6 +319,18 @@ async def test_a_lone_worker_counts_one_and_runs_the_jobs(store: ArticleStore) -
     assert await store.workers.leads()
     await store.workers.leave("w1")
     assert await store.workers.leads()  # the jobs are run as long as someone is there
+
+
+async def test_an_update_is_seen_for_the_first_time_once(store: ArticleStore) -> None:
+    workers = store.workers
+    assert await workers.first_sight(640, 60.0)
+    assert not await workers.first_sight(640, 60.0)  # posted again
+    assert await workers.first_sight(641, 60.0)
+    seen = await asyncio.gather(*(workers.first_sight(700, 60.0) for _ in range(5)))
+    assert sorted(seen) == [False, False, False, False, True]  # at once: still once
+    await asyncio.sleep(0.05)
+    assert await workers.first_sight(640, 0.01)  # out of the window: a new update again
+    assert await workers.first_sight(64 * 3, 60.0)  # one that prunes old ids works too
 
 
 FORUM = -1001234

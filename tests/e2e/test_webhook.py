@@ -176,6 +176,25 @@ async def test_a_malformed_body_with_the_secret_gets_400_once_and_changes_nothin
     assert len(api.calls_to("sendMessage", PRIVATE.id)) == 1
 
 
+async def test_an_update_posted_again_is_handled_once(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, unused_tcp_port: int
+) -> None:
+    settings = webhook_settings(api, tmp_path, seeds_dir, unused_tcp_port)
+    hook = f"http://127.0.0.1:{unused_tcp_port}/telegram/hook"
+    right = {SECRET_HEADER: SECRET}
+    async with bot_running(settings), http() as client:
+        for _ in range(3):  # the load balancer timed out, so Telegram posts it again
+            repeat = update_of(PRIVATE, "/summary", 7001)
+            async with client.post(hook, json=repeat, headers=right) as answer:
+                assert answer.status == 200
+        fresh = update_of(PRIVATE, "/sections", 7002)
+        async with client.post(hook, json=fresh, headers=right) as answer:
+            assert answer.status == 200
+        await api.wait_for_calls("sendMessage", PRIVATE.id, 2)
+        await asyncio.sleep(0.3)  # time for a repeat to be answered, were it handled
+    assert len(api.calls_to("sendMessage", PRIVATE.id)) == 2
+
+
 def metric(page: str, name: str) -> float:
     """The value of one series of a Prometheus text page."""
     match = re.search(rf"^{re.escape(name)} (\S+)$", page, re.MULTILINE)

@@ -163,7 +163,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX alerts_by_first_term ON alerts (first_term);
     ALTER TABLE deliveries ADD COLUMN thread_id BIGINT NOT NULL DEFAULT 0;
     """,
+    # 7: the webhook's updates already handled, by any worker, so a re-post is handled once.
+    """
+    CREATE TABLE seen_updates (
+        update_id BIGINT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+    );
+    CREATE INDEX seen_updates_by_time ON seen_updates (seen_at);
+    """,
 )
+
 
 # Workers that start together take turns at the migrations: the first applies them.
 _MIGRATION_LOCK = 0x4D6F6A61  # "Moja"

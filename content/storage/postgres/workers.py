@@ -13,6 +13,8 @@ logger = logging.getLogger(__name__)
 _JOBS_LOCK = 0x4D6F6A63
 # Rows of workers gone this long are removed (they no longer count long before).
 _FORGET_SECONDS = 3600
+# Old update ids are forgotten one call in this many: a cheap DELETE, not one per update.
+_PRUNE_EVERY = 64
 
 
 class PostgresWorkers:
@@ -43,6 +45,22 @@ class PostgresWorkers:
                 ttl,
             )
         return max(1, int(alive))
+
+    async def first_sight(self, update_id: int, window: float) -> bool:
+        async with self._pool.acquire() as connection, connection.transaction():
+            if update_id % _PRUNE_EVERY == 0:
+                await connection.execute(
+                    "DELETE FROM seen_updates"
+                    " WHERE seen_at < clock_timestamp() - make_interval(secs => $1)",
+                    window,
+                )
+            status = await connection.execute(
+                "INSERT INTO seen_updates (update_id) VALUES ($1)"
+                " ON CONFLICT (update_id) DO UPDATE SET seen_at = clock_timestamp()"
+                " WHERE seen_updates.seen_at < clock_timestamp() - make_interval(secs => $2)",
+                update_id, window,
+            )  # fmt: skip
+        return bool(status.endswith(" 1"))
 
     async def leave(self, worker: str) -> None:
         """Stop counting ``worker``, and give the jobs up to the next worker."""

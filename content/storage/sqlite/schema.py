@@ -191,4 +191,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX alerts_by_first_term ON alerts (first_term);
     ALTER TABLE deliveries ADD COLUMN thread_id INTEGER NOT NULL DEFAULT 0;
     """,
+    # 13: the webhook's updates already handled, so a re-post is handled once.
+    """
+    CREATE TABLE seen_updates (update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL);
+    CREATE INDEX seen_updates_by_time ON seen_updates (seen_at);
+    """,
 )

@@ -56,7 +56,7 @@ class Store(Repository, StoreRules):
         Repository.__init__(self, connections)
         self.chats = Chats(connections)
         self.outbox = Outbox(connections)
-        self.workers = OneWorker()
+        self.workers = OneWorker(connections)
         records = SqliteRecords(connections, self.outbox)
         StoreRules.__init__(self, records, analyzer or Analyzer(lexicon))
 
