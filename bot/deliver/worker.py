@@ -30,6 +30,7 @@ from telegram.ext import ExtBot
 from bot.transport.ratelimit import FloodLimiter, bulk
 from content.models import MAIN_THREAD, Delivery, DeliveryState, SentChunk
 from content.ports import ArticleStore, OutboxStore
+from handlers.plumbing.replies import thread_gone
 from handlers.presentation.views import Rendered
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,6 @@ class DeliveryViews:
 # A chat that answers 400 with one of these is gone for good, as with a 403.
 _RENDER_CACHE_SIZE = 256
 _GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
-# Telegram's words for a forum topic (or private-chat thread) that takes no more posts.
-_THREAD_GONE = ("topic_closed", "topic_deleted", "topic_id_invalid", "message thread not found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +216,7 @@ class OutboxWorker:
         reason = error.message.lower()
         if any(words in reason for words in _GONE):
             await self._chat_gone(delivery, f"400 {error}")
-        elif delivery.thread_id != MAIN_THREAD and any(words in reason for words in _THREAD_GONE):
+        elif delivery.thread_id != MAIN_THREAD and thread_gone(error):
             await self._thread_gone(delivery, f"400 {error}")
         else:
             await self._store.outbox.finish(

@@ -7,8 +7,9 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
+from content.models import MAIN_THREAD
 from handlers.plumbing.context import Context, resolve, thread_of
-from handlers.plumbing.replies import ReplyCutShortError, answer_press
+from handlers.plumbing.replies import ReplyCutShortError, answer_press, thread_gone
 from handlers.presentation.texts import Texts, language_of_user, texts_for
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure with its traceback; tell the chat it came from what happened."""
+    if isinstance(update, Update) and await _in_a_closed_thread(update, context):
+        return
     logger.error("Update %s caused an error", _update_id(update), exc_info=context.error)
     if not isinstance(update, Update):
         return
@@ -27,6 +30,21 @@ async def on_error(update: object, context: Context) -> None:
     except TelegramError as error:
         # The note could not be delivered either (the chat is gone, the network is down).
         logger.warning("Could not tell the user about the error: %s", error)
+
+
+async def _in_a_closed_thread(update: Update, context: Context) -> bool:
+    """A reply refused because its topic is closed or gone: pause the thread, as a push
+    would, and say nothing there (an apology would be refused too)."""
+    chat, thread_id = update.effective_chat, thread_of(update.effective_message)
+    if chat is None or thread_id == MAIN_THREAD or not thread_gone(context.error):
+        return False
+    reason = f"400 {context.error}"
+    logger.info("Thread %s of chat %s is paused: %s", thread_id, chat.id, reason)
+    try:
+        await context.bot_data.store.chats.pause(chat.id, thread_id, reason)
+    except Exception as error:  # noqa: BLE001 - the store's trouble: the next push pauses it
+        logger.warning("Could not pause thread %s of chat %s: %s", thread_id, chat.id, error)
+    return True
 
 
 async def _apologise(update: Update, context: Context, error: object) -> None:
@@ -41,7 +59,10 @@ async def _apologise(update: Update, context: Context, error: object) -> None:
     if query is not None and not context.bot_data.was_answered(query.id):
         await answer_press(query, context, tr.say("ERROR"))
     elif update.effective_message is not None and not isinstance(error, RetryAfter | Forbidden):
-        await update.effective_message.reply_text(tr.say("ERROR"))
+        message = update.effective_message
+        await context.bot.send_message(
+            message.chat_id, tr.say("ERROR"), message_thread_id=thread_of(message) or None
+        )
 
 
 async def _say_cut_short(update: Update, context: Context, error: ReplyCutShortError) -> None:

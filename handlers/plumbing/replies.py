@@ -220,3 +220,14 @@ def unchanged(error: BadRequest) -> bool:
     Two people pressing one button, or one pressing it again later, ask for the same edit.
     """
     return "not modified" in error.message.lower()
+
+
+# Telegram's words for a forum topic (or private-chat thread) that takes no more posts.
+_THREAD_GONE = ("topic_closed", "topic_deleted", "topic_id_invalid", "message thread not found")
+
+
+def thread_gone(error: BaseException | None) -> bool:
+    """Whether Telegram refused a post because its topic is closed or gone."""
+    return isinstance(error, BadRequest) and any(
+        words in error.message.lower() for words in _THREAD_GONE
+    )

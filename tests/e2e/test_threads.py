@@ -6,6 +6,7 @@ The articles are made up for these tests, about places the seeds never mention.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from bot.app import MojazApp
 from bot.deliver.digests import job_name
+from content.models import ThreadInfo
 from content.parser import parse_article
 from handlers.presentation.texts import texts_for
 from tests.support.articles import BOLIVIA_LITHIUM, GUYANA_OIL, article_text
@@ -133,6 +135,34 @@ async def test_a_closed_topic_is_paused_and_the_administrators_told(
     assert (resumed[-1].thread_id, resumed[-1].text) == (GUYANA_TOPIC, AR.say("THREAD_RESUMED"))
     await publish(bot, "guyana-3", "غيانا", "افتتحت غيانا ميناء جديدا.")
     assert GUYANA_TOPIC in [c.thread_id for c in pushes(api, FORUM, "ميناء")]
+
+
+@pytest.mark.parametrize("gone", ["closed", "deleted"])
+async def test_a_command_in_a_closed_topic_pauses_it_and_says_nothing_there(
+    api: FakeBotApi, bot: MojazApp, caplog: pytest.LogCaptureFixture, gone: str
+) -> None:
+    await said(api, FORUM, EDITOR, "/subscribe guyana", thread=GUYANA_TOPIC)
+    refused = api.closed_threads if gone == "closed" else api.deleted_threads
+    refused.add((FORUM.id, GUYANA_TOPIC))  # closed without the bot seeing the service message
+    tried = len(api.calls_to("sendMessage", FORUM.id))
+    with caplog.at_level(logging.INFO):
+        await api.send_text(FORUM, EDITOR, "/summary", thread_id=GUYANA_TOPIC)
+        thread = await _until_paused(bot, FORUM.id, GUYANA_TOPIC)
+    assert gone[:5] in thread.paused.lower() or "not found" in thread.paused.lower()
+    await asyncio.sleep(0.2)  # an apology, were one sent, would be tried by now
+    attempts = api.calls_to("sendMessage", FORUM.id)[tried:]
+    assert [c.thread_id for c in attempts] == [GUYANA_TOPIC]  # the reply, refused; no more
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def _until_paused(bot: MojazApp, chat_id: int, thread_id: int) -> ThreadInfo:
+    for _ in range(100):
+        thread = await bot.bot_data.store.chats.thread(chat_id, thread_id)
+        if thread is not None and thread.paused:
+            return thread
+        await asyncio.sleep(0.05)
+    raise AssertionError("the thread was not paused")
 
 
 async def test_a_deleted_topic_pauses_only_itself(api: FakeBotApi, bot: MojazApp) -> None:
