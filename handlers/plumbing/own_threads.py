@@ -33,13 +33,16 @@ def topics_available(context: Context) -> bool:
 
 
 async def subscribe_in_own_thread(context: Context, chat: ChatInfo, topic: str, name: str) -> bool:
-    """Subscribe the chat to ``topic`` in a thread of its own; False when it was already, in
-    a live thread. Where no thread can be made, the subscription stays in the chat itself."""
+    """Subscribe the chat to ``topic`` in a thread of its own; False when it was already.
+
+    Where no thread can be made, the subscription stays in the chat itself, and subscribing
+    again says it already is there, while it tries once more to give it a thread.
+    """
     if await _live_thread(context, chat, topic) is not None:
         return False
-    await context.bot_data.store.chats.subscribe(chat.id, topic, time.time())
+    added = await context.bot_data.store.chats.subscribe(chat.id, topic, time.time())
     await give_own_thread(context, chat, topic, name)
-    return True
+    return added
 
 
 async def give_own_thread(context: Context, chat: ChatInfo, topic: str, name: str) -> int | None:

@@ -264,6 +264,25 @@ async def test_each_subscription_gets_a_thread_of_its_own(
     assert back.thread_id is None
 
 
+async def test_subscribing_again_when_no_thread_could_be_made_says_it_already_is(
+    api: FakeBotApi, threaded_bot: MojazApp
+) -> None:
+    await said(api, PRIVATE, READER, "/threads on")
+    api.topics_in_private = False  # createForumTopic is refused from now on
+    first = await said(api, PRIVATE, READER, "/subscribe bolivia")
+    assert first.text == AR.say("SUBSCRIBED_TOPIC", label="بوليفيا")
+    again = await said(api, PRIVATE, READER, "/subscribe bolivia")
+    assert again.text == AR.say("ALREADY_SUBSCRIBED")
+    assert PRIVATE.id not in api.created_topics
+    api.topics_in_private = True  # allowed again: the next try gives it its thread
+    await api.send_text(PRIVATE, READER, "/subscribe bolivia")  # the welcome, then this
+    await answered(api, PRIVATE, AR.say("ALREADY_SUBSCRIBED"), times=2)
+    assert list(api.created_topics[PRIVATE.id].values()) == ["بوليفيا"]
+    store = threaded_bot.bot_data.store
+    ((thread, topic),) = await store.chats.subscribed_threads(PRIVATE.id)
+    assert (thread in api.created_topics[PRIVATE.id], topic) == (True, "bolivia")
+
+
 async def test_a_private_thread_the_reader_deleted_is_paused(
     api: FakeBotApi, threaded_bot: MojazApp
 ) -> None:
