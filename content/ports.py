@@ -206,8 +206,8 @@ class ChatStore(Protocol):
         """Alert a thread on ``phrase``, unless it is already, or the chat has ``limit``."""
         ...
 
-    async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
-        """The thread's word alerts, oldest first."""
+    async def alerts(self, chat_id: int, *, thread_id: int | None = MAIN_THREAD) -> list[Alert]:
+        """The thread's alerts, oldest first; ``thread_id=None``: every thread's of the chat."""
         ...
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:

@@ -144,6 +144,7 @@ async def _unsubscribe_all(context: Context, chat: ChatInfo, thread_id: int) -> 
     threads = {thread_id}
     if chat.type == ChatType.PRIVATE:
         threads |= {thread for thread, _ in await chats.subscribed_threads(chat.id)}
+        threads |= {alert.thread_id for alert in await chats.alerts(chat.id, thread_id=None)}
     return sum([await chats.unsubscribe(chat.id, None, thread_id=thread) for thread in threads])
 
 
@@ -168,7 +169,10 @@ async def _remove_alert(context: Context, request: SettingsRequest, phrase: str)
         wanted = alert_terms(analyzer, phrase)
     except AlertPhraseError:
         return None
-    for alert in await chats.alerts(request.chat.id, thread_id=request.thread_id):
+    # A private chat's reader means their alert wherever it is; elsewhere, this thread's.
+    private = request.chat.type == ChatType.PRIVATE
+    thread_id = None if private else request.thread_id
+    for alert in await chats.alerts(request.chat.id, thread_id=thread_id):
         if alert_terms(analyzer, alert.phrase) == wanted:
             await chats.remove_alert(request.chat.id, alert.id)
             return alert.phrase
@@ -212,11 +216,12 @@ async def _listing(chat_id: int, context: Context) -> tuple[str, InlineKeyboardM
     chats, tr, thread_id = context.bot_data.store.chats, context.texts, context.thread_id
     if context.chat is not None and context.chat.type == ChatType.PRIVATE:
         topics = await chats.subscribed_threads(chat_id)
+        alerts = await chats.alerts(chat_id, thread_id=None)
     else:
         topics = [
             (thread_id, topic) for topic in await chats.subscriptions(chat_id, thread_id=thread_id)
         ]
-    alerts = await chats.alerts(chat_id, thread_id=thread_id)
+        alerts = await chats.alerts(chat_id, thread_id=thread_id)
     if not topics and not alerts:
         return tr.say("SUBSCRIPTIONS_NONE"), None
     lexicon = context.bot_data.lexicon

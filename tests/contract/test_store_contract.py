@@ -453,6 +453,20 @@ async def test_a_chat_has_at_most_its_limit_of_alerts(chats: ChatStore, lexicon:
     assert [a.phrase for a in await chats.alerts(1)] == ["غاز"]
 
 
+async def test_a_chats_alerts_are_read_per_thread_or_all_together(
+    chats: ChatStore, lexicon: Lexicon
+) -> None:
+    analyzer = Analyzer(lexicon)
+    await chats.record(1, "private", "", 0.0)
+    for word, thread in (("نفط", 0), ("غاز", 44), ("ذهب", 45)):
+        terms = alert_terms(analyzer, word)
+        await chats.add_alert(1, word, terms, 0.0, limit=5, thread_id=thread)
+    assert [a.phrase for a in await chats.alerts(1)] == ["نفط"]
+    assert [(a.phrase, a.thread_id) for a in await chats.alerts(1, thread_id=44)] == [("غاز", 44)]
+    every = await chats.alerts(1, thread_id=None)
+    assert [(a.phrase, a.thread_id) for a in every] == [("نفط", 0), ("غاز", 44), ("ذهب", 45)]
+
+
 async def test_a_supergroup_keeps_its_threads_and_alerts(
     chats: ChatStore, lexicon: Lexicon
 ) -> None:

@@ -283,6 +283,27 @@ async def test_subscribing_again_when_no_thread_could_be_made_says_it_already_is
     assert (thread in api.created_topics[PRIVATE.id], topic) == (True, "bolivia")
 
 
+async def test_an_alert_set_in_a_private_thread_is_seen_and_removed_from_the_main_chat(
+    api: FakeBotApi, threaded_bot: MojazApp
+) -> None:
+    await said(api, PRIVATE, READER, "/threads on")
+    await api.send_text(PRIVATE, READER, "/subscribe guyana")  # its thread's welcome, then this
+    await answered(api, PRIVATE, AR.say("SUBSCRIBED_TOPIC", label="غيانا"))
+    (guyana,) = api.created_topics[PRIVATE.id]
+    await said(api, PRIVATE, READER, '/subscribe "نفط"', thread=guyana)
+    await said(api, PRIVATE, READER, "/unsubscribe guyana", thread=guyana)
+    listing = await said(api, PRIVATE, READER, "/subscriptions")  # in the main chat
+    assert [b["text"] for b in listing.buttons()] == ["✖ 🔔 نفط"]
+    removed = await said(api, PRIVATE, READER, "/unsubscribe نفط")
+    assert removed.text == AR.say("ALERT_REMOVED", phrase="نفط")
+    await said(api, PRIVATE, READER, '/subscribe "نفط"', thread=guyana)
+    everything = await said(api, PRIVATE, READER, "/unsubscribe")
+    assert everything.text == AR.say("UNSUBSCRIBED_ALL", count=1)
+    assert await threaded_bot.bot_data.store.chats.alerts(PRIVATE.id, thread_id=None) == []
+    await publish(threaded_bot, *GUYANA_OIL)  # an article with the word: nothing is pushed
+    assert pushes(api, PRIVATE, GUYANA_OIL[1]) == []
+
+
 async def test_a_private_thread_the_reader_deleted_is_paused(
     api: FakeBotApi, threaded_bot: MojazApp
 ) -> None:

@@ -197,12 +197,16 @@ class PostgresChats:
             await _resume(connection, chat_id, thread_id)
         return AlertAdded.ADDED if _count(status) else AlertAdded.ALREADY
 
-    async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
+    async def alerts(self, chat_id: int, *, thread_id: int | None = MAIN_THREAD) -> list[Alert]:
         rows = await self._pool.fetch(
-            "SELECT id, phrase FROM alerts WHERE chat_id = $1 AND thread_id = $2 ORDER BY id",
+            "SELECT id, thread_id, phrase FROM alerts"
+            " WHERE chat_id = $1 AND ($2::bigint IS NULL OR thread_id = $2) ORDER BY id",
             chat_id, thread_id,
         )  # fmt: skip
-        return [Alert(int(row["id"]), chat_id, thread_id, str(row["phrase"])) for row in rows]
+        return [
+            Alert(int(row["id"]), chat_id, int(row["thread_id"]), str(row["phrase"]))
+            for row in rows
+        ]
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         status = await self._pool.execute(

@@ -184,12 +184,13 @@ class Chats(Repository):
             await self._resume(chat_id, thread_id)
         return AlertAdded.ADDED
 
-    async def alerts(self, chat_id: int, *, thread_id: int = MAIN_THREAD) -> list[Alert]:
+    async def alerts(self, chat_id: int, *, thread_id: int | None = MAIN_THREAD) -> list[Alert]:
         rows = await self._fetchall(
-            "SELECT id, phrase FROM alerts WHERE chat_id = ? AND thread_id = ? ORDER BY id",
-            (chat_id, thread_id),
+            "SELECT id, thread_id, phrase FROM alerts"
+            " WHERE chat_id = :chat AND (:thread IS NULL OR thread_id = :thread) ORDER BY id",
+            {"chat": chat_id, "thread": thread_id},
         )
-        return [Alert(int(alert_id), chat_id, thread_id, str(phrase)) for alert_id, phrase in rows]
+        return [Alert(int(id_), chat_id, int(thread), str(phrase)) for id_, thread, phrase in rows]
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         cursor = await self._write(
