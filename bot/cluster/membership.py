@@ -6,6 +6,11 @@ N workers keeps to 1/N of the overall limit. Workers count each other by heartbe
 store. A worker that joins waits until the others have seen it and their last second at the
 larger share is over; a worker that dies is counted until its heartbeats are ``ttl`` old, so
 for a moment the others send at less than they could, never at more.
+
+After an outage of the store every heartbeat may have aged out, so the first worker to beat
+again would count itself alone. A larger share is therefore taken only once the store has
+answered for long enough (``ttl`` and a settling second) for every live worker to have been
+counted again; a smaller one at once.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -48,6 +54,7 @@ class Membership:
         interval: float = HEARTBEAT_SECONDS,
         ttl: float = ALIVE_SECONDS,
         on_count: Callable[[int], None] = lambda _count: None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = worker_name()
         self._workers = workers
@@ -55,7 +62,11 @@ class Membership:
         self._interval = interval
         self._ttl = ttl
         self._on_count = on_count
+        self._clock = clock
         self.count = 1
+        # Since when every heartbeat has been recorded: None before the first, and after one
+        # that failed (an outage), when the others may not be counted yet.
+        self._answered_since: float | None = None
 
     async def join(self) -> None:
         """Count this worker in; when others are there, wait until they make room for it."""
@@ -73,7 +84,12 @@ class Membership:
             try:
                 await self._beat()
             except Exception as error:  # noqa: BLE001 - any store's failure; the next beat retries
-                logger.warning("Heartbeat failed, keeping a share of 1/%d: %s", self.count, error)
+                if self._answered_since is not None:  # said once an outage, not once a beat
+                    logger.warning(
+                        "Heartbeat failed, keeping a share of 1/%d until the store answers: %s",
+                        self.count, error,
+                    )  # fmt: skip
+                self._answered_since = None
 
     async def leave(self) -> None:
         """Count this worker out, so the others take its share at once."""
@@ -83,7 +99,13 @@ class Membership:
             logger.warning("Could not leave the workers' count: %s", error)
 
     async def _beat(self) -> int:
-        count = await self._workers.heartbeat(self.name, self._ttl)
+        counted = await self._workers.heartbeat(self.name, self._ttl)
+        now = self._clock()
+        if self._answered_since is None:
+            self._answered_since = now
+        settled = now - self._answered_since >= self._ttl + _SETTLE_SECONDS
+        # Fewer workers than before means a larger share: only once all could be counted.
+        count = counted if counted >= self.count or settled else self.count
         if count != self.count:
             logger.info("%d worker(s) share the bot now", count)
         self.count = count
