@@ -108,6 +108,7 @@ async def start_workers(api: FakeBotApi, folder: Path, url: str, count: int, rat
                 OUTBOX_CONCURRENCY=str(CONCURRENCY),
                 OUTBOX_POLL_SECONDS="0.2",
                 OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
+                OUTBOX_TIMEOUT_SECONDS=str(LEASE_SECONDS / 2),  # a lease outlasts two
                 LOG_LEVEL="WARNING",
             )
         )  # fmt: skip

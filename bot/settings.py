@@ -112,6 +112,16 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1 to 256 of them)")
         return self
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        """A claim must outlast a send's timeouts, or a slow send would be taken for dead."""
+        if self.outbox_lease_seconds < 2 * self.outbox_timeout_seconds:
+            raise ValueError(
+                "OUTBOX_LEASE_SECONDS must be at least twice OUTBOX_TIMEOUT_SECONDS "
+                f"({2 * self.outbox_timeout_seconds:g}), so a slow send is not taken for dead"
+            )
+        return self
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -196,7 +206,7 @@ class Settings(BaseSettings):
             backoff_base=self.outbox_backoff_seconds,
             poll_interval=self.outbox_poll_seconds,
             request_timeout=self.outbox_timeout_seconds,
-            lease=max(self.outbox_lease_seconds, 2 * self.outbox_timeout_seconds),
+            lease=self.outbox_lease_seconds,
             paid=self.paid_broadcast,
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import random
 import time
@@ -93,7 +94,8 @@ class OutboxWorker:
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._claim_at_least = max(1, settings.concurrency // 2)
-        self._sent = SentLog(store.outbox, size=max(1, settings.concurrency // 2))
+        self._outage = Outage()
+        self._sent = SentLog(store.outbox, self._outage, size=max(1, settings.concurrency // 2))
         # A broadcast renders the same messages for thousands of chats: render them once.
         self._rendered: dict[tuple[object, ...], Rendered | None] = {}
 
@@ -110,15 +112,23 @@ class OutboxWorker:
             while not stop.is_set():
                 try:
                     await self._step(stop)
-                except Exception:
+                except Exception as error:  # noqa: BLE001 - said in full unless an outage
                     # The store's trouble (locked, disk full, down) must not end the outbox:
                     # what is queued stays queued for the next try.
-                    logger.exception("The outbox could not work the queue; trying again")
+                    await self._trouble(error, "The outbox could not work the queue")
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self._settings.poll_interval)
         finally:
             if self._tasks:
                 await asyncio.wait(self._tasks)
+            await self._sent.close()
+
+    async def _trouble(self, error: Exception, what: str) -> None:
+        """An exception: the store's outage (said once), or a defect (logged in full)."""
+        if await self._store.ping():
+            logger.exception("%s; trying again", what)
+        else:
+            self._outage.began(error)
 
     async def _step(self, stop: asyncio.Event) -> None:
         """Start what is due in the free slots, or wait until something may be."""
@@ -140,6 +150,7 @@ class OutboxWorker:
         outbox = self._store.outbox
         free = min(self._settings.batch, self._free_slots())
         claimed = await outbox.claim(self._clock(), free, self._settings.lease)
+        self._outage.over()  # it answered
         started = 0
         for delivery in claimed:
             if await self._held_back(delivery):
@@ -185,7 +196,17 @@ class OutboxWorker:
             waiter.cancel()
 
     async def _deliver(self, delivery: Delivery) -> None:
-        """Send one delivery and record what became of it; never raises."""
+        """Send one delivery and record what became of it; never raises.
+
+        When the store cannot take the outcome (an outage), the claim's lease gives the
+        delivery back to the queue: it was not sent, or its record waits in the SentLog.
+        """
+        try:
+            await self._attempt(delivery)
+        except Exception as error:  # noqa: BLE001 - the outcome could not be recorded
+            await self._trouble(error, f"Could not record delivery {delivery.id}")
+
+    async def _attempt(self, delivery: Delivery) -> None:
         outbox = self._store.outbox
         try:
             rendered = await self._render_once(delivery)
@@ -207,7 +228,10 @@ class OutboxWorker:
             await self._refused(delivery, error)
         except (NetworkError, TelegramError) as error:
             await self._retry_or_fail(delivery, f"{type(error).__name__}: {error}")
-        except Exception:
+        except Exception as error:
+            if not await self._store.ping():
+                self._outage.began(error)  # rendering read the store: it comes back by lease
+                return
             logger.exception("Delivery %s failed unexpectedly", delivery.id)
             await self._retry_or_fail(delivery, "internal error (see the log)")
 
@@ -305,6 +329,30 @@ class OutboxWorker:
         await self._store.outbox.retry_at(delivery.id, self._clock() + jittered, error)
 
 
+class Outage:
+    """The store not answering, said once when it begins and once when it is over."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._since: float | None = None
+
+    def began(self, error: BaseException) -> None:
+        """The store failed: the first failure of an outage is logged, the rest are not."""
+        if self._since is None:
+            self._since = self._clock()
+            logger.error(
+                "The store does not answer (%s: %s); sends in flight go on, and what they "
+                "sent is recorded when it is back",
+                type(error).__name__, error,
+            )  # fmt: skip
+
+    def over(self) -> None:
+        """The store answered."""
+        if self._since is not None:
+            logger.warning("The store answers again after %.1f s", self._clock() - self._since)
+            self._since = None
+
+
 class SentLog:
     """Messages sent, written to the store a batch at a time rather than one by one.
 
@@ -312,30 +360,60 @@ class SentLog:
     only once the store knows. A batch goes when it holds ``size`` records or its first is
     ``delay`` seconds old, whichever comes first: at broadcast rates one transaction records
     the messages of many sends in flight together.
+
+    A message that reached Telegram was sent, whatever the store says: when the store cannot
+    take a batch (an outage), its records are kept in memory, in order, and written as soon
+    as it answers again, well before the claims' leases would give them to another send.
     """
 
-    def __init__(self, outbox: OutboxStore, size: int, delay: float = 0.005) -> None:
+    def __init__(
+        self,
+        outbox: OutboxStore,
+        outage: Outage,
+        size: int,
+        delay: float = 0.005,
+        retry: float = 0.5,
+    ) -> None:
         self._outbox = outbox
+        self._outage = outage
         self._size = size
         self._delay = delay
+        self._retry = retry
         self._pending: list[SentChunk] = []
         self._written: asyncio.Future[None] | None = None  # when the pending batch is
         self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Task[None]] = set()
+        self._unrecorded: list[SentChunk] = []  # sent, not yet in the store: an outage
+        self._catching_up: asyncio.Task[None] | None = None
 
     async def record(self, chunk: SentChunk) -> None:
-        """Record ``chunk``; returns once it is in the store (raises if it could not be)."""
+        """Record ``chunk``; returns once it is in the store, or kept until the store is back."""
+        if self._unrecorded:  # the store is down: after the others, in order
+            self._unrecorded.append(chunk)
+            return
         if self._written is None:
             loop = asyncio.get_running_loop()
             self._written = loop.create_future()
-            # Whoever waits may be cancelled; the batch's outcome is still looked at.
-            self._written.add_done_callback(_seen)
             self._timer = loop.call_later(self._delay, self._write_now)
         written = self._written
         self._pending.append(chunk)
         if len(self._pending) >= self._size:
             self._write_now()
         await asyncio.shield(written)
+
+    async def close(self) -> None:
+        """At stop: one last try at what waits for the store; what is left is said."""
+        for task in list(self._writing):
+            await task
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catching_up
+        if self._unrecorded and not await self._write_unrecorded():
+            logger.error(
+                "%d message(s) were sent but could not be recorded: they may be sent again",
+                len(self._unrecorded),
+            )
 
     def _write_now(self) -> None:
         if self._timer is not None:
@@ -352,16 +430,33 @@ class SentLog:
     async def _write(self, batch: list[SentChunk], written: asyncio.Future[None]) -> None:
         try:
             await self._outbox.chunks_sent(batch)
-        except Exception as error:  # noqa: BLE001 - handed to every send of the batch
-            written.set_exception(error)
-        else:
-            written.set_result(None)
+        except Exception as error:  # noqa: BLE001 - any store's failure: kept until it is back
+            self._outage.began(error)
+            self._unrecorded.extend(batch)
+            if self._catching_up is None:
+                self._catching_up = asyncio.create_task(self._catch_up())
+        written.set_result(None)
 
+    async def _catch_up(self) -> None:
+        """Write what waits for the store, trying every ``retry`` seconds until it answers."""
+        try:
+            for _ in itertools.count():  # until the store answers, or the worker stops
+                if not self._unrecorded or await self._write_unrecorded():
+                    return
+                await asyncio.sleep(self._retry)
+        finally:
+            self._catching_up = None
 
-def _seen(written: asyncio.Future[None]) -> None:
-    """Mark a batch's failure as looked at: each of its sends has it raised already."""
-    if not written.cancelled():
-        written.exception()
+    async def _write_unrecorded(self) -> bool:
+        batch = list(self._unrecorded)
+        try:
+            await self._outbox.chunks_sent(batch)
+        except Exception:  # noqa: BLE001 - still down: the next try
+            return False
+        del self._unrecorded[: len(batch)]
+        self._outage.over()
+        logger.info("Recorded %d message(s) sent while the store was down", len(batch))
+        return True
 
 
 def _seconds(retry_after: int | timedelta) -> float:

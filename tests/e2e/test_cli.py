@@ -130,6 +130,12 @@ def test_admin_ids_accept_commas_and_spaces() -> None:
     assert settings.admin_ids == {1, 2, 3}
 
 
+def test_a_lease_shorter_than_two_send_timeouts_is_refused() -> None:
+    with pytest.raises(ValidationError, match="OUTBOX_LEASE_SECONDS must be at least twice"):
+        make_settings(outbox_lease_seconds=15, outbox_timeout_seconds=10)
+    assert make_settings(outbox_lease_seconds=20, outbox_timeout_seconds=10).outbox().lease == 20
+
+
 def test_an_unknown_log_level_is_refused() -> None:
     with pytest.raises(ValidationError, match="log level"):
         make_settings(log_level="LOUD")

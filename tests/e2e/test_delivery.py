@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from content.library import ingest_file
-from content.ports import EVERYTHING
+from content.ports import EVERYTHING, ArticleStore
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from handlers.presentation.texts import texts_for
@@ -199,3 +204,57 @@ async def test_the_outbox_outlasts_a_store_it_cannot_write_to(
         write_article(seeds_dir, *IRAN_NEWS)
         (pushed,) = await api.wait_for_calls("sendMessage", reader, 1, timeout=20)
     assert "فيينا" in pushed.text
+
+
+class StoreOutage:
+    """Every outbox call fails while ``down`` is set, as a database that went away would."""
+
+    CALLS = ("claim", "chunks_sent", "finish", "retry_at", "release", "next_due_at", "get")
+
+    def __init__(self, store: ArticleStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.down = False
+        self._store = store
+        for name in self.CALLS:
+            monkeypatch.setattr(store.outbox, name, self._failing(getattr(store.outbox, name)))
+        monkeypatch.setattr(store, "ping", self._ping)
+
+    def _failing(self, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def maybe(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise ConnectionResetError("the database went away")
+            return await call(*args, **kwargs)
+
+        return maybe
+
+    async def _ping(self) -> bool:
+        return not self.down
+
+
+async def test_an_outage_mid_broadcast_sends_nothing_twice_and_is_said_once(
+    api: FakeBotApi,
+    tmp_path: Path,
+    seeds_dir: Path,
+    lexicon: Lexicon,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    readers = list(range(30_000, 30_040))
+    api.limits = ServerLimits(per_second=20)
+    settings = settings_for(api, tmp_path, seeds_dir, rate_per_second=20, **FAST_OUTBOX)
+    await subscribers_before_start(settings, lexicon, [(chat, "private") for chat in readers])
+    async with bot_running(settings) as app:
+        outage = StoreOutage(app.bot_data.store, monkeypatch)
+        with caplog.at_level(logging.INFO):
+            write_article(seeds_dir, *IRAN_NEWS)
+            await api.wait_for(lambda _: api.served_chats() >= 5, timeout=20)
+            outage.down = True  # sends in flight reach Telegram, and cannot be recorded
+            await asyncio.sleep(2.0)
+            outage.down = False
+            stats = await settled_stats(app.bot_data.store, seconds=30)
+    assert dict(stats.deliveries_by_state) == {"sent": len(readers)}
+    sent = Counter(call.params["chat_id"] for call in api.calls_to("sendMessage"))
+    assert sorted(sent) == sorted(str(chat) for chat in readers)
+    assert set(sent.values()) == {1}  # each reader once, outage or not
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1  # the outage, said once
+    assert not any(r.exc_info for r in caplog.records)
