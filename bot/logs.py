@@ -40,3 +40,6 @@ def setup_logging(level: str, secrets: Iterable[str], stream: TextIO | None = No
     # though the formatter would redact it.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # While PostgreSQL is down, asyncpg's pool logs a traceback every time it fails to keep
+    # its idle connection: the outbox and the heartbeat already say the outage, once.
+    logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)

@@ -121,7 +121,11 @@ def when_leading(workers: WorkerStore, job: JobCallback) -> JobCallback:
     """``job``, run only by the worker that leads: scheduled work is done once, not by each."""
 
     async def run_if_leading(context: Context) -> None:
-        if await workers.leads():
+        try:
+            leading = await workers.leads()
+        except Exception:  # noqa: BLE001 - the store is down: the heartbeat says so, once
+            return  # no one can be sure to lead; the next run asks again
+        if leading:
             await job(context)
 
     return run_if_leading

@@ -125,10 +125,15 @@ class OutboxWorker:
 
     async def _trouble(self, error: Exception, what: str) -> None:
         """An exception: the store's outage (said once), or a defect (logged in full)."""
-        if await self._store.ping():
-            logger.exception("%s; trying again", what)
-        else:
+        if await self._in_outage():
             self._outage.began(error)
+        else:
+            logger.exception("%s; trying again", what)
+
+    async def _in_outage(self) -> bool:
+        """Whether the store is down, or was until a moment ago (its last failures are the
+        outage's too, though it answers a ping again)."""
+        return self._outage.ongoing or not await self._store.ping()
 
     async def _step(self, stop: asyncio.Event) -> None:
         """Start what is due in the free slots, or wait until something may be."""
@@ -229,7 +234,7 @@ class OutboxWorker:
         except (NetworkError, TelegramError) as error:
             await self._retry_or_fail(delivery, f"{type(error).__name__}: {error}")
         except Exception as error:
-            if not await self._store.ping():
+            if await self._in_outage():
                 self._outage.began(error)  # rendering read the store: it comes back by lease
                 return
             logger.exception("Delivery %s failed unexpectedly", delivery.id)
@@ -345,6 +350,11 @@ class Outage:
                 "sent is recorded when it is back",
                 type(error).__name__, error,
             )  # fmt: skip
+
+    @property
+    def ongoing(self) -> bool:
+        """Whether the store has failed and not answered since."""
+        return self._since is not None
 
     def over(self) -> None:
         """The store answered."""
