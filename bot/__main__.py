@@ -20,6 +20,7 @@ from bot.runner import run_until_signalled
 from bot.settings import Settings, settings_problems
 from bot.stores import open_store
 from bot.sync.lexicon import read_lexicon
+from content.files import UnreadableFileError, read_regular_file
 from content.library import add_article, ingest_file
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
@@ -82,12 +83,27 @@ def main(argv: list[str] | None = None) -> int:
     # default 5 ms switch interval every await of a reply waits up to that long for it.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
+        env_file_readable(ENV_FILE)
         settings = with_paths(Settings(), args)
+    except UnreadableFileError as error:
+        print(f"Invalid settings: {error}", file=sys.stderr)
+        return 2
     except ValidationError as error:
         print(f"Invalid settings:\n{settings_problems(error)}", file=sys.stderr)
         return 2
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     return run(args, settings, token)
+
+
+ENV_FILE = Path(".env")
+_ENV_FILE_MAX_BYTES = 1 << 20
+
+
+def env_file_readable(path: Path) -> None:
+    """Refuse a ``.env`` that is there but no file to read (a FIFO would hang start-up for
+    good, /dev/zero fill the memory), with its path and reason; none at all is fine."""
+    if path.exists() or path.is_symlink():
+        read_regular_file(path, _ENV_FILE_MAX_BYTES)
 
 
 def with_paths(settings: Settings, args: argparse.Namespace) -> Settings:

@@ -86,6 +86,26 @@ def test_a_settings_error_names_the_setting_never_its_value(tmp_path: Path) -> N
     assert "s3cret-pw" not in result.stderr
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device", "huge"])
+def test_an_env_file_that_is_no_file_is_refused_with_its_reason(tmp_path: Path, kind: str) -> None:
+    env = tmp_path / ".env"
+    if kind == "fifo":
+        os.mkfifo(env)  # read as it was, start-up would wait for a writer for good
+    elif kind == "folder":
+        env.mkdir()
+    elif kind == "device":
+        env.symlink_to("/dev/zero")
+    else:
+        with env.open("wb") as sparse:
+            sparse.truncate(2 << 20)
+    result = run_bot(["--console"], tmp_path, stdin="/start\n")
+    assert result.returncode == 2
+    assert ".env" in result.stderr
+    reason = "over the limit" if kind == "huge" else "not a regular file"
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_console_says_when_it_finds_no_articles(tmp_path: Path) -> None:
     result = run_bot(["--console"], tmp_path, stdin="/start\n")
     assert result.returncode == 0, result.stderr

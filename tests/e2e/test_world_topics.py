@@ -186,19 +186,24 @@ async def test_a_newsroom_topics_file_is_picked_up_while_the_bot_runs(
 
 
 def _not_a_topics_file(tmp_path: Path, kind: str) -> Path:
-    """A TOPICS_FILE that is no file to read: a FIFO, an endless device, or too large."""
+    """A TOPICS_FILE that is no topics file: a FIFO, an endless device, a folder, binary
+    bytes, or one too large."""
     if kind == "device":
         return Path("/dev/zero")
     path = tmp_path / f"{kind}.toml"
     if kind == "fifo":
         os.mkfifo(path)  # opening it for reading would wait for a writer for good
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x89PNG\r\n\x1a\n" * 64)
     else:
         with path.open("wb") as sparse:
             sparse.truncate(MAX_TOPICS_FILE_BYTES + 1)
     return path
 
 
-@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge", "folder", "binary"])
 async def test_a_topics_file_that_is_no_file_is_refused_at_start_up(
     api: FakeBotApi,
     tmp_path: Path,
@@ -213,8 +218,8 @@ async def test_a_topics_file_that_is_no_file_is_refused_at_start_up(
             assert ARTICLE.lead[0] in plain((await reply_to(api, "/sudan")).text)
     (refusal,) = [r.getMessage() for r in caplog.records if "TOPICS_FILE" in r.getMessage()]
     assert str(topics_file) in refusal
-    reason = "not a regular file" if kind != "huge" else "over the limit"
-    assert reason in refusal
+    reasons = {"huge": "over the limit", "binary": "not UTF-8"}
+    assert reasons.get(kind, "not a regular file") in refusal
 
 
 @pytest.mark.parametrize("kind", ["fifo", "huge"])

@@ -37,6 +37,7 @@ from telegram.error import TelegramError
 
 from bot.app import MojazApp
 from bot.capabilities import RESERVED_COMMANDS
+from content.models import MAX_THREAD_ID
 from handlers.plumbing.replies import ReplyCutShortError
 from handlers.presentation.buttons import Action, decode
 from handlers.presentation.texts import texts_for
@@ -93,6 +94,7 @@ class Event:
     replay: bool = False  # a press with a real button's data taken from any chat's message
     status: str = ""
     fault: Fault | None = None
+    thread: int | None = None  # a forged thread id (negative, past 32 or 64 bits), if any
 
 
 def _words() -> st.SearchStrategy[str]:
@@ -151,15 +153,19 @@ def _fault() -> st.SearchStrategy[Fault]:
 
 
 PLACES = st.sampled_from(["private", "private", "group", "forum", "channel"])
+# Mostly none; else an id no thread can have, which must be read as none and never stored.
+FORGED_THREADS = st.sampled_from([None] * 6 + [-5, -(2**63), 2**31, 2**63 - 1, 2**63, 2**70])
 PEOPLE_ST = st.sampled_from(PEOPLE)
 # Commands and presses are most of what readers do, and of what can go wrong.
 BY_KIND: dict[str, st.SearchStrategy[Event]] = {
-    "command": st.builds(Event, st.just("command"), PLACES, PEOPLE_ST, _command()),
+    "command": st.builds(
+        Event, st.just("command"), PLACES, PEOPLE_ST, _command(), thread=FORGED_THREADS
+    ),
     "press": st.builds(
         Event, st.just("press"), PLACES, PEOPLE_ST, data=_press_data(),
         pick=st.integers(0, 500), replay=st.booleans(),
     ),
-    "text": st.builds(Event, st.just("text"), PLACES, PEOPLE_ST, _words()),
+    "text": st.builds(Event, st.just("text"), PLACES, PEOPLE_ST, _words(), thread=FORGED_THREADS),
     "inline": st.builds(
         Event, st.just("inline"), st.just("private"), PEOPLE_ST, _words(), data=_words()
     ),
@@ -228,6 +234,7 @@ async def _finish(world: World) -> None:
     world.finished = True
     await _drain_outbox(world)
     _check_no_doubles(world)
+    _check_no_forged_thread_stored(world)
     print(f"\nfuzz: {_report(world)}", flush=True)
 
 
@@ -398,7 +405,10 @@ def _message_update(api: FakeBotApi, event: Event, chat: Chat) -> dict[str, Any]
         message["sender_chat"] = _chat_json(chat)
     else:
         message["from"] = event.actor.as_json()
-    if chat is FORUM:
+    if event.thread is not None:
+        message["message_thread_id"] = event.thread
+        message["is_topic_message"] = True
+    elif chat is FORUM:
         message["message_thread_id"] = 7
         message["is_topic_message"] = True
     if event.kind != "sticker":
@@ -566,6 +576,17 @@ async def _drain_outbox(world: World) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the outbox still holds deliveries after {DRAIN_SECONDS} s")
+
+
+def _check_no_forged_thread_stored(world: World) -> None:
+    """Every thread the store holds is one a chat can have: forged ids were read as none."""
+    with _reading(world.database) as db:
+        for table in ("threads", "subscriptions", "alerts", "deliveries"):
+            (bad,) = db.execute(
+                f"SELECT count(*) FROM {table} WHERE thread_id NOT BETWEEN 0 AND ?",  # noqa: S608
+                (MAX_THREAD_ID,),
+            ).fetchone()
+            assert bad == 0, f"{bad} forged thread id(s) stored in {table}"
 
 
 def _queued(database: Path) -> int:
