@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.console import run_console
 from content.parser import parse_file
-from tests.support.harness import ROOT, SEED, make_settings
+from tests.support.harness import ROOT, SEED, make_settings, no_file_to_read
 
 ARTICLE = parse_file(SEED)
 
@@ -88,16 +88,7 @@ def test_a_settings_error_names_the_setting_never_its_value(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("kind", ["fifo", "folder", "device", "huge"])
 def test_an_env_file_that_is_no_file_is_refused_with_its_reason(tmp_path: Path, kind: str) -> None:
-    env = tmp_path / ".env"
-    if kind == "fifo":
-        os.mkfifo(env)  # read as it was, start-up would wait for a writer for good
-    elif kind == "folder":
-        env.mkdir()
-    elif kind == "device":
-        env.symlink_to("/dev/zero")
-    else:
-        with env.open("wb") as sparse:
-            sparse.truncate(2 << 20)
+    no_file_to_read(tmp_path / ".env", kind, size=2 << 20)
     result = run_bot(["--console"], tmp_path, stdin="/start\n")
     assert result.returncode == 2
     assert ".env" in result.stderr

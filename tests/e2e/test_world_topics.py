@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,7 +19,14 @@ from handlers.presentation import views
 from handlers.presentation.texts import texts_for
 from tests.quality.eval.tagging import FOLDER, HAND_LEXICON
 from tests.support.fake_bot_api import Call, Chat, FakeBotApi, User
-from tests.support.harness import FAST_OUTBOX, bot_running, button, plain, settings_for
+from tests.support.harness import (
+    FAST_OUTBOX,
+    bot_running,
+    button,
+    no_file_to_read,
+    plain,
+    settings_for,
+)
 
 READER = User(601, "Huda", language_code="en")
 PRIVATE = Chat(READER.id)
@@ -186,21 +192,8 @@ async def test_a_newsroom_topics_file_is_picked_up_while_the_bot_runs(
 
 
 def _not_a_topics_file(tmp_path: Path, kind: str) -> Path:
-    """A TOPICS_FILE that is no topics file: a FIFO, an endless device, a folder, binary
-    bytes, or one too large."""
-    if kind == "device":
-        return Path("/dev/zero")
-    path = tmp_path / f"{kind}.toml"
-    if kind == "fifo":
-        os.mkfifo(path)  # opening it for reading would wait for a writer for good
-    elif kind == "folder":
-        path.mkdir()
-    elif kind == "binary":
-        path.write_bytes(b"\xff\xfe\x00\x89PNG\r\n\x1a\n" * 64)
-    else:
-        with path.open("wb") as sparse:
-            sparse.truncate(MAX_TOPICS_FILE_BYTES + 1)
-    return path
+    """A TOPICS_FILE that is no topics file, or too large."""
+    return no_file_to_read(tmp_path / f"{kind}.toml", kind, MAX_TOPICS_FILE_BYTES + 1)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "huge", "folder", "binary"])

@@ -4,6 +4,7 @@ waiting for the outbox, and reading what a reader was sent."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -128,3 +129,22 @@ def button(call: Call, label_part: str) -> str:
         if label_part in candidate["text"]:
             return str(candidate["callback_data"])
     raise AssertionError(f"no button {label_part!r} in {call.buttons()}")
+
+
+def no_file_to_read(path: Path, kind: str, size: int = 0) -> Path:
+    """Make ``path`` something a settings or topics file can be that is no file to read: a
+    ``fifo`` (reading it would wait for a writer for good), a ``folder``, a ``device``
+    (a link to /dev/zero, which never ends), ``binary`` bytes, or ``huge`` (``size`` bytes,
+    sparse). Returns ``path``."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x89PNG\r\n\x1a\n" * 64)
+    else:
+        with path.open("wb") as sparse:
+            sparse.truncate(size)
+    return path
