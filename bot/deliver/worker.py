@@ -399,7 +399,7 @@ class SentLog:
     async def record(self, chunk: SentChunk) -> None:
         """Record ``chunk``; returns once it is in the store, or kept until the store is back."""
         if self._unrecorded:  # the store is down: after the others, in order
-            self._unrecorded.append(chunk)
+            self._keep([chunk])
             return
         if self._written is None:
             loop = asyncio.get_running_loop()
@@ -442,18 +442,24 @@ class SentLog:
             await self._outbox.chunks_sent(batch)
         except Exception as error:  # noqa: BLE001 - any store's failure: kept until it is back
             self._outage.began(error)
-            self._unrecorded.extend(batch)
-            if self._catching_up is None:
-                self._catching_up = asyncio.create_task(self._catch_up())
+            self._keep(batch)
         written.set_result(None)
+
+    def _keep(self, chunks: list[SentChunk]) -> None:
+        """Keep ``chunks`` to record when the store is back, and make sure someone tries."""
+        self._unrecorded.extend(chunks)
+        if self._catching_up is None:
+            self._catching_up = asyncio.create_task(self._catch_up())
 
     async def _catch_up(self) -> None:
         """Write what waits for the store, trying every ``retry`` seconds until it answers."""
         try:
-            for _ in itertools.count():  # until the store answers, or the worker stops
-                if not self._unrecorded or await self._write_unrecorded():
+            # Until all is written (more may come while a batch is), or the worker stops.
+            for _ in itertools.count():
+                if not self._unrecorded:
                     return
-                await asyncio.sleep(self._retry)
+                if not await self._write_unrecorded():
+                    await asyncio.sleep(self._retry)
         finally:
             self._catching_up = None
 
