@@ -1,0 +1,1 @@
+"""The tests, by kind: unit, contract, e2e, system and quality, over what support provides."""

@@ -1,0 +1,1 @@
+"""The labelled articles and questions the quality tests and benchmarks measure against."""
