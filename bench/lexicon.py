@@ -29,8 +29,8 @@ from content.parser import parse_article, parse_file  # noqa: E402
 from content.storage.sqlite.store import Store  # noqa: E402
 from content.topics import Lexicon, load_lexicon  # noqa: E402
 
-HAND_LEXICON = ROOT / "tests" / "eval" / "lexicon_16.toml"
-SOURCES = [ROOT / "seeds", ROOT / "tests" / "eval" / "topics"]
+HAND_LEXICON = ROOT / "tests" / "quality" / "eval" / "lexicon_16.toml"
+SOURCES = [ROOT / "seeds", ROOT / "tests" / "quality" / "eval" / "topics"]
 
 
 def sentences() -> tuple[list[str], list[str], list[str]]:
