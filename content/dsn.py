@@ -14,7 +14,7 @@ BLANK = "***"
 # Query parameters of a libpq URL whose value is a secret.
 _SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
 # user:password@ in any scheme's URL, read without trusting the rest of it to parse.
-_USERINFO = re.compile(r"^(?P<scheme>[^:/?#]+://)(?P<user>[^:@/?#]*):(?P<password>[^@/?#]*)@")
+_USERINFO = re.compile(r"^(?P<scheme>[^:/?#]+://)(?P<user>[^:@/?#]*):(?P<password>[^/?#]*)@")
 _QUERY_SECRET = re.compile(
     r"(?P<key>(?:^|[?&;])(?:ssl)?password=)(?P<value>[^&;#]*)", re.IGNORECASE
 )

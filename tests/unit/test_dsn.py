@@ -20,6 +20,7 @@ FORMS = [
     ("postgresql://mojaz@db.example/news?PASSWORD=p%26w-5", "p&w-5"),
     ("postgres://mojaz:pw-6@[::1]:5432/news?sslpassword=key-6", "key-6"),
     ("mysql://user:pw-7@db.example/news", "pw-7"),
+    ("postgresql://mojaz:p@ss-8@db.example/news", "p@ss-8"),  # an @ left unencoded
 ]
 
 
