@@ -45,5 +45,5 @@ async def test_postgres_finds_what_sqlite_finds(
     assert postgres.questions == sqlite.questions
     assert postgres.recall_at_3 >= sqlite.recall_at_3 - BACKEND_TOLERANCE
     assert postgres.mrr >= sqlite.mrr - BACKEND_TOLERANCE
-    print(f"recall@3 {sqlite.recall_at_3:.3f} / {postgres.recall_at_3:.3f}, "
-          f"MRR {sqlite.mrr:.3f} / {postgres.mrr:.3f} (SQLite / PostgreSQL)")  # fmt: skip
+    recall = f"recall@3 {sqlite.recall_at_3:.3f} / {postgres.recall_at_3:.3f}"
+    print(f"{recall}, MRR {sqlite.mrr:.3f} / {postgres.mrr:.3f} (SQLite / PostgreSQL)")
