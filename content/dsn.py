@@ -8,11 +8,9 @@ carry one too. Every message and log line that names a database goes through her
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 BLANK = "***"
-# Query parameters of a libpq URL whose value is a secret.
-_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
 # user:password@ in any scheme's URL, read without trusting the rest of it to parse.
 _USERINFO = re.compile(r"^(?P<scheme>[^:/?#]+://)(?P<user>[^:@/?#]*):(?P<password>[^/?#]*)@")
 _QUERY_SECRET = re.compile(
@@ -28,9 +26,6 @@ def url_secrets(url: str) -> list[str]:
         found.append(userinfo["password"])
     query = urlsplit(url).query if "://" in url else ""
     found += [match["value"] for match in _QUERY_SECRET.finditer("?" + query)]
-    for key, value in parse_qsl(query, keep_blank_values=False):
-        if key.lower() in _SECRET_PARAMETERS:
-            found.append(value)
     found += [unquote(secret) for secret in found]
     return sorted({secret for secret in found if secret}, key=len, reverse=True)
 

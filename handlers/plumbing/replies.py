@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from content.library import chat_article as reading_article
@@ -66,13 +66,7 @@ async def reply(
     # In a forum topic, the answer goes to the topic the message was sent in; a thread id
     # no topic can have (forged) is read as none rather than sent back.
     thread_id = thread_of(message)
-
-    async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
-        return await message.get_bot().send_message(
-            message.chat_id, chunk, reply_markup=markup, message_thread_id=thread_id or None
-        )
-
-    await send_parts(send, chunks, keyboard)
+    await _send(message.get_bot(), message.chat_id, chunks, keyboard, thread_id=thread_id)
 
 
 async def show_in_place(
@@ -86,7 +80,9 @@ async def show_in_place(
     if not isinstance(message, Message):
         # Too old to edit (Telegram no longer shares it): post the answer instead.
         if message is not None:
-            await _send(context, message.chat.id, chunks, keyboard, thread_id=context.thread_id)
+            await _send(
+                context.bot, message.chat.id, chunks, keyboard, thread_id=context.thread_id
+            )
         return
     first, rest = chunks[0], chunks[1:]
     try:
@@ -96,11 +92,11 @@ async def show_in_place(
             raise
     if rest:
         thread_id = thread_of(message)
-        await _send(context, message.chat.id, rest, keyboard, already=1, thread_id=thread_id)
+        await _send(context.bot, message.chat.id, rest, keyboard, already=1, thread_id=thread_id)
 
 
 async def _send(
-    context: Context,
+    bot: Bot,
     chat_id: int,
     chunks: list[str],
     keyboard: InlineKeyboardMarkup | None,
@@ -109,7 +105,7 @@ async def _send(
     thread_id: int = MAIN_THREAD,
 ) -> None:
     async def send(chunk: str, markup: InlineKeyboardMarkup | None) -> object:
-        return await context.bot.send_message(
+        return await bot.send_message(
             chat_id, chunk, reply_markup=markup, message_thread_id=thread_id or None
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.deliver.worker import Outage, SentLog
 from content.models import SentChunk
@@ -28,9 +28,9 @@ def chunk(delivery_id: int) -> SentChunk:
     return SentChunk(delivery_id, message_id=delivery_id, at=0.0, last=True)
 
 
-async def until(condition: object, seconds: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
     for _ in range(int(seconds / 0.01)):
-        if callable(condition) and condition():
+        if condition():
             return
         await asyncio.sleep(0.01)
     raise AssertionError("never happened")

@@ -33,8 +33,8 @@ class SqliteRecords(Repository):
         return int(row[0]) if row else None
 
     async def fingerprint(self, article_id: int) -> str | None:
-        row = await self._fetchone("SELECT fingerprint FROM articles WHERE id = ?", (article_id,))
-        return str(row[0]) if row else None
+        # The session's read, made on the reading connection outside a transaction.
+        return await self._session.fingerprint(article_id)
 
     async def stored_article(self, article_id: int) -> Article | None:
         row = await self._fetchone(
