@@ -1,10 +1,9 @@
 """Search terms: what a text is indexed under, and what a question is looked up by.
 
-A word becomes its term in three light steps, each measured on the labelled evaluation
-set (tests/quality/eval): normalise (content.arabic), strip proclitics (و ف ب ل ك ال لل),
-then strip one common suffix (ات ون ين ان ية ها هم …) while at least three letters remain.
-Names the topic lexicon knows are never stemmed, so بكين stays بكين. A text that names a
-topic is also indexed under the topic itself (t_iran), which is how الإيرانية and طهران
+A word becomes its term through the one analyzer (content.analyzer), the same that alerts
+and topics read words with: normalised, its proclitics and one suffix taken off only where
+the language says they are clitics (فقد stays فقد; والنفط and نفطها are نفط). A text that
+names a topic is also indexed under the topic itself (t_iran), which is how الإيرانية and طهران
 answer a search for إيران, and how English words reach Arabic text: the lexicon's English
 forms name topics, and a small
 glossary (content/glossary.toml) maps other English words to Arabic ones.
@@ -19,31 +18,11 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-from content.arabic import base_form, tokens
+from content.arabic import tokens
 from content.topics import Lexicon
 
 # A word as written, tashkeel and tatweel included, so that spans point into the original.
 _WRITTEN_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
-# Longest first; written as they read after normalisation (ة → ه).
-_SUFFIXES = (
-    "هما",
-    "كما",
-    "تان",
-    "تين",
-    "ات",
-    "ون",
-    "ين",
-    "ان",
-    "يه",
-    "ها",
-    "هم",
-    "كم",
-    "نا",
-    "ه",
-    "ي",
-)
-_MIN_STEM = 3
 TOPIC_PREFIX = "t_"
 
 
@@ -88,17 +67,8 @@ class Analyzer:
         return sorted(set(self.index_terms(" ".join(words))) | set(self.index_terms(question)))
 
     def term(self, token: str) -> str:
-        """One token's term."""
-        protected = self.lexicon.protected_words
-        word = base_form(token, protected)
-        if self.stemming is Stemming.CLITICS or word in protected:
-            return word
-        if not _ARABIC_LETTER.match(word):
-            return word
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                return word[: -len(suffix)]
-        return word
+        """One token's term, as the lexicon's analyzer reads it (content.analyzer)."""
+        return self.lexicon.morphology.term(token, suffixes=self.stemming is Stemming.LIGHT)
 
     def match_spans(self, text: str, wanted: frozenset[str]) -> tuple[tuple[int, int], ...]:
         """(start, end) of each written word in ``text`` that one of ``wanted`` terms found."""

@@ -16,20 +16,19 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from content.arabic import normalise, readings, tokens
+from content.analyzer import ANALYZER_VERSION, Morphology, Reading
+from content.arabic import normalise, tokens
 from content.files import UnreadableFileError, read_regular_file
+from content.words import Vocabulary, arabic_vocabulary
 
-Reading = tuple[str, bool]  # (stem, written with the article)
 WordForm = frozenset[Reading]  # the readings one word of a name accepts
 Form = tuple[WordForm, ...]
 
-# Endings of a nisba adjective after its final ي (ـي ـية ـيون ـيين ـيان ـيتان ـيات), written
-# as they read after normalisation (ة → ه).
-_NISBA_ENDINGS = ("", "ه", "ون", "ين", "ان", "تان", "ات")
+# Endings of a nisba adjective after its final ي (ـي ـية ـيون ـيين ـيان ـيتان ـيات).
+_NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "ات")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _ARTICLE = "ال"
 NUMBER = "#number"  # in not_before: a numeral (قطر 3 أمتار is a diameter)
@@ -185,11 +184,16 @@ class Lexicon:
         specs: Sequence[TopicSpec],
         fingerprint: str,
         rules: MatchRules | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.rules = rules or MatchRules()
         self.specs: tuple[TopicSpec, ...] = tuple(specs)
         self.topics: tuple[Topic, ...] = tuple(_topic(spec) for spec in specs)
-        self.fingerprint = fingerprint
+        vocabulary = vocabulary or arabic_vocabulary()
+        # How words are read is part of what tagging depends on: a new analyzer re-tags.
+        self.fingerprint = hashlib.sha256(
+            f"{fingerprint} {ANALYZER_VERSION} {vocabulary.source}".encode()
+        ).hexdigest()
         self._by_command = {name: t for t in self.topics for name in t.commands}
         # Every command a topic answers to, aliases included: asked for on every update.
         self.commands = frozenset(self._by_command)
@@ -207,8 +211,10 @@ class Lexicon:
             for word in (entry.form[0], entry.form[-1])
             for reading in word
         )
-        self.protected_words = frozenset(
-            stem for entry in entries if entry.topics for word in entry.form for stem, _ in word
+        # The one analyzer, which knows every word of every name as a word.
+        self.morphology = Morphology(
+            vocabulary,
+            (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
         )
         self._lookup = _lookup_table(self.topics)
 
@@ -257,7 +263,7 @@ class Lexicon:
         ]
 
     def _scan(self, words: list[str], confirmed: frozenset[str] | None) -> _Scan:
-        options = [_readings(word) for word in words]
+        options = [self.morphology.readings(word) for word in words]
         scan = _Scan()
         start = 0
         while start < len(words):
@@ -328,12 +334,6 @@ class Lexicon:
         """Whether the word at ``left`` or at ``right`` is part of another place's name."""
         neighbours = [index for index in (left, right) if 0 <= index < len(options)]
         return any(self._place_readings.intersection(options[index]) for index in neighbours)
-
-
-@lru_cache(maxsize=1 << 16)
-def _readings(word: str) -> tuple[Reading, ...]:
-    """A word's readings, computed once: news repeats its words."""
-    return tuple(readings(word))
 
 
 def _fits(form: Form, options: list[tuple[Reading, ...]], start: int) -> bool:
