@@ -30,12 +30,13 @@ from bot.serve.priority import RepliesFirst
 from bot.serve.webhook import REPEAT_WINDOW_SECONDS, WebhookServer
 from bot.settings import Settings
 from bot.stores import open_store
-from bot.sync.lexicon import LexiconWatcher, read_lexicon, retag_stale
+from bot.sync.lexicon import LexiconWatcher, read_lexicon, reread_alerts, retag_stale
 from bot.sync.seeds import SeedsWatcher
 from bot.transport.ratelimit import FloodLimiter
 from bot.transport.request import AiohttpRequest
 from content.library import ingest_directory
 from content.ports import ArticleStore
+from content.search import Analyzer
 from content.topics import Lexicon
 from handlers.plumbing import errors, menu
 from handlers.plumbing.context import BotData, Context, resolve
@@ -79,7 +80,7 @@ class Lifecycle:
         self._outbox_task: asyncio.Task[None] | None = None
         self._membership: Membership | None = None
         self._heartbeat_task: asyncio.Task[None] | None = None
-        self._retag_task: asyncio.Task[int] | None = None
+        self._retag_task: asyncio.Task[None] | None = None
 
     async def start(self, app: MojazApp) -> None:
         """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
@@ -90,8 +91,8 @@ class Lifecycle:
             "Loaded %d article(s) from %s; %d file(s) rejected",
             len(report.results), settings.seeds_dir, len(report.errors),
         )  # fmt: skip
-        # Articles stored under an older lexicon are re-tagged behind the updates.
-        self._retag_task = asyncio.create_task(retag_stale(store))
+        # Articles and alerts read under an older lexicon are read again behind the updates.
+        self._retag_task = asyncio.create_task(_read_again(store, self._lexicon))
         data = app.bot_data
         data.attach(store, self._lexicon)
         data.admin_ids = settings.admin_ids
@@ -167,7 +168,7 @@ class Lifecycle:
         store = app.bot_data.store
         store.use_lexicon(lexicon)
         app.bot_data.use_lexicon(lexicon)
-        await retag_stale(store)
+        await _read_again(store, lexicon)
         await self._publish_menus(app, lexicon)
 
     async def stop_workers(self, app: MojazApp) -> None:  # noqa: ARG002 - post_stop's signature
@@ -288,3 +289,9 @@ def register_handlers(
     """Every capability's handlers, in order: the first matching handler wins."""
     app.add_handlers(handlers_of(capabilities, admin_ids))
     app.add_error_handler(errors.on_error)
+
+
+async def _read_again(store: ArticleStore, lexicon: Lexicon) -> None:
+    """Re-tag the articles, and re-read the alerts, that another lexicon or analyzer read."""
+    await retag_stale(store)
+    await reread_alerts(store.chats, Analyzer(lexicon))

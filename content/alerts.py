@@ -32,6 +32,7 @@ class AlertTerms:
     """An alert's terms in order; ``first`` is what the store indexes it by."""
 
     terms: tuple[str, ...]
+    read_with: str = ""  # the analyzer that read them (Analyzer.reads_with)
 
     @property
     def first(self) -> str:
@@ -55,7 +56,7 @@ def alert_terms(analyzer: Analyzer, phrase: str) -> AlertTerms:
         raise AlertPhraseError("no word in it")
     if len(terms) > MAX_ALERT_WORDS:
         raise AlertPhraseError(f"more than {MAX_ALERT_WORDS} words")
-    return AlertTerms(terms)
+    return AlertTerms(terms, analyzer.reads_with)
 
 
 def text_terms(analyzer: Analyzer, texts: Iterable[str]) -> tuple[tuple[str, ...], ...]:

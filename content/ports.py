@@ -210,6 +210,16 @@ class ChatStore(Protocol):
         """The thread's alerts, oldest first; ``thread_id=None``: every thread's of the chat."""
         ...
 
+    async def stale_alerts(self, read_with: str, limit: int = 500) -> list[Alert]:
+        """Up to ``limit`` alerts, oldest first, whose terms another analyzer read: a lexicon
+        or analyzer that changed how words are read leaves them to be read again."""
+        ...
+
+    async def reread_alert(self, alert_id: int, terms: AlertTerms) -> bool:
+        """Store the alert's terms as ``terms.read_with`` read them. An alert that now reads
+        like another of its thread's is the same alert: it is removed, and False returned."""
+        ...
+
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         """Remove one of the chat's alerts (another chat's id removes nothing)."""
         ...

@@ -11,6 +11,7 @@ glossary (content/glossary.toml) maps other English words to Arabic ones.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -65,6 +66,13 @@ class Analyzer:
         """The terms a question looks for: its words, English ones through the glossary."""
         words = [self.glossary.get(token, token) for token in tokens(question)]
         return sorted(set(self.index_terms(" ".join(words))) | set(self.index_terms(question)))
+
+    @property
+    def reads_with(self) -> str:
+        """What a word's term depends on: the lexicon (its names, the analyzer, the word list
+        are in its fingerprint) and how far words are cut. Stored alerts keep it."""
+        key = f"{self.lexicon.fingerprint} {self.stemming}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def term(self, token: str) -> str:
         """One token's term, as the lexicon's analyzer reads it (content.analyzer)."""

@@ -13,7 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from content.ports import ArticleStore
+from content.alerts import MAX_ALERT_WORDS, AlertPhraseError, AlertTerms, alert_terms
+from content.arabic import tokens
+from content.ports import ArticleStore, ChatStore
+from content.search import Analyzer
 from content.topics import Lexicon, LexiconError, load_lexicon
 
 logger = logging.getLogger(__name__)
@@ -78,6 +81,28 @@ async def retag_stale(store: ArticleStore) -> int:
         await asyncio.sleep(0)  # one article at a time: replies go between them
     if count:
         logger.info("Re-tagged %d article(s) with the topics in force", count)
+    return count
+
+
+async def reread_alerts(chats: ChatStore, analyzer: Analyzer) -> int:
+    """Read again every alert another analyzer or lexicon read; how many are kept.
+
+    Each alert read is stored as read, or removed as the same as another of its thread's, so
+    every round leaves fewer to read and the loop ends. A phrase the analyzer now finds no
+    word in is kept by its plain tokens, so it is never silently dropped.
+    """
+    count = 0
+    while stale := await chats.stale_alerts(analyzer.reads_with):
+        for alert in stale:
+            try:
+                terms = alert_terms(analyzer, alert.phrase)
+            except AlertPhraseError:
+                plain = tuple(tokens(alert.phrase))[:MAX_ALERT_WORDS] or (alert.phrase,)
+                terms = AlertTerms(plain, analyzer.reads_with)
+            count += await chats.reread_alert(alert.id, terms)
+        await asyncio.sleep(0)  # one batch at a time: replies go between them
+    if count:
+        logger.info("Read %d alert(s) again with the analyzer in force", count)
     return count
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from content.alerts import alert_terms
+from bot.sync.lexicon import reread_alerts
+from content.alerts import AlertTerms, alert_terms
 from content.library import ingest_file
 from content.models import AlertAdded, Article, DeliveryKind, DeliveryState, Section, SentChunk
 from content.ports import EVERYTHING, ArticleStore, ChatStore
@@ -451,6 +452,26 @@ async def test_a_chat_has_at_most_its_limit_of_alerts(chats: ChatStore, lexicon:
     assert not await chats.remove_alert(2, alerts[0].id)  # another chat's id removes nothing
     assert await chats.remove_alert(1, alerts[0].id)
     assert [a.phrase for a in await chats.alerts(1)] == ["غاز"]
+
+
+async def test_alerts_read_by_another_analyzer_are_read_again_and_fire(
+    store: ArticleStore, tmp_path: Path, lexicon: Lexicon
+) -> None:
+    """An alert stored as an older analyzer read it (للنفط kept whole) is read again; two
+    alerts that now read alike are one; an alert read already is not read twice."""
+    chats = store.chats
+    await chats.record(1, "private", "", 0.0)
+    stale = AlertTerms(("للنفط",), read_with="an older analyzer")
+    await chats.add_alert(1, "للنفط", stale, 0.0, limit=5)
+    await chats.add_alert(1, "النفط", AlertTerms(("النفط",), "an older analyzer"), 1.0, limit=5)
+    analyzer = Analyzer(lexicon)
+    assert await reread_alerts(chats, analyzer) == 1  # both read نفط: the later one goes
+    assert [a.phrase for a in await chats.alerts(1)] == ["للنفط"]
+    assert await chats.stale_alerts(analyzer.reads_with) == []
+    assert await reread_alerts(chats, analyzer) == 0
+    await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    (delivery,) = await store.outbox.due(10**10, 10)
+    assert delivery.words == ("للنفط",)
 
 
 async def test_a_chats_alerts_are_read_per_thread_or_all_together(

@@ -190,9 +190,10 @@ class PostgresChats:
             if count >= limit:
                 return AlertAdded.FULL
             status = await connection.execute(
-                "INSERT INTO alerts (chat_id, thread_id, phrase, terms, first_term, created_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                chat_id, thread_id, phrase, terms.joined, terms.first, now,
+                "INSERT INTO alerts"
+                " (chat_id, thread_id, phrase, terms, first_term, read_with, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                chat_id, thread_id, phrase, terms.joined, terms.first, terms.read_with, now,
             )  # fmt: skip
             await _resume(connection, chat_id, thread_id)
         return AlertAdded.ADDED if _count(status) else AlertAdded.ALREADY
@@ -207,6 +208,31 @@ class PostgresChats:
             Alert(int(row["id"]), chat_id, int(row["thread_id"]), str(row["phrase"]))
             for row in rows
         ]
+
+    async def stale_alerts(self, read_with: str, limit: int = 500) -> list[Alert]:
+        rows = await self._pool.fetch(
+            "SELECT id, chat_id, thread_id, phrase FROM alerts WHERE read_with != $1"
+            " ORDER BY id LIMIT $2",
+            read_with, limit,
+        )  # fmt: skip
+        return [Alert(row["id"], row["chat_id"], row["thread_id"], row["phrase"]) for row in rows]
+
+    async def reread_alert(self, alert_id: int, terms: AlertTerms) -> bool:
+        async with self._pool.acquire() as connection, connection.transaction():
+            duplicate = await connection.fetchval(
+                "SELECT 1 FROM alerts a JOIN alerts b ON a.chat_id = b.chat_id"
+                " AND a.thread_id = b.thread_id AND b.id != a.id AND b.terms = $2"
+                " WHERE a.id = $1",
+                alert_id, terms.joined,
+            )  # fmt: skip
+            if duplicate:  # it now reads as another alert of its thread
+                await connection.execute("DELETE FROM alerts WHERE id = $1", alert_id)
+                return False
+            await connection.execute(
+                "UPDATE alerts SET terms = $2, first_term = $3, read_with = $4 WHERE id = $1",
+                alert_id, terms.joined, terms.first, terms.read_with,
+            )  # fmt: skip
+        return True
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         status = await self._pool.execute(

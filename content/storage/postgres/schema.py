@@ -171,6 +171,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX seen_updates_by_time ON seen_updates (seen_at);
     """,
+    # 8: which analyzer read each alert's terms, so a new one re-reads them.
+    """
+    ALTER TABLE alerts ADD COLUMN read_with TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -177,9 +178,10 @@ class Chats(Repository):
             if count >= limit:
                 return AlertAdded.FULL
             await self._db.execute(
-                "INSERT INTO alerts (chat_id, thread_id, phrase, terms, first_term, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, thread_id, phrase, terms.joined, terms.first, now),
+                "INSERT INTO alerts"
+                " (chat_id, thread_id, phrase, terms, first_term, read_with, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, thread_id, phrase, terms.joined, terms.first, terms.read_with, now),
             )
             await self._resume(chat_id, thread_id)
         return AlertAdded.ADDED
@@ -191,6 +193,29 @@ class Chats(Repository):
             {"chat": chat_id, "thread": thread_id},
         )
         return [Alert(int(id_), chat_id, int(thread), str(phrase)) for id_, thread, phrase in rows]
+
+    async def stale_alerts(self, read_with: str, limit: int = 500) -> list[Alert]:
+        rows = await self._fetchall(
+            "SELECT id, chat_id, thread_id, phrase FROM alerts WHERE read_with != ?"
+            " ORDER BY id LIMIT ?",
+            (read_with, limit),
+        )
+        return [
+            Alert(int(id_), int(chat), int(thread), str(phrase))
+            for id_, chat, thread, phrase in rows
+        ]
+
+    async def reread_alert(self, alert_id: int, terms: AlertTerms) -> bool:
+        async with self._transaction():
+            try:
+                await self._db.execute(
+                    "UPDATE alerts SET terms = ?, first_term = ?, read_with = ? WHERE id = ?",
+                    (terms.joined, terms.first, terms.read_with, alert_id),
+                )
+            except sqlite3.IntegrityError:  # it now reads as another alert of its thread
+                await self._db.execute("DELETE FROM alerts WHERE id = ?", (alert_id,))
+                return False
+        return True
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         cursor = await self._write(

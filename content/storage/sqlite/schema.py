@@ -196,4 +196,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE seen_updates (update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL);
     CREATE INDEX seen_updates_by_time ON seen_updates (seen_at);
     """,
+    # 14: which analyzer read each alert's terms, so a new one re-reads them.
+    """
+    ALTER TABLE alerts ADD COLUMN read_with TEXT NOT NULL DEFAULT '';
+    """,
 )
