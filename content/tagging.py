@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from content.models import Article
 from content.topics import Lexicon
+
+# A main subject is named in at least this many blocks (and a third of them).
+_MAIN_SUBJECT_MENTIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,33 @@ def tag_article(lexicon: Lexicon, article: Article) -> ArticleTopics:
     blocks = [article.title, *paragraphs, *article.bullets, *headings]
     tags = lexicon.tag_blocks(blocks)
     after_paragraphs = 1 + len(paragraphs)
-    return ArticleTopics(
+    topics = ArticleTopics(
         title=tags[0],
         paragraphs=tuple(tags[1:after_paragraphs]),
         bullets=tuple(tags[after_paragraphs : after_paragraphs + len(article.bullets)]),
     )
+    return with_main_subject(topics) if lexicon.rules.main_subject else topics
+
+
+def main_subject(topics: ArticleTopics) -> frozenset[str]:
+    """What the article is about as a whole: of the topics its title names (its first
+    paragraph's, when it has no title), those that most of its paragraphs come back to."""
+    opening = topics.title or (topics.paragraphs[0] if topics.paragraphs else frozenset())
+    blocks = (*topics.paragraphs, *topics.bullets)
+    needed = max(_MAIN_SUBJECT_MENTIONS, len(blocks) // 3)
+    return frozenset(
+        topic for topic in opening if sum(topic in block for block in blocks) >= needed
+    )
+
+
+def with_main_subject(topics: ArticleTopics) -> ArticleTopics:
+    """A paragraph or bullet that names no topic at all carries on the article's main
+    subject: in a story on Kenya's election, the opposition's rallies are about Kenya."""
+    main = main_subject(topics)
+    if not main:
+        return topics
+
+    def carried(blocks: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
+        return tuple(block or main for block in blocks)
+
+    return replace(topics, paragraphs=carried(topics.paragraphs), bullets=carried(topics.bullets))

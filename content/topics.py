@@ -36,13 +36,39 @@ KINDS = ("country", "territory", "region", "organisation", "movement", "person",
 PLACE_KINDS = frozenset({"country", "territory", "region"})
 _TOPIC_KEYS = frozenset(
     {"command", "aliases", "label_ar", "label_en", "kind", "names", "adjectives", "english"}
-    | {"not", "guarded", "note"}
+    | {"not", "guarded", "note", "refers_back"}
 )
 _GUARD_KEYS = frozenset(
     {"name", "after", "beside_place", "not_after", "not_before", "confirm", "why"}
 )
 _TOPIC_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*topic[ \t]*\]\]", re.MULTILINE)
 
+
+# Zipf at which a name's other reading is an ordinary word a reader meets every day.
+COMMON_WORD = 3.6
+_NAME_MARGIN = 1.0  # a name's loose spelling (عراق for العراق) is far rarer than the name
+# Words that begin a name of its own in which a place follows (كأس آسيا، مهرجان برلين), and
+# words that end one after a place (واشنطن بوست): the place is then no topic. Normalised.
+_NAME_HEADS = frozenset(
+    normalise(word)
+    for word in (
+        "كأس", "دوري", "بطولة", "شارع", "ساحة", "ميدان", "مهرجان", "إعلان", "صحيفة",
+        "إذاعة", "نادي", "جائزة", "كاس",
+    )
+)  # fmt: skip
+_NAME_TAILS = frozenset(
+    normalise(word) for word in ("بوست", "تايمز", "سيتي", "يونايتد", "سان", "ميلوني")
+)
+# Fields that qualify an organisation's name into another body's: الاتحاد الأوروبي لكرة القدم
+# is UEFA; and العربي, which makes صندوق النقد العربي the Arab Monetary Fund.
+_QUALIFIERS = frozenset(
+    normalise(word)
+    for word in (
+        "كرة", "ألعاب", "إذاعة", "سباحة", "رياضة", "ملاكمة", "تنس", "جودو", "جمباز",
+        "دراجات", "فروسية", "رماية", "مصارعة", "شطرنج", "غولف", "أثقال", "كرة القدم",
+        "العربي", "العربية", "عربي",
+    )
+)  # fmt: skip
 
 # A newsroom's topics file: the shipped world lexicon, every name of it, is 80 KB.
 MAX_TOPICS_FILE_BYTES = 8 * 1024 * 1024
@@ -93,6 +119,9 @@ class TopicSpec:
     english: tuple[str, ...] = ()
     shadows: tuple[str, ...] = ()  # the file's "not": phrases in which a name is no name
     guarded: tuple[GuardSpec, ...] = ()
+    # The file's "refers_back": short forms (الحلف، الوكالة) that name the topic only after
+    # the article has named it in full.
+    short_forms: tuple[str, ...] = ()
     note: str = ""  # why names were left out or shadowed, kept beside the data
     line: int = 0
     source: str = ""
@@ -110,6 +139,7 @@ class TopicSpec:
             english=_unique(self.english + other.english),
             shadows=_unique(self.shadows + other.shadows),
             guarded=self.guarded + other.guarded,
+            short_forms=_unique(self.short_forms + other.short_forms),
             note=" ".join(part for part in (self.note, other.note) if part),
         )
 
@@ -153,6 +183,12 @@ class MatchRules:
     longest: bool = True  # overlapping names: the longest wins
     guards: bool = True  # guarded names count only in their contexts
     shadows: bool = True  # "not" phrases hide the names inside them
+    inside_names: bool = True  # a place inside another name (كأس آسيا، واشنطن بوست) is none
+    qualified: bool = True  # an organisation qualified by a field (… لكرة القدم) is another
+    common_words: bool = True  # a name that is also a common word needs its topic named too
+    variants: bool = True  # spellings other newsrooms use (بنجلاديش، الكونجو), generated
+    back_references: bool = True  # after NATO is named, الحلف is NATO
+    main_subject: bool = True  # a paragraph naming nothing carries on the article's subject
 
 
 @dataclass
@@ -189,32 +225,45 @@ class Lexicon:
         self.rules = rules or MatchRules()
         self.specs: tuple[TopicSpec, ...] = tuple(specs)
         self.topics: tuple[Topic, ...] = tuple(_topic(spec) for spec in specs)
-        vocabulary = vocabulary or arabic_vocabulary()
+        source = (vocabulary or arabic_vocabulary()).source
         # How words are read is part of what tagging depends on: a new analyzer re-tags.
         self.fingerprint = hashlib.sha256(
-            f"{fingerprint} {ANALYZER_VERSION} {vocabulary.source}".encode()
+            f"{fingerprint} {ANALYZER_VERSION} {source} {self.rules}".encode()
         ).hexdigest()
         self._by_command = {name: t for t in self.topics for name in t.commands}
         # Every command a topic answers to, aliases included: asked for on every update.
         self.commands = frozenset(self._by_command)
         self._position = {topic.command: index for index, topic in enumerate(self.topics)}
+        self._kinds = {spec.command: spec.kind for spec in specs}
         entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
-        self._by_first: dict[Reading, list[_Entry]] = {}
-        for entry in entries:
-            for reading in entry.form[0]:
-                self._by_first.setdefault(reading, []).append(entry)
-        kinds = {spec.command: spec.kind for spec in specs}
+        # The one analyzer, which knows every word of every name as a word.
+        self.morphology = Morphology(
+            vocabulary or arabic_vocabulary(),
+            (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
+        )
+        if self.rules.variants:
+            entries += _variant_entries(entries, self._kinds)
+        # Found from data, not memory: names that are also ordinary words (printed by the build).
+        self.common_word_names = self._common_word_names(entries, specs)
+        if self.rules.common_words:
+            entries = [
+                replace(entry, guard=Guard(confirm=True))
+                if entry.guard is None and entry.form in self.common_word_names
+                else entry
+                for entry in entries
+            ]
+        self._by_first: dict[Reading, list[_Entry]] = _index(entries)
+        self._short_forms: dict[Reading, list[_Entry]] = _index(
+            _Entry(_name_form(short, self.rules), frozenset({spec.command}))
+            for spec in specs
+            for short in spec.short_forms
+        )
         self._place_readings = frozenset(
             reading
             for entry in entries
-            if entry.guard is None and any(kinds[t] in PLACE_KINDS for t in entry.topics)
+            if entry.guard is None and self._is_place_entry(entry)
             for word in (entry.form[0], entry.form[-1])
             for reading in word
-        )
-        # The one analyzer, which knows every word of every name as a word.
-        self.morphology = Morphology(
-            vocabulary,
-            (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
         )
         self._lookup = _lookup_table(self.topics)
 
@@ -257,10 +306,44 @@ class Lexicon:
         scans = [self._scan(block, frozenset()) for block in words]
         named = frozenset().union(*(scan.found for scan in scans))
         # Only a block holding a confirm-guarded name of a topic named elsewhere can change.
-        return [
+        found = [
             frozenset(self._scan(block, named).found if scan.unconfirmed & named else scan.found)
             for block, scan in zip(words, scans, strict=True)
         ]
+        return self._with_back_references(words, found) if self.rules.back_references else found
+
+    def _with_back_references(
+        self, words: list[list[str]], found: list[frozenset[str]]
+    ) -> list[frozenset[str]]:
+        """Each short form (الحلف) names the topic it refers back to: the one with that short
+        form named most recently before it, in this block or an earlier one of the article."""
+        named_at: dict[str, int] = {}  # topic → the last block that named it
+        result = []
+        for index, (block, topics) in enumerate(zip(words, found, strict=True)):
+            for topic in topics:
+                named_at[topic] = index
+            referred = set()
+            for start in range(len(block)):
+                for entry in self._short_form_entries(block, start):
+                    candidates = [topic for topic in entry.topics if topic in named_at]
+                    if candidates:
+                        referred.add(max(candidates, key=lambda topic: named_at[topic]))
+            result.append(topics | referred)
+        return result
+
+    def _short_form_entries(self, block: list[str], start: int) -> list[_Entry]:
+        """Short forms at ``start``; one followed by a definite word is another body's name
+        (البنك المركزي is no World Bank, المحكمة العليا no ICJ)."""
+        options = [self.morphology.readings(word) for word in block[start : start + 4]]
+        found = []
+        for reading in options[0]:
+            for entry in self._short_forms.get(reading, ()):
+                after = start + len(entry.form)
+                if _fits(entry.form, options, 0) and not (
+                    after < len(block) and block[after].startswith(_ARTICLE)
+                ):
+                    found.append(entry)
+        return found
 
     def _scan(self, words: list[str], confirmed: frozenset[str] | None) -> _Scan:
         options = [self.morphology.readings(word) for word in words]
@@ -293,6 +376,10 @@ class Lexicon:
                 if (self.rules.longest and (size, kept) < (match.length, match.kept)) or not (
                     _fits(entry.form, options, start)
                 ):
+                    continue
+                if self._inside_other_name(entry, options, start):
+                    if not self._is_place_entry(entry):  # a qualified body: nothing inside it
+                        match = _Match(length=max(match.length, size), shadowed=True)
                     continue
                 if not self._allows(entry, words, options, start, confirmed):
                     if entry.guard is not None and entry.guard.confirm:
@@ -330,10 +417,109 @@ class Lexicon:
             return entry.topics <= confirmed
         return True
 
+    def _is_place_entry(self, entry: _Entry) -> bool:
+        return any(self._kinds.get(topic) in PLACE_KINDS for topic in entry.topics)
+
+    def _inside_other_name(
+        self, entry: _Entry, options: list[tuple[Reading, ...]], start: int
+    ) -> bool:
+        """Whether the name at ``start`` is part of another's: a place after a word that
+        begins a name of its own (كأس آسيا، شارع فلسطين، دوري أبطال أوروبا) or before one
+        that ends it (واشنطن بوست); an organisation qualified by a field (الاتحاد الأفريقي
+        لكرة القدم is CAF) or as Arab (صندوق النقد العربي)."""
+        end = start + len(entry.form)
+        following = {stem for stem, _ in options[end]} if end < len(options) else set()
+        if self.rules.inside_names and self._is_place_entry(entry):
+            before = {stem for index in (start - 1, start - 2) if index >= 0
+                      for stem, _ in options[index]}  # fmt: skip
+            return bool(before & _NAME_HEADS or following & _NAME_TAILS)
+        kinds = {self._kinds.get(topic) for topic in entry.topics}
+        if self.rules.qualified and "organisation" in kinds:
+            return bool(following & _QUALIFIERS)
+        return False
+
+    def _common_word_names(
+        self, entries: Iterable[_Entry], specs: Sequence[TopicSpec]
+    ) -> frozenset[Form]:
+        """One-word names that are also ordinary words, as the frequency list shows: a name
+        written with the article whose bare word is common (العقبة: عقبة "obstacle", العين:
+        عين "eye"), or written without it that commonly takes it (حماس: الحماس "zeal"; جنين:
+        الجنين "the fetus"), unless that other form is a name of the same topic (اليمن)."""
+        forms_of = {
+            spec.command: {_name_form(name, self.rules) for name in (*spec.names, *spec.english)}
+            for spec in specs
+        }
+        zipf = self.morphology.vocabulary.zipf
+        common = set()
+        for entry in entries:
+            if len(entry.form) != 1 or not entry.topics:
+                continue
+            own = set().union(*(forms_of.get(topic, set()) for topic in entry.topics))
+            if entry.form not in own:
+                continue  # an adjective's or a generated spelling's form
+            for stem, definite in entry.form[0]:
+                other = (frozenset({(stem, not definite)}),)
+                word, name = (stem, _ARTICLE + stem) if definite else (_ARTICLE + stem, stem)
+                # As common as the name itself, near enough: not the name written loosely.
+                ordinary = zipf(word) >= max(COMMON_WORD, zipf(name) - _NAME_MARGIN)
+                if other not in own and ordinary:
+                    common.add(entry.form)
+        return frozenset(common)
+
     def _is_place(self, options: list[tuple[Reading, ...]], left: int, right: int) -> bool:
         """Whether the word at ``left`` or at ``right`` is part of another place's name."""
         neighbours = [index for index in (left, right) if 0 <= index < len(options)]
         return any(self._place_readings.intersection(options[index]) for index in neighbours)
+
+
+def _index(entries: Iterable[_Entry]) -> dict[Reading, list[_Entry]]:
+    """Entries by each reading of their first word."""
+    index: dict[Reading, list[_Entry]] = {}
+    for entry in entries:
+        for reading in entry.form[0]:
+            index.setdefault(reading, []).append(entry)
+    return index
+
+
+# Spellings of one sound that newsrooms differ on, as (written, also written): غ and ج for
+# the hard g (بنغلاديش، بنجلاديش; الكونغو، الكونجو), تش and ش (تشيلي، شيلي), ـلاند and
+# ـلند (تايلاند، تايلند), a final ة and ه (سنغافورة، سنغافوره).
+_VARIANT_SPELLINGS = (("غ", "ج"), ("تش", "ش"), ("اند", "ند"), ("ند", "اند"), ("ة", "ه"))
+
+
+def _variant_entries(entries: Sequence[_Entry], kinds: dict[str, str]) -> list[_Entry]:
+    """Each unguarded place name as other newsrooms spell it, where that is no name already."""
+    known = {entry.form for entry in entries}
+    variants: dict[Form, _Entry] = {}
+    for entry in entries:
+        places = any(kinds.get(topic) in PLACE_KINDS for topic in entry.topics)
+        if entry.guard is not None or not places:
+            continue
+        for form in _spellings(entry.form):
+            if form not in known:
+                variants.setdefault(form, _Entry(form, entry.topics))
+    return list(variants.values())
+
+
+def _spellings(form: Form) -> list[Form]:
+    """``form`` with one of _VARIANT_SPELLINGS applied to each of its words."""
+    spelled = []
+    for written, also in _VARIANT_SPELLINGS:
+        words = [
+            frozenset((_respell(stem, written, also), definite) for stem, definite in word)
+            for word in form
+        ]
+        if tuple(words) != form and all(len(stem) > 3 for word in words for stem, _ in word):
+            spelled.append(tuple(words))
+    return spelled
+
+
+def _respell(stem: str, written: str, also: str) -> str:
+    if written in ("اند", "ند", "ة"):  # endings only
+        return stem[: -len(written)] + also if stem.endswith(written) else stem
+    if written == "تش":  # only at the start (and never to three letters: تشاد is not شاد)
+        return also + stem[len(written) :] if stem.startswith(written) else stem
+    return stem.replace(written, also)
 
 
 def _fits(form: Form, options: list[tuple[Reading, ...]], start: int) -> bool:
@@ -535,6 +721,7 @@ def _spec(entry: object, line: int, source: str) -> TopicSpec:
         english=_strings(entry, "english"),
         shadows=_strings(entry, "not"),
         guarded=tuple(_guard(item) for item in _tables(entry, "guarded")),
+        short_forms=_strings(entry, "refers_back"),
         note=_text(entry, "note"),
         line=line,
         source=source,

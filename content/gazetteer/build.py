@@ -221,7 +221,7 @@ HEADER = """\
 #             numeral); confirm: only in an article that names the topic otherwise too.
 """
 _TOPIC_KEYS = ("command", "aliases", "label_ar", "label_en", "kind", "names", "adjectives")
-_LIST_KEYS = ("english", "not")
+_LIST_KEYS = ("english", "not", "refers_back")
 
 
 def render_lexicon(specs: Sequence[TopicSpec]) -> str:
@@ -241,6 +241,7 @@ def _render_topic(spec: TopicSpec) -> str:
         "adjectives": list(spec.adjectives),
         "english": list(spec.english),
         "not": list(spec.shadows),
+        "refers_back": list(spec.short_forms),
     }
     lines = ["[[topic]]"]
     for key in (*_TOPIC_KEYS, *_LIST_KEYS):
