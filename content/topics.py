@@ -324,10 +324,10 @@ class Lexicon:
                 named_at[topic] = index
             referred = set()
             for start in range(len(block)):
-                for entry in self._short_form_entries(block, start):
-                    candidates = [topic for topic in entry.topics if topic in named_at]
-                    if candidates:
-                        referred.add(max(candidates, key=lambda topic: named_at[topic]))
+                entries = self._short_form_entries(block, start)
+                candidates = [t for entry in entries for t in entry.topics if t in named_at]
+                if candidates:  # المنظمة after WHO, then UNESCO: UNESCO
+                    referred.add(max(candidates, key=lambda topic: named_at[topic]))
             result.append(topics | referred)
         return result
 
@@ -452,8 +452,9 @@ class Lexicon:
         zipf = self.morphology.vocabulary.zipf
         common = set()
         for entry in entries:
-            if len(entry.form) != 1 or not entry.topics:
-                continue
+            proper = {self._kinds.get(topic) for topic in entry.topics} - {"other"}
+            if len(entry.form) != 1 or not proper:
+                continue  # a newsroom's topic of kind "other" (fuel: الوقود) is the word itself
             own = set().union(*(forms_of.get(topic, set()) for topic in entry.topics))
             if entry.form not in own:
                 continue  # an adjective's or a generated spelling's form

@@ -64,4 +64,6 @@ def arabic_vocabulary() -> Vocabulary:
     """The shipped Arabic vocabulary, read once per process (about half a second)."""
     bins = get_frequency_list(_LANGUAGE, _LIST)
     source = f"wordfreq {version('wordfreq')} {_LANGUAGE}/{_LIST} ≥{FLOOR}"
-    return Vocabulary(zipf_table(bins, normalise), source)
+    vocabulary = Vocabulary(zipf_table(bins, normalise), source)
+    get_frequency_list.cache_clear()  # its whole list is 70 MB: keep only our table
+    return vocabulary

@@ -1,0 +1,52 @@
+"""Topics on news nobody tuned for (tests/quality/eval/news): the figures the README reports.
+
+The floors sit just under what was measured (docs/topics.md), so a change that makes tagging
+worse on either set fails here; the issue's goals (0.97 / 0.95) are not yet met, and the
+README says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from content.topics import Lexicon, MatchRules, load_lexicon
+from tests.quality.eval.news import DEV, HELD_OUT, by_trap, news_blocks, overall  # noqa: F401
+
+FLOORS = {DEV: (0.87, 0.84)}
+
+
+# The held-out set joins this list once written (issue 22 stays open until it is).
+@pytest.mark.parametrize("folder", [DEV], ids=["development"])
+def test_topics_hold_up_on_unseen_news(lexicon: Lexicon, folder: Path) -> None:
+    blocks = news_blocks(lexicon, folder)
+    result = overall(blocks)
+    precision_floor, recall_floor = FLOORS[folder]
+    assert result.precision >= precision_floor, result.wrong
+    assert result.recall >= recall_floor, result.wrong
+
+
+def test_the_sets_are_as_wide_as_promised(lexicon: Lexicon) -> None:
+    dev = news_blocks(lexicon, DEV)
+    assert len({block.article for block in dev}) >= 40
+    assert len({block.kind for block in dev}) >= 8
+    labelled = {topic for block in dev for topic in block.expected}
+    assert labelled <= set(lexicon.commands)
+
+
+@pytest.mark.parametrize(
+    ("rule", "trap"),
+    [
+        ("back_references", "back_reference"),
+        ("variants", "transliteration"),
+        ("main_subject", "main_subject"),
+    ],
+)
+def test_each_class_rule_earns_its_place_on_the_development_set(
+    lexicon: Lexicon, rule: str, trap: str
+) -> None:
+    without = load_lexicon(rules=replace(MatchRules(), **{rule: False}))
+    shipped = by_trap(news_blocks(lexicon, DEV))[trap]
+    assert by_trap(news_blocks(without, DEV))[trap].recall < shipped.recall
