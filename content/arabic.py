@@ -20,11 +20,14 @@ _FORMAT_PLANES = (range(0x10000), range(0x10000, 0x20000), range(0xE0000, 0xE008
 _INVISIBLE = frozenset(
     code for plane in _FORMAT_PLANES for code in plane if unicodedata.category(chr(code)) == "Cf"
 )
-_DROP_INVISIBLE = dict.fromkeys(_INVISIBLE)
+_INVISIBLE_CHARACTER = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_INVISIBLE)) + "]"
+)
 # Arabic-Indic and Persian digits read as the digits they are: ٢٠٢٤ is 2024.
 _DIGITS = {ord(digit): str(value) for value, digit in enumerate("٠١٢٣٤٥٦٧٨٩")} | {
     ord(digit): str(value) for value, digit in enumerate("۰۱۲۳۴۵۶۷۸۹")
 }
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
 _LETTER_MAP = str.maketrans(
     {
         "أ": "ا",
@@ -43,7 +46,10 @@ _WORD = re.compile(r"\w+")
 
 def normalise(text: str) -> str:
     """Fold the spellings of one word into one form: for matching only, never for display."""
-    text = unicodedata.normalize("NFKC", text).translate(_DROP_INVISIBLE).translate(_DIGITS)
+    # str.translate walks every character; these are rare, so they are looked for first.
+    text = _INVISIBLE_CHARACTER.sub("", unicodedata.normalize("NFKC", text))
+    if _EASTERN_DIGIT.search(text):
+        text = text.translate(_DIGITS)
     text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
     return text.translate(_LETTER_MAP).casefold()
 

@@ -334,6 +334,9 @@ class Lexicon:
     def _short_form_entries(self, block: list[str], start: int) -> list[_Entry]:
         """Short forms at ``start``; one followed by a definite word is another body's name
         (البنك المركزي is no World Bank, المحكمة العليا no ICJ)."""
+        first = self.morphology.readings(block[start])
+        if not any(reading in self._short_forms for reading in first):
+            return []
         options = [self.morphology.readings(word) for word in block[start : start + 4]]
         found = []
         for reading in options[0]:

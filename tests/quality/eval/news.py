@@ -82,7 +82,9 @@ def news_blocks(lexicon: Lexicon, folder: Path) -> list[NewsBlock]:
         tags = tag_article(lexicon, article)
         texts = [*article_paragraphs(article), *article.bullets]
         found = [*tags.paragraphs, *tags.bullets]
-        if article.title:
+        # Without a title line the parser names the article by its summary's heading; a
+        # headline too long to be a title is read as the lead's first paragraph instead.
+        if article.title != article.summary_title:
             texts.insert(0, article.title)
             found.insert(0, tags.title)
         entries = labels["block"]
