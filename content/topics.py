@@ -44,6 +44,9 @@ _GUARD_KEYS = frozenset(
 _TOPIC_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*topic[ \t]*\]\]", re.MULTILINE)
 
 
+# Likeness (difflib's ratio) at which a name a reader typed is a misspelling of a topic's
+# (Sudaan, سوادن): below it, a name that looks alike is another name, not a suggestion.
+TYPO_LIKENESS = 0.8
 # Zipf at which a name's other reading is an ordinary word a reader meets every day.
 COMMON_WORD = 3.6
 _NAME_MARGIN = 1.0  # a name's loose spelling (عراق for العراق) is far rarer than the name
@@ -282,15 +285,19 @@ class Lexicon:
         command = self._lookup.get(wanted) or self._lookup.get(wanted.replace(" ", "_"))
         return self._by_command.get(command) if command else None
 
-    def closest(self, name: str, among: Sequence[Topic], limit: int = 5) -> list[Topic]:
-        """The topics of ``among`` whose names look most like ``name``, closest first."""
+    def closest(
+        self, name: str, among: Sequence[Topic], limit: int = 5, at_least: float = 0.0
+    ) -> list[Topic]:
+        """The topics of ``among`` whose names look most like ``name``, closest first; with
+        ``at_least``, only those that look so alike that ``name`` is a misspelling of them."""
         wanted = _lookup_key(name)
 
         def likeness(topic: Topic) -> float:
             keys = topic.lookup | {topic.command}
             return max(difflib.SequenceMatcher(None, wanted, key).ratio() for key in keys)
 
-        return sorted(among, key=likeness, reverse=True)[:limit]
+        scored = sorted(((likeness(topic), topic) for topic in among), key=lambda pair: -pair[0])
+        return [topic for score, topic in scored if score >= at_least][:limit]
 
     def topics_in(self, text: str, confirmed: frozenset[str] | None = None) -> frozenset[str]:
         """Commands of the topics ``text`` names.

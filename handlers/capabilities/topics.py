@@ -13,7 +13,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from content.models import ArticleInfo
-from content.topics import Lexicon, Topic
+from content.names import name_briefing, related_topics
+from content.search import Analyzer
+from content.topics import TYPO_LIKENESS, Lexicon, Topic
 from handlers.plumbing.context import NEW_MESSAGES, Context
 from handlers.plumbing.registry import Capability, Command, Handlers
 from handlers.plumbing.replies import (
@@ -32,6 +34,7 @@ from handlers.presentation.texts import Texts
 from handlers.presentation.views import Rendered, page_buttons, page_count, topic_rows
 
 _CLOSEST_SHOWN = 5
+_NAME_SHOWN = 64  # characters of a reader's name repeated back
 _MAX_PAGE_DIGITS = 4
 
 
@@ -145,15 +148,28 @@ async def _first_page(article: ArticleInfo, context: Context, tr: Texts) -> Rend
 
 
 async def _unknown_name(article: ArticleInfo, name: str, context: Context, tr: Texts) -> Rendered:
-    """Say the name is unknown, and offer the article's topics that look most like it."""
+    """A name no lexicon lists: the paragraphs of the article that name it, as for any topic;
+    else the topic the reader misspelled; else the topics search finds for it; else the
+    article's topics."""
+    store, lexicon = context.bot_data.store, context.bot_data.lexicon
+    briefing = await name_briefing(store, article, name, Analyzer(lexicon))
+    if briefing.paragraphs or briefing.bullets:
+        return views.name_reply(article, briefing, name[:_NAME_SHOWN], tr)
     present = await _present(article, context)
-    topic = render.escape(name[:64])
+    topic = render.escape(name[:_NAME_SHOWN])
     if not present:
         return Rendered([tr.say("TOPIC_UNKNOWN_NONE", topic=topic)])
-    closest = context.bot_data.lexicon.closest(name, present, _CLOSEST_SHOWN)
-    commands = render.commands_line(closest, tr.language)
-    text = tr.say("TOPIC_UNKNOWN_CLOSEST", topic=topic, commands=commands)
-    return Rendered([text], InlineKeyboardMarkup(topic_rows(article, closest, tr)))
+    misspelled = lexicon.closest(name, present, _CLOSEST_SHOWN, at_least=TYPO_LIKENESS)
+    if misspelled:
+        commands = render.commands_line(misspelled, tr.language)
+        text = tr.say("TOPIC_UNKNOWN_CLOSEST", topic=topic, commands=commands)
+        return Rendered([text], InlineKeyboardMarkup(topic_rows(article, misspelled, tr)))
+    commands_present = [topic.command for topic in present]
+    related = lexicon.ordered(await related_topics(store, commands_present, name, _CLOSEST_SHOWN))
+    shown = related or present[: views.TOPICS_PER_PAGE]
+    key = "TOPIC_UNKNOWN_RELATED" if related else "TOPIC_UNKNOWN_LIST"
+    text = tr.say(key, topic=topic, commands=render.commands_line(shown, tr.language))
+    return Rendered([text], InlineKeyboardMarkup(topic_rows(article, shown, tr)))
 
 
 async def _present(article: ArticleInfo, context: Context) -> list[Topic]:

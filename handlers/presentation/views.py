@@ -204,6 +204,15 @@ def topic_reply(article: ArticleInfo, topic: Topic, facts: TopicFacts, tr: Texts
     return Rendered([f"{absent}\n{tr.say('TOPIC_PRESENT_LIST', commands=commands)}"], keyboard)
 
 
+def name_reply(article: ArticleInfo, briefing: TopicBriefing, name: str, tr: Texts) -> Rendered:
+    """The paragraphs and bullets naming a name no lexicon lists, as a topic's are shown."""
+    as_topic = Topic(command="", label_ar=name, label_en=name)
+    summary = InlineKeyboardButton(
+        tr.say("BUTTON_SUMMARY"), callback_data=encode(Action.SUMMARY, article.id)
+    )
+    return Rendered(render.topic(briefing, as_topic, tr), InlineKeyboardMarkup([[summary]]))
+
+
 def topic_rows(
     article: ArticleInfo, topics: Sequence[Topic], tr: Texts
 ) -> list[list[InlineKeyboardButton]]:

@@ -108,6 +108,31 @@ async def test_an_unknown_name_gets_the_closest_topics_of_the_article(api: FakeB
 
 
 @pytest.mark.usefixtures("world_bot")
+async def test_a_name_no_lexicon_lists_answers_with_the_paragraphs_naming_it(
+    api: FakeBotApi,
+) -> None:
+    """القوافل (the convoys) is no topic, but the article names it: its paragraph is the
+    answer, under its heading, whatever clitics the article wrote it with (بالقوافل …)."""
+    text = plain((await reply_to(api, "/topic القوافل")).text)
+    assert text.startswith("\u2068القوافل\u2069 — ")  # the name, isolated as Arabic
+    assert "الجوار يدفع الثمن" in text  # the heading it stands under
+    assert "تتهم حكومة بورتسودان" in text
+    assert "الفاشر" not in text  # no paragraph that does not name it
+
+
+@pytest.mark.usefixtures("world_bot")
+async def test_a_name_not_in_the_article_gets_topics_by_meaning_not_by_spelling(
+    api: FakeBotApi,
+) -> None:
+    """Fuel runs across the border with Libya: search finds that paragraph, so its topics
+    are suggested; nothing is offered because its name looks like a topic's."""
+    reply = await reply_to(api, "/topic تهريب الوقود الليبي")
+    text = plain(reply.text)
+    assert "is not in this article. Search finds it near:" in text
+    assert "/libya" in text
+
+
+@pytest.mark.usefixtures("world_bot")
 async def test_topic_without_a_name_explains_and_lists(api: FakeBotApi) -> None:
     reply = await reply_to(api, "/topic")
     assert "/topic south sudan" in plain(reply.text)
