@@ -231,7 +231,11 @@ class Morphology:
         return base
 
     def _rarer(self, form: str, stem: str) -> bool:
-        return self.vocabulary.zipf(form) <= self.vocabulary.zipf(stem) - CLITIC_MARGIN
+        """Whether ``form`` is rarer than ``stem``, as a word with a clitic on it is. A form
+        the list lacks altogether (ودونباس, of a name the list lacks too) is no word of its
+        own either."""
+        zipf = self.vocabulary.zipf(form)
+        return zipf == 0 or zipf <= self.vocabulary.zipf(stem) - CLITIC_MARGIN
 
 
 def _before_pronoun(base: str) -> list[str]:

@@ -53,9 +53,11 @@ class Tally:
     true_positives: int = 0
     false_positives: int = 0
     false_negatives: int = 0
+    true_negatives: int = 0
     wrong: list[str] = field(default_factory=list)
 
     def add(self, expected: bool, found: bool, what: str) -> None:
+        self.true_negatives += not (expected or found)
         self.true_positives += expected and found
         self.false_positives += found and not expected
         self.false_negatives += expected and not found
@@ -145,8 +147,12 @@ def report(lexicon: Lexicon, folder: Path) -> str:
     total = overall(blocks)
     lines.append(f"  all pairs        P {total.precision:.3f}  R {total.recall:.3f}")
     for kind, tally in by_trap(blocks).items():
-        pairs = tally.true_positives + tally.false_positives + tally.false_negatives
-        lines.append(f"  {kind:16} P {tally.precision:.3f}  R {tally.recall:.3f}  ({pairs} pairs)")
+        traps = tally.true_positives + tally.false_positives + tally.false_negatives
+        traps += tally.true_negatives
+        lines.append(
+            f"  {kind:16} P {tally.precision:.3f}  R {tally.recall:.3f}"
+            f"  ({traps} traps, {len(tally.wrong)} decided wrong)"
+        )
     lines.append(f"  false topics in /topics lists: {len(false_article_topics(blocks))}")
     return "\n".join(lines)
 
