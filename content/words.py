@@ -11,14 +11,26 @@ megabytes, not the hundred that the whole list takes.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import inspect
+import json
+import logging
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.metadata import version
 from math import log10
+from pathlib import Path
 
 from wordfreq import get_frequency_list
 
+from content import arabic as normalise_module
 from content.arabic import normalise
+from content.files import UnreadableFileError, read_regular_file
+
+logger = logging.getLogger(__name__)
 
 FLOOR = 2.5  # Zipf; rarer words read as unknown, which is how the analyzer treats them
 _LANGUAGE = "ar"
@@ -26,6 +38,7 @@ _LIST = "large"
 # wordfreq's list is binned by centibels: bin i holds the words of frequency 10^(-i/100).
 _BINS_PER_ZIPF = 100
 _ZIPF_OF_BIN_ZERO = 9.0
+_MAX_CACHE_BYTES = 16 * 1024 * 1024  # the table is about 3 MB
 
 
 class Vocabulary:
@@ -61,9 +74,63 @@ def _zipf(frequency: float) -> float:
 
 @cache
 def arabic_vocabulary() -> Vocabulary:
-    """The shipped Arabic vocabulary, read once per process (about half a second)."""
-    bins = get_frequency_list(_LANGUAGE, _LIST)
+    """The Arabic vocabulary, read once per process.
+
+    Folding wordfreq's whole list takes about three seconds and 100 MB at its peak, so the
+    folded table is kept in the cache folder (MOJAZ_CACHE_DIR, else XDG_CACHE_HOME/mojaz,
+    else ~/.cache/mojaz) under a name that changes with wordfreq's version and with how
+    words are folded; from there it loads in a tenth of a second. A cache that cannot be
+    read or written is rebuilt from wordfreq and the bot goes on.
+    """
     source = f"wordfreq {version('wordfreq')} {_LANGUAGE}/{_LIST} ≥{FLOOR}"
-    vocabulary = Vocabulary(zipf_table(bins, normalise), source)
-    get_frequency_list.cache_clear()  # its whole list is 70 MB: keep only our table
-    return vocabulary
+    path = _cache_folder() / f"words-{_cache_key(source)}.json"
+    table = _read_cache(path)
+    if table is None:
+        table = zipf_table(get_frequency_list(_LANGUAGE, _LIST), normalise)
+        get_frequency_list.cache_clear()  # its whole list is 70 MB: keep only our table
+        _write_cache(path, table)
+    return Vocabulary(table, source)
+
+
+def _cache_folder() -> Path:
+    explicit = os.environ.get("MOJAZ_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mojaz"
+
+
+def _cache_key(source: str) -> str:
+    """Changes with the list and with the folding (content/arabic.py's source)."""
+    folding = inspect.getsource(normalise_module).encode()
+    return hashlib.sha256(source.encode() + folding).hexdigest()[:16]
+
+
+def _read_cache(path: Path) -> dict[str, float] | None:
+    try:
+        data = json.loads(read_regular_file(path, _MAX_CACHE_BYTES))
+    except (UnreadableFileError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(word, str) and isinstance(zipf, int | float) for word, zipf in data.items()
+    ):
+        return None  # not ours: rebuilt, and written over
+    return {word: float(zipf) for word, zipf in data.items()}
+
+
+def _write_cache(path: Path, table: dict[str, float]) -> None:
+    """Write the table whole or not at all (a temporary file renamed into place)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError as error:
+        logger.info("The word list is not cached (%s): it is folded again next start", error)
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(table, file, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, path)
+    except OSError as error:
+        logger.info("The word list is not cached (%s): it is folded again next start", error)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
