@@ -77,10 +77,10 @@ async def test_an_alert_brings_the_articles_with_its_word(
 
 
 async def test_an_alert_matches_whole_words_only(newsroom: Newsroom, api: FakeBotApi) -> None:
-    await said(api, "/subscribe «حقل»")
-    sentence = "افتتحت غيانا حقلا للتجارب قرب جورجتاون."  # حقلا is not حقل with a suffix
-    assert await newsroom.publish("guyana-lab", "مختبر غيانا", sentence) == []
-    assert len(await newsroom.publish(*GUYANA_OIL)) == 1  # حقل itself
+    await said(api, "/subscribe «نفط»")
+    sentence = "زار وفد من غيانا واحة نفطة في الجنوب التونسي."  # نفطة, Nefta: another word
+    assert await newsroom.publish("guyana-lab", "وفد غيانا", sentence) == []
+    assert len(await newsroom.publish(*GUYANA_OIL)) == 1  # للنفط: the word, with its clitics
 
 
 async def test_alerts_are_listed_and_removed(newsroom: Newsroom, api: FakeBotApi) -> None:
