@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from content.models import Article
-from content.topics import Lexicon
+from content.topics import PLACE_KINDS, Lexicon
 
 # A main subject is named in at least this many blocks (and a third of them).
 _MAIN_SUBJECT_MENTIONS = 3
@@ -62,7 +62,10 @@ def tag_article(lexicon: Lexicon, article: Article) -> ArticleTopics:
         paragraphs=tuple(tags[1:after_paragraphs]),
         bullets=tuple(tags[after_paragraphs : after_paragraphs + len(article.bullets)]),
     )
-    return with_main_subject(topics) if lexicon.rules.main_subject else topics
+    if not lexicon.rules.main_subject:
+        return topics
+    places = frozenset(t.command for t in lexicon.topics if t.kind in PLACE_KINDS)
+    return with_main_subject(topics, places)
 
 
 def main_subject(topics: ArticleTopics) -> frozenset[str]:
@@ -76,14 +79,18 @@ def main_subject(topics: ArticleTopics) -> frozenset[str]:
     )
 
 
-def with_main_subject(topics: ArticleTopics) -> ArticleTopics:
-    """A paragraph or bullet that names no topic at all carries on the article's main
-    subject: in a story on Kenya's election, the opposition's rallies are about Kenya."""
+def with_main_subject(topics: ArticleTopics, places: frozenset[str]) -> ArticleTopics:
+    """A paragraph or bullet that names no place carries on the article's main subject: in
+    a story on Kenya's election, the opposition's rallies are about Kenya, and so is what
+    the IMF said of its budget."""
     main = main_subject(topics)
     if not main:
         return topics
 
     def carried(blocks: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
-        return tuple(block or main for block in blocks)
+        return tuple(
+            block if block & places else block | (main & places if block else main)
+            for block in blocks
+        )
 
     return replace(topics, paragraphs=carried(topics.paragraphs), bullets=carried(topics.bullets))

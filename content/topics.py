@@ -176,6 +176,7 @@ class _Entry:
     form: Form
     topics: frozenset[str]
     guard: Guard | None = None
+    adjective: bool = False  # made from a nisba adjective, not a name
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,13 +240,22 @@ class Lexicon:
         self._position = {topic.command: index for index, topic in enumerate(self.topics)}
         self._kinds = {spec.command: spec.kind for spec in specs}
         entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
-        # The one analyzer, which knows every word of every name as a word.
+        if self.rules.variants:
+            entries += _variant_entries(entries, self._kinds)
+        # The one analyzer, which knows every word of every name (and spelling) as a word.
         self.morphology = Morphology(
             vocabulary or arabic_vocabulary(),
             (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
         )
-        if self.rules.variants:
-            entries += _variant_entries(entries, self._kinds)
+        # An adjective two topics share (الكونغولية: of either Congo) names one only where
+        # the article names that one otherwise too.
+        shared = _shared_forms(entries)
+        entries = [
+            replace(entry, guard=Guard(confirm=True))
+            if entry.guard is None and entry.form in shared and self.rules.guards
+            else entry
+            for entry in entries
+        ]
         # Found from data, not memory: names that are also ordinary words (printed by the build).
         self.common_word_names = self._common_word_names(entries, specs)
         if self.rules.common_words:
@@ -483,6 +493,16 @@ class Lexicon:
         return any(self._place_readings.intersection(options[index]) for index in neighbours)
 
 
+def _shared_forms(entries: Iterable[_Entry]) -> frozenset[Form]:
+    """Adjectives that two topics' nisbas share, unguarded (كونغولي, of either Congo). A
+    name the lexicon lists under two topics (الحوثيون: the Houthis and Yemen) is meant so."""
+    owners: dict[Form, set[frozenset[str]]] = {}
+    for entry in entries:
+        if entry.guard is None and entry.topics and entry.adjective:
+            owners.setdefault(entry.form, set()).add(entry.topics)
+    return frozenset(form for form, topics in owners.items() if len(topics) > 1)
+
+
 def _index(entries: Iterable[_Entry]) -> dict[Reading, list[_Entry]]:
     """Entries by each reading of their first word."""
     index: dict[Reading, list[_Entry]] = {}
@@ -508,7 +528,7 @@ def _variant_entries(entries: Sequence[_Entry], kinds: dict[str, str]) -> list[_
             continue
         for form in _spellings(entry.form):
             if form not in known:
-                variants.setdefault(form, _Entry(form, entry.topics))
+                variants.setdefault(form, replace(entry, form=form))
     return list(variants.values())
 
 
@@ -553,7 +573,13 @@ def _entries(spec: TopicSpec, rules: MatchRules) -> list[_Entry]:
         for name in spec.names + spec.english
         if normalise(name) not in guarded
     ]
-    entries += [_Entry(form, topics) for form in _adjective_forms(spec.adjectives)]
+    # A region's adjective mostly qualifies something in passing (أندية أوروبية، التعاملات
+    # الآسيوية): it counts only in an article that names the region itself.
+    adjective_guard = Guard(confirm=True) if spec.kind == "region" and rules.guards else None
+    entries += [
+        _Entry(form, topics, adjective_guard, adjective=True)
+        for form in _adjective_forms(spec.adjectives)
+    ]
     for item in spec.guarded:
         guard = item.guard if rules.guards else None
         entries.append(_Entry(_name_form(item.name, rules), topics, guard))
@@ -593,7 +619,8 @@ def _split_article(word: str) -> Reading:
 
 
 def _topic(spec: TopicSpec) -> Topic:
-    names = (spec.label_ar, spec.label_en, *spec.names, *spec.english, *spec.adjectives)
+    guarded = (guard.name for guard in spec.guarded)  # لندن: a reader's /topic means the UK
+    names = (spec.label_ar, spec.label_en, *spec.names, *spec.english, *spec.adjectives, *guarded)
     lookup = {_lookup_key(name) for name in names if name}
     lookup |= {key.removeprefix(_ARTICLE) for key in lookup if key.startswith(_ARTICLE)}
     return Topic(

@@ -32,7 +32,7 @@ from babel.core import get_global
 from babel.dates import get_timezone, get_timezone_location
 
 from content.arabic import normalise
-from content.topics import TopicSpec, merge_specs, parse_lexicon
+from content.topics import Guard, GuardSpec, TopicSpec, merge_specs, parse_lexicon
 
 SOURCES = frozenset({"cldr", "pycountry", "zones", "curated"})
 _KIND_ORDER = ("country", "territory", "region", "organisation", "movement", "person", "other")
@@ -88,15 +88,21 @@ def _country_spec(country: Country, sources: frozenset[str]) -> TopicSpec:
         english += _parts(_cldr_name("en", code))
     if "pycountry" in sources:
         names += _pycountry_names(code)
+    cities: list[str] = []
     if "zones" in sources:
-        names += _zone_city(code)
+        cities += _zone_city(code)
     adjectives: list[str] = []
     if "curated" in sources:
-        names += country.words("names") + country.words("cities")
+        names += country.words("names")
+        cities += country.words("cities")
         english += country.words("english")
         adjectives = country.words("nisba") if "nisba" in row else _derived_nisba(label_ar)
     dropped = {normalise(name) for name in country.words("drop")}
+    own = {normalise(name) for name in names}
     return TopicSpec(
+        guarded=tuple(
+            _city_guard(city) for city in _distinct(cities) if normalise(city) not in dropped | own
+        ),
         command=str(row.get("command") or _command(label_en)),
         label_ar=label_ar,
         label_en=label_en,
@@ -120,9 +126,28 @@ def _without_shared_names(specs: list[TopicSpec]) -> list[TopicSpec]:
 
 
 def _unguarded_names(spec: TopicSpec) -> TopicSpec:
-    """A guarded name is listed under its rule only, not also as a plain name."""
-    guarded = {normalise(item.name) for item in spec.guarded}
-    return replace(spec, names=tuple(n for n in spec.names if normalise(n) not in guarded))
+    """A guarded name is listed under its rule only, not also as a plain name; a name the
+    curated file guards keeps that rule rather than a city's."""
+    curated = {normalise(item.name) for item in spec.guarded if item.why != _CITY_WHY}
+    guarded = tuple(
+        item
+        for item in spec.guarded
+        if item.why != _CITY_WHY or normalise(item.name) not in curated
+    )
+    names = {normalise(item.name) for item in guarded}
+    return replace(
+        spec, names=tuple(n for n in spec.names if normalise(n) not in names), guarded=guarded
+    )
+
+
+_CITY_WHY = "a city stands for its country only where the article names the country too"
+
+
+def _city_guard(city: str) -> GuardSpec:
+    """A city names its country only in an article that names the country otherwise too: a
+    venue (a meeting in Geneva, a court in The Hague) is not what the article is about."""
+    written = (("name", city), ("confirm", True), ("why", _CITY_WHY))
+    return GuardSpec(city, Guard(confirm=True), _CITY_WHY, written)
 
 
 def _cldr_name(language: str, code: str) -> str:

@@ -12,7 +12,9 @@ from content.topics import Lexicon
 from tests.quality.eval.tagging import (
     FOLDER,
     HELD_OUT,
+    NAMING,
     Block,
+    Score,
     labelled_blocks,
     rule_variants,
     score,
@@ -39,7 +41,8 @@ def all_blocks() -> list[Block]:
 def test_shipped_lexicon_tags_paragraphs_precisely_and_completely(
     lexicon: Lexicon, folder: Path
 ) -> None:
-    result = score(lexicon, labelled_blocks(folder))
+    naming = Lexicon(lexicon.specs, lexicon.fingerprint, NAMING)
+    result = score(naming, labelled_blocks(folder))
     assert result.precision >= FLOOR, result.misses
     assert result.recall >= FLOOR, result.misses
 
@@ -58,12 +61,16 @@ def test_every_trap_is_in_the_labelled_articles() -> None:
     assert missing == []
 
 
+def _f1(result: Score) -> float:
+    return 2 * result.precision * result.recall / (result.precision + result.recall)
+
+
 def test_each_trap_rule_earns_its_place() -> None:
     blocks = all_blocks()
     scores = {label: score(lexicon, blocks) for label, lexicon in rule_variants().items()}
     shipped = scores.pop("all rules (shipped)")
-    for label, result in scores.items():
-        assert result.precision < shipped.precision, label
+    for label, result in scores.items():  # without any one, tagging is worse (F1)
+        assert _f1(result) < _f1(shipped), label
 
 
 def test_the_shipped_sources_beat_each_source_alone() -> None:

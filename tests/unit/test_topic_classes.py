@@ -111,3 +111,28 @@ def test_a_paragraph_naming_nothing_carries_the_articles_main_subject(world: Lex
     )  # fmt: skip
     topics = tag_article(world, article)
     assert "kenya" in topics.paragraphs[1]  # the rallies: about Kenya, though it is not named
+
+
+@pytest.mark.parametrize(
+    ("blocks", "topic"),
+    [
+        (["انتقل اللاعب إلى أندية أوروبية كبرى."], "europe"),  # a region's adjective, in passing
+        (["تراجعت العملة أمام الدولار الأمريكي."], "usa"),  # a currency
+        (["سدد الكرة بالقدم اليمنى."], "yemen"),  # the right foot
+        (["قالت الحكومة الكونغولية إن المحادثات مستمرة."], "congo"),  # of either Congo
+    ],
+)
+def test_words_that_only_qualify_something_name_no_topic(
+    world: Lexicon, blocks: list[str], topic: str
+) -> None:
+    assert topic not in world.tag_blocks(blocks)[-1]
+
+
+def test_a_shared_adjective_names_the_congo_the_article_names(world: Lexicon) -> None:
+    blocks = ["محادثات سلام في الكونغو الديمقراطية.", "قالت الحكومة الكونغولية إنها مستعدة."]
+    assert world.tag_blocks(blocks)[1] == {"drc"}
+
+
+def test_a_regions_adjective_counts_where_the_article_names_the_region(world: Lexicon) -> None:
+    blocks = ["تواجه أوروبا أزمة طاقة.", "ارتفعت أسعار الغاز في الأسواق الأوروبية."]
+    assert world.tag_blocks(blocks)[1] == {"europe"}
