@@ -239,32 +239,7 @@ class Lexicon:
         self.commands = frozenset(self._by_command)
         self._position = {topic.command: index for index, topic in enumerate(self.topics)}
         self._kinds = {spec.command: spec.kind for spec in specs}
-        entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
-        if self.rules.variants:
-            entries += _variant_entries(entries, self._kinds)
-        # The one analyzer, which knows every word of every name (and spelling) as a word.
-        self.morphology = Morphology(
-            vocabulary or arabic_vocabulary(),
-            (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
-        )
-        # An adjective two topics share (الكونغولية: of either Congo) names one only where
-        # the article names that one otherwise too.
-        shared = _shared_forms(entries)
-        entries = [
-            replace(entry, guard=Guard(confirm=True))
-            if entry.guard is None and entry.form in shared and self.rules.guards
-            else entry
-            for entry in entries
-        ]
-        # Found from data, not memory: names that are also ordinary words (printed by the build).
-        self.common_word_names = self._common_word_names(entries, specs)
-        if self.rules.common_words:
-            entries = [
-                replace(entry, guard=Guard(confirm=True))
-                if entry.guard is None and entry.form in self.common_word_names
-                else entry
-                for entry in entries
-            ]
+        entries = self._matchable(specs, vocabulary or arabic_vocabulary())
         self._by_first: dict[Reading, list[_Entry]] = _index(entries)
         self._short_forms: dict[Reading, list[_Entry]] = _index(
             _Entry(_name_form(short, self.rules), frozenset({spec.command}))
@@ -279,6 +254,26 @@ class Lexicon:
             for reading in word
         )
         self._lookup = _lookup_table(self.topics)
+
+    def _matchable(self, specs: Sequence[TopicSpec], vocabulary: Vocabulary) -> list[_Entry]:
+        """Every form a name is matched by, with the guards the data calls for; builds the
+        analyzer on the way, which must know every word of every name as a word."""
+        entries = [entry for spec in specs for entry in _entries(spec, self.rules)]
+        if self.rules.variants:
+            entries += _variant_entries(entries, self._kinds)
+        self.morphology = Morphology(
+            vocabulary,
+            (stem for entry in entries if entry.topics for word in entry.form for stem, _ in word),
+        )
+        if self.rules.guards:
+            # An adjective two topics share (الكونغولية: of either Congo) names one only
+            # where the article names that one otherwise too.
+            entries = _confirmed_only(entries, _shared_forms(entries))
+        # Found from data, not memory: names that are also ordinary words (the build prints them).
+        self.common_word_names = self._common_word_names(entries, specs)
+        if self.rules.common_words:
+            entries = _confirmed_only(entries, self.common_word_names)
+        return entries
 
     def get(self, command: str) -> Topic | None:
         """The topic with this command name or alias, if any."""
@@ -491,6 +486,16 @@ class Lexicon:
         """Whether the word at ``left`` or at ``right`` is part of another place's name."""
         neighbours = [index for index in (left, right) if 0 <= index < len(options)]
         return any(self._place_readings.intersection(options[index]) for index in neighbours)
+
+
+def _confirmed_only(entries: list[_Entry], forms: frozenset[Form]) -> list[_Entry]:
+    """``entries`` with those of ``forms`` that had no guard counting only where confirmed."""
+    return [
+        replace(entry, guard=Guard(confirm=True))
+        if entry.guard is None and entry.form in forms
+        else entry
+        for entry in entries
+    ]
 
 
 def _shared_forms(entries: Iterable[_Entry]) -> frozenset[Form]:
