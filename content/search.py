@@ -79,9 +79,20 @@ class Analyzer:
         return self.lexicon.morphology.term(token, suffixes=self.stemming is Stemming.LIGHT)
 
     def match_spans(self, text: str, wanted: frozenset[str]) -> tuple[tuple[int, int], ...]:
-        """(start, end) of each written word in ``text`` that one of ``wanted`` terms found."""
-        return tuple(
-            match.span()
-            for match in _WRITTEN_WORD.finditer(text)
-            if wanted.intersection(self.index_terms(match.group()))
-        )
+        """(start, end) of each written word in ``text`` that one of ``wanted`` terms found.
+
+        Every hit of every search comes through here, word by word: a word's topics are
+        looked up only when a topic term is wanted, and then from the lexicon's cache.
+        """
+        topics_wanted = any(term.startswith(TOPIC_PREFIX) for term in wanted)
+        spans = []
+        for match in _WRITTEN_WORD.finditer(text):
+            words = tokens(match.group())
+            found = {self.term(word) for word in words if not word.startswith(TOPIC_PREFIX)}
+            if self.topic_terms and topics_wanted:
+                found |= {
+                    TOPIC_PREFIX + topic for topic in self.lexicon.word_topics(match.group())
+                }
+            if wanted & found:
+                spans.append(match.span())
+        return tuple(spans)

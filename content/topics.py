@@ -47,6 +47,7 @@ _TOPIC_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*topic[ \t]*\]\]", re.MULTILINE)
 # Likeness (difflib's ratio) at which a name a reader typed is a misspelling of a topic's
 # (Sudaan, سوادن): below it, a name that looks alike is another name, not a suggestion.
 TYPO_LIKENESS = 0.8
+_WORD_CACHE_LIMIT = 1 << 16  # words whose topics are remembered for highlighting
 # Zipf at which a name's other reading is an ordinary word a reader meets every day.
 COMMON_WORD = 3.6
 _NAME_MARGIN = 1.0  # a name's loose spelling (عراق for العراق) is far rarer than the name
@@ -254,6 +255,7 @@ class Lexicon:
             for reading in word
         )
         self._lookup = _lookup_table(self.topics)
+        self._word_topics: dict[str, frozenset[str]] = {}
 
     def _matchable(self, specs: Sequence[TopicSpec], vocabulary: Vocabulary) -> list[_Entry]:
         """Every form a name is matched by, with the guards the data calls for; builds the
@@ -311,6 +313,16 @@ class Lexicon:
         name counts only for those. None (a reader's question, say) lets every such name count.
         """
         return frozenset(self._scan(tokens(text), confirmed).found)
+
+    def word_topics(self, word: str) -> frozenset[str]:
+        """The topics one written word names on its own, remembered: search highlights every
+        word of every hit this way."""
+        found = self._word_topics.get(word)
+        if found is None:
+            if len(self._word_topics) >= _WORD_CACHE_LIMIT:
+                self._word_topics.clear()
+            found = self._word_topics[word] = self.topics_in(word)
+        return found
 
     def tag_blocks(self, blocks: Sequence[str]) -> list[frozenset[str]]:
         """The topics of each block of one article, confirm-guarded names decided by it all."""
