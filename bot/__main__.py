@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
+from bot import check
 from bot.app import build_worker
 from bot.capabilities import RESERVED_COMMANDS
 from bot.console import main_console, where_from
@@ -67,6 +68,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="store article files in the database; a running bot sends them to subscribers",
     )
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check = commands.add_parser(
+        "check",
+        help="show how article files will be read, storing nothing; exit 1 if any is rejected",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser.parse_args(argv)
 
 
@@ -124,9 +130,9 @@ def run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     """Ingest files, run the console, or run the bot in Telegram."""
     warnings_or_worse = max(settings.log_level, "WARNING", key=logging.getLevelName)
-    if args.command == "ingest":
+    if args.command:
         setup_logging(warnings_or_worse, settings.secrets())
-        return asyncio.run(ingest_files(settings, args.files))
+        return _file_command(args.command, args.files, settings)
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
         setup_logging(warnings_or_worse, settings.secrets())
@@ -146,6 +152,14 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
         logger.error("Cannot reach the Bot API at %s: %s", settings.api_base_url(), error)
         return 1
     return 0
+
+
+def _file_command(command: str, paths: list[Path], settings: Settings) -> int:
+    """``ingest`` stores files; ``check`` shows how they will be read and stores nothing."""
+    if command == "check":
+        lexicon = read_lexicon(settings.topics_file, RESERVED_COMMANDS)
+        return check.main(paths, lexicon, settings.max_article_bytes)
+    return asyncio.run(ingest_files(settings, paths))
 
 
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:

@@ -24,6 +24,14 @@ class Article:
     sections: tuple[Section, ...]
     summary_title: str
     bullets: tuple[str, ...]
+    # Where it comes from, as its copy says: a link to the original, its author, the date it
+    # was published (YYYY-MM-DD) and its image; each "" when the copy does not say.
+    url: str = ""
+    author: str = ""
+    published: str = ""
+    image: str = ""
+    # The bullets are sentences the bot chose (content.summary), not the editor's.
+    automatic_summary: bool = False
 
 
 @dataclass(frozen=True, slots=True)

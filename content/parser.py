@@ -1,13 +1,18 @@
-"""Parse an article file into an :class:`Article`.
+"""Parse an article file into an :class:`Article`, as newsroom copy is really written.
 
-The format, line by line (blank lines are ignored everywhere):
+Line by line (blank lines are ignored everywhere; content.copy reads the conventions around
+the text first: the encoding, a YAML front-matter block, lines that are not article text):
 
-* an optional title: a heading-like first line that is followed by a paragraph;
-* the lead: the paragraphs before the first heading;
-* sections: a heading (a short line with no closing sentence punctuation; it may end in
-  ``?`` or ``؟``) and the paragraphs under it, one paragraph a line;
-* the closing summary: the last short line that ends with a colon, then the bullets, either
-  one a line (``-``, ``•``, ``*``, ``1.``) or written as sentences on one or more lines.
+* a title: the first line, when it does not end a sentence (a headline of any length), or a
+  Markdown ``# `` line; else the front matter's ``title``;
+* up to two byline and date lines under it («بقلم: …», «القاهرة - أحمد حسن | 12 مارس 2025»);
+* the lead: the paragraphs before the first heading (its dateline, «القاهرة - », is noted);
+* sections: a heading (a short line with no closing sentence punctuation, or a ``##`` line; it
+  may end in ``?`` or ``؟``; a one-line quote is never one) and the paragraphs under it;
+* the closing summary: a heading as editors write them («أبرز النقاط», «باختصار», «في سطور»,
+  with or without a colon), or the last short line ending with a colon that is not someone
+  about to be quoted, then the bullets (``-`` ``•`` ``*`` ``–`` ``1.`` ``١-``) or sentences.
+  Without one, three to five of the article's own sentences are chosen (content.summary).
 """
 
 from __future__ import annotations
@@ -17,9 +22,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.copy import (
+    CopyError,
+    CopyLine,
+    ParseNote,
+    Provenance,
+    byline,
+    copy_lines,
+    dateline,
+    decode,
+    drop_not_text,
+    front_matter,
+)
 from content.files import UnreadableFileError, read_regular_file, too_large
 from content.models import Article, Section
 from content.sentences import split_sentences
+from content.summary import summarise
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -27,12 +45,31 @@ _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 12
 _SUMMARY_HEAD_MAX_CHARS = 60
 _SUMMARY_HEAD_MAX_WORDS = 8
+_BYLINE_LINES = 2
+_AUTOMATIC_TITLE_WORDS = 12
 # A line whose last character (closing quotes and brackets aside) is one of these ends a
 # sentence, so it is a paragraph, not a heading. ? and ؟ are left out: headings ask questions.
 _SENTENCE_END = frozenset(".!…:؛;،,")
 _CLOSING = "»”\"')]"
 _COLONS = (":", "：")
 _BULLET = re.compile(r"^(?:[-•*–—·▪●◦]|[0-9٠-٩]{1,3}[.)\-])\s+")
+_MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>.+?)\s*#*$")
+# Summary headings as editors write them, colon or not (compared without the colon).
+_SUMMARY_HEADS = frozenset(
+    {
+        "أبرز النقاط", "ابرز النقاط", "باختصار", "في سطور", "خلاصة", "الخلاصة", "ملخص",
+        "الملخص", "أهم النقاط", "اهم النقاط", "أهم ما جاء", "أبرز ما جاء", "نقاط رئيسية",
+        "النقاط الرئيسية", "في نقاط", "in brief", "key points", "summary", "highlights",
+        "at a glance", "tl;dr",
+    }
+)  # fmt: skip
+# Someone about to be quoted («وقال الوزير في مقابلة:»): never a summary heading.
+_ABOUT_TO_QUOTE = re.compile(
+    r"^[وف]?(?:قال|قالت|أضاف|أضافت|اضاف|أكد|أكدت|اكد|تابع|تابعت|أوضح|أوضحت|صرح|صرحت|أشار"
+    r"|أشارت|ختم|اعتبر|رأى|يقول|تقول|مضيفا|موضحا|كتب|كتبت|جاء)\b|[«»“”\"]"
+)
+_QUOTE_OPENERS = ("«", "“", '"')
+_QUOTE_CLOSERS = ("»", "”", '"')
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 _SLUG_MAX = 48
 
@@ -49,9 +86,14 @@ class ArticleFormatError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
-    number: int
-    text: str
+class ParsedArticle:
+    """An article as read, with what a preview shows beside it."""
+
+    article: Article
+    notes: tuple[ParseNote, ...]  # lines dropped, bylines read, guesses made
+    encoding: str  # "" for UTF-8, else the encoding the file was read in
+    tags: tuple[str, ...] = ()
+    dateline: str = ""
 
 
 def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
@@ -70,21 +112,28 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 def parse_article(data: bytes, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Parse the bytes of an article file; ``path`` names it in errors and gives its slug."""
-    _check_size(path, len(data), max_bytes)
-    lines = _content_lines(_decode(data, path))
-    if not lines:
-        raise ArticleFormatError(path, 1, "the file is empty")
-    head_index = _summary_head_index(lines, path)
-    bullets = _bullets(lines[head_index + 1 :], lines[head_index], path)
-    title, lead, sections = _body(lines[:head_index], lines[head_index], path)
-    summary_title = _strip_colon(lines[head_index].text)
-    return Article(
-        slug=slug_for(path),
-        title=title or summary_title,
-        lead=lead,
-        sections=sections,
-        summary_title=summary_title,
-        bullets=bullets,
+    return read_article(data, path, max_bytes).article
+
+
+def read_article(
+    data: bytes, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ParsedArticle:
+    """The article in ``data`` and every note a preview shows; ArticleFormatError names the
+    file, the line to blame, why, and what would fix it."""
+    if reason := too_large(len(data), max_bytes):
+        raise ArticleFormatError(path, None, reason)
+    try:
+        text, encoding = decode(data)
+        _refuse_binary(text, path)
+        provenance = Provenance()
+        if encoding:
+            provenance.notes.append(ParseNote(1, f"read as {encoding}, not UTF-8"))
+        lines = drop_not_text(front_matter(copy_lines(text), provenance), provenance)
+    except CopyError as error:
+        raise ArticleFormatError(path, error.line, error.reason) from None
+    article = _Reader(lines, path, provenance).article()
+    return ParsedArticle(
+        article, tuple(provenance.notes), encoding, provenance.tags, provenance.dateline
     )
 
 
@@ -97,61 +146,164 @@ def slug_for(path: str | Path) -> str:
     return "article-" + hashlib.sha1(stem.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
-def _check_size(path: str | Path, size: int, max_bytes: int) -> None:
-    if reason := too_large(size, max_bytes):
-        raise ArticleFormatError(path, None, reason)
-
-
-def _decode(data: bytes, path: str | Path) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ArticleFormatError(
-            path, line, f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})"
-        ) from error
+def _refuse_binary(text: str, path: str | Path) -> None:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ArticleFormatError(path, line, "the file is binary, not text (NUL byte)")
-    return text
 
 
-def _content_lines(text: str) -> list[_Line]:
-    """Non-blank lines, stripped, with their 1-based line numbers; any line ending."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [_Line(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
+class _Reader:
+    """Reads the structure of one article from its text lines."""
+
+    def __init__(self, lines: list[CopyLine], path: str | Path, provenance: Provenance) -> None:
+        if not lines:
+            raise ArticleFormatError(path, 1, "the file is empty: write the article's text in it")
+        self.lines = lines
+        self.path = path
+        self.provenance = provenance
+
+    def article(self) -> Article:
+        title, body = self._title(self.lines)
+        body = self._bylines(body) if title else body
+        head = self._summary_head(body)
+        bullets: tuple[str, ...] = ()
+        if head is None:
+            summary_title, automatic = "", True
+        else:
+            summary_title = _strip_colon(_heading_text(body[head].text))
+            bullets, automatic = self._bullets(body[head + 1 :], body[head]), False
+            body = body[:head]
+        lead, sections = self._body(body, title)
+        if automatic:
+            bullets = summarise([*lead, *(p for s in sections for p in s.paragraphs)])
+        if lead:
+            self.provenance.dateline = dateline(lead[0])
+        provenance = self.provenance
+        return Article(
+            slug=slug_for(self.path),
+            title=title or provenance.title or summary_title or _opening_words(lead, sections),
+            lead=lead,
+            sections=sections,
+            summary_title=summary_title,
+            bullets=bullets,
+            url=provenance.url,
+            author=provenance.author,
+            published=provenance.published,
+            image=provenance.image,
+            automatic_summary=automatic,
+        )
+
+    def _title(self, lines: list[CopyLine]) -> tuple[str, list[CopyLine]]:
+        """The headline and the lines after it: a ``#`` line, or a first line that ends no
+        sentence, of any length, with more after it; else the front matter's title."""
+        first = lines[0]
+        marked = _MARKDOWN_HEADING.match(first.text)
+        if marked and len(marked.group("marks")) == 1:
+            return marked.group("text"), lines[1:]
+        ends_sentence = first.text.rstrip(_CLOSING)[-1:] in _SENTENCE_END
+        plain_line = not (ends_sentence or _BULLET.match(first.text) or marked)
+        if len(lines) > 1 and plain_line and not self._is_summary_head(lines, 0):
+            return first.text, lines[1:]
+        return "", lines
+
+    def _bylines(self, lines: list[CopyLine]) -> list[CopyLine]:
+        taken = 0
+        while taken < min(_BYLINE_LINES, len(lines) - 1) and byline(lines[taken], self.provenance):
+            taken += 1
+        return lines[taken:]
+
+    def _summary_head(self, lines: list[CopyLine]) -> int | None:
+        """The closing summary's heading: the last known heading, else the last short line
+        ending with a colon in which no one is about to be quoted."""
+        for index in range(len(lines) - 1, -1, -1):
+            if _known_summary_head(lines[index].text):
+                return self._checked_head(lines, index)
+        for index in range(len(lines) - 1, -1, -1):
+            if self._is_summary_head(lines, index):
+                return self._checked_head(lines, index)
+        return None
+
+    def _is_summary_head(self, lines: list[CopyLine], index: int) -> bool:
+        text = lines[index].text
+        return (
+            text.endswith(_COLONS)
+            and len(text) <= _SUMMARY_HEAD_MAX_CHARS
+            and len(text.split()) <= _SUMMARY_HEAD_MAX_WORDS
+            and not _BULLET.match(text)
+            and not _ABOUT_TO_QUOTE.search(text)
+        )
+
+    def _checked_head(self, lines: list[CopyLine], index: int) -> int:
+        head = lines[index]
+        if index == len(lines) - 1:
+            raise ArticleFormatError(
+                self.path,
+                head.number,
+                f"the summary heading «{head.text}» has no bullets after it: add them, one"
+                " a line starting with -, or remove the heading for an automatic summary",
+            )
+        if index == 0:
+            raise ArticleFormatError(
+                self.path, head.number, "the article has no body before its summary"
+            )
+        return index
+
+    def _bullets(self, lines: list[CopyLine], head: CopyLine) -> tuple[str, ...]:
+        bullets: list[str] = []
+        for line in lines:
+            marker = _BULLET.match(line.text)
+            if marker:
+                bullets.append(line.text[marker.end() :].strip())
+            else:
+                bullets.extend(split_sentences(line.text))
+        bullets = [bullet for bullet in bullets if bullet]
+        if not bullets:
+            raise ArticleFormatError(self.path, head.number, "the summary has no bullets")
+        return tuple(bullets)
+
+    def _body(
+        self, lines: list[CopyLine], title: str
+    ) -> tuple[tuple[str, ...], tuple[Section, ...]]:
+        """Split the lines before the summary into the lead and sections."""
+        lead: list[str] = []
+        sections: list[tuple[CopyLine, list[str]]] = []
+        for line in lines:
+            if _is_heading(line.text):
+                self._check_not_empty(sections)
+                sections.append((line, []))
+            elif sections:
+                sections[-1][1].append(line.text)
+            else:
+                lead.append(line.text)
+        self._check_not_empty(sections)
+        if not lead and not sections:
+            number = lines[0].number if lines else self.lines[-1].number
+            what = "a title" if title else "a summary"
+            raise ArticleFormatError(
+                self.path, number, f"the article has {what} but no paragraphs: add its text"
+            )
+        return tuple(lead), tuple(Section(_heading_text(h.text), tuple(ps)) for h, ps in sections)
+
+    def _check_not_empty(self, sections: list[tuple[CopyLine, list[str]]]) -> None:
+        if sections and not sections[-1][1]:
+            heading = sections[-1][0]
+            raise ArticleFormatError(
+                self.path,
+                heading.number,
+                f"the heading «{heading.text}» has no paragraphs under it: write its"
+                " paragraphs, or end the line with a full stop if it is a paragraph",
+            )
 
 
-def _summary_head_index(lines: list[_Line], path: str | Path) -> int:
-    for index in range(len(lines) - 1, -1, -1):
-        if _is_summary_head(lines[index].text):
-            if index == len(lines) - 1:
-                raise ArticleFormatError(
-                    path, lines[index].number, "the summary heading has no bullets after it"
-                )
-            if index == 0:
-                raise ArticleFormatError(
-                    path, lines[index].number, "the article has no body before its summary"
-                )
-            return index
-    raise ArticleFormatError(
-        path,
-        lines[-1].number,
-        "the article has no closing summary: expected a short line ending with ':' "
-        "followed by the summary's sentences or bullets",
-    )
-
-
-def _is_summary_head(text: str) -> bool:
-    return (
-        text.endswith(_COLONS)
-        and len(text) <= _SUMMARY_HEAD_MAX_CHARS
-        and len(text.split()) <= _SUMMARY_HEAD_MAX_WORDS
-        and not _BULLET.match(text)
-    )
+def _known_summary_head(text: str) -> bool:
+    return _strip_colon(_heading_text(text)).casefold() in _SUMMARY_HEADS
 
 
 def _is_heading(text: str) -> bool:
+    if _MARKDOWN_HEADING.match(text):
+        return True
+    if text.startswith(_QUOTE_OPENERS) and text.rstrip(".!…").endswith(_QUOTE_CLOSERS):
+        return False  # a one-line quote is a paragraph, however short
     return (
         len(text) <= _HEADING_MAX_CHARS
         and len(text.split()) <= _HEADING_MAX_WORDS
@@ -160,49 +312,16 @@ def _is_heading(text: str) -> bool:
     )
 
 
-def _bullets(lines: list[_Line], head: _Line, path: str | Path) -> tuple[str, ...]:
-    bullets: list[str] = []
-    for line in lines:
-        marker = _BULLET.match(line.text)
-        if marker:
-            bullets.append(line.text[marker.end() :].strip())
-        else:
-            bullets.extend(split_sentences(line.text))
-    bullets = [bullet for bullet in bullets if bullet]
-    if not bullets:
-        raise ArticleFormatError(path, head.number, "the summary has no bullets")
-    return tuple(bullets)
+def _heading_text(text: str) -> str:
+    marked = _MARKDOWN_HEADING.match(text)
+    return marked.group("text") if marked else text
 
 
-def _body(
-    lines: list[_Line], head: _Line, path: str | Path
-) -> tuple[str, tuple[str, ...], tuple[Section, ...]]:
-    """Split the lines before the summary into title, lead and sections."""
-    title = ""
-    if len(lines) > 1 and _is_heading(lines[0].text) and not _is_heading(lines[1].text):
-        title, lines = lines[0].text, lines[1:]
-    lead: list[str] = []
-    sections: list[tuple[_Line, list[str]]] = []
-    for line in lines:
-        if _is_heading(line.text):
-            _check_not_empty(sections, path)
-            sections.append((line, []))
-        elif sections:
-            sections[-1][1].append(line.text)
-        else:
-            lead.append(line.text)
-    _check_not_empty(sections, path)
-    if not lead and not sections:
-        raise ArticleFormatError(path, head.number, "the article has no body before its summary")
-    return title, tuple(lead), tuple(Section(h.text, tuple(ps)) for h, ps in sections)
-
-
-def _check_not_empty(sections: list[tuple[_Line, list[str]]], path: str | Path) -> None:
-    if sections and not sections[-1][1]:
-        heading = sections[-1][0]
-        raise ArticleFormatError(
-            path, heading.number, f"the heading «{heading.text}» has no paragraphs under it"
-        )
+def _opening_words(lead: tuple[str, ...], sections: tuple[Section, ...]) -> str:
+    """A name for an article with no title and no summary heading: its first words."""
+    first = lead[0] if lead else sections[0].paragraphs[0]
+    words = first.split()
+    return " ".join(words[:_AUTOMATIC_TITLE_WORDS]) + ("…" if len(words) > 12 else "")
 
 
 def _strip_colon(text: str) -> str:

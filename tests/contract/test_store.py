@@ -106,13 +106,13 @@ async def test_a_failing_ingest_leaves_the_store_as_it_was(
 async def test_directory_ingest_skips_a_bad_file(
     store: Store, seeds_dir: Path, tmp_path: Path
 ) -> None:
-    (seeds_dir / "broken.txt").write_text("فقرة بلا خلاصة.\n")
+    (seeds_dir / "broken.txt").write_text("فقرة.\nأبرز النقاط:\n")  # no bullets
     (seeds_dir / "notes.md").write_text("not an article")
     report = await ingest_directory(store, seeds_dir)
     assert [result.slug for result in report.results] == ["brics-kazan-summit-ar"]
     (error,) = report.errors
     assert error.path.endswith("broken.txt")
-    assert error.line == 1
+    assert error.line == 2
     shutil.copy(SEED, seeds_dir / "BRICS kazan summit.ar.txt")  # the same id as the seed
     again = await ingest_directory(store, seeds_dir)
     assert [result.outcome for result in again.results] == ["unchanged"]

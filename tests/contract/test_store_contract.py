@@ -16,11 +16,14 @@ from bot.sync.lexicon import reread_alerts
 from content.alerts import AlertTerms, alert_terms
 from content.library import ingest_file
 from content.models import AlertAdded, Article, DeliveryKind, DeliveryState, Section, SentChunk
+from content.parser import read_article
 from content.ports import EVERYTHING, ArticleStore, ChatStore
 from content.search import Analyzer
 from content.storage.postgres.store import PostgresStore
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon
+from tests.quality.eval.newsroom import FOLDER as NEWSROOM_FOLDER
+from tests.quality.eval.newsroom import expectations as newsroom_expectations
 from tests.quality.eval.tagging import FOLDER as WORLD
 from tests.support.articles import BOLIVIA_LITHIUM, GUYANA_OIL, write_article
 from tests.support.harness import SEED
@@ -51,6 +54,27 @@ async def store(
 def chats(store: ArticleStore) -> ChatStore:
     """The chats of each backend, empty."""
     return store.chats
+
+
+NEWSROOM = sorted(entry["name"] for entry in newsroom_expectations() if not entry["rejected"])
+
+
+@pytest.mark.parametrize("name", NEWSROOM)
+async def test_a_file_check_accepts_is_stored_exactly_as_previewed(
+    store: ArticleStore, name: str
+) -> None:
+    path = NEWSROOM_FOLDER / name
+    previewed = read_article(path.read_bytes(), path).article
+    result = await store.ingest(previewed, name)
+    stored = await store.article(result.article_id)
+    assert stored is not None
+    assert stored.title == previewed.title
+    summary = await store.summary(stored)
+    assert summary.bullets == previewed.bullets
+    sections = [await store.section(stored, number) for number, _ in await store.headings(stored)]
+    shown = [(view.heading, view.paragraphs) for view in sections if view is not None]
+    written = [(section.heading, section.paragraphs) for section in previewed.sections]
+    assert shown == ([("", previewed.lead)] if previewed.lead else []) + written
 
 
 async def test_reading_the_seed(store: ArticleStore) -> None:

@@ -106,7 +106,7 @@ def test_console_says_when_it_finds_no_articles(tmp_path: Path) -> None:
 
 def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_text("فقرة بلا خلاصة.\n", encoding="utf-8")
+    bad.write_text("فقرة.\nأبرز النقاط:\n", encoding="utf-8")  # a summary without bullets
     database = tmp_path / "cli.sqlite3"
     result = run_bot(["ingest", str(SEED), str(bad)], tmp_path, DATABASE_PATH=str(database))
     assert result.returncode == 1
@@ -114,7 +114,7 @@ def test_ingest_command_stores_files_and_reports_bad_ones(tmp_path: Path) -> Non
     # A file from outside the seeds folder is copied in, so no restart can undo it.
     assert (tmp_path / "seeds" / SEED.name).read_bytes() == SEED.read_bytes()
     assert not (tmp_path / "seeds" / bad.name).exists()
-    assert f"{bad}:1: the article has no closing summary" in result.stderr
+    assert f"{bad}:2: the summary heading «أبرز النقاط:» has no bullets" in result.stderr
     again = run_bot(["ingest", str(SEED)], tmp_path, DATABASE_PATH=str(database))
     assert again.returncode == 0
     assert "unchanged" in again.stdout

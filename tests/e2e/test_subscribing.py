@@ -203,9 +203,9 @@ async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_
     (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
     assert "uploaded: added" in answer.text
     await api.wait_for(lambda _: any("خبر مرفوع" in c.text for c in api.delivered(READER.id)))
-    await api.send_document(Chat(ADMIN.id), ADMIN, "broken.txt", "فقرة بلا خلاصة.".encode())
+    await api.send_document(Chat(ADMIN.id), ADMIN, "broken.txt", "فقرة.\nأبرز النقاط:".encode())
     rejected = (await api.wait_for_calls("sendMessage", ADMIN.id, 2))[-1]
-    assert "broken.txt:1" in rejected.text
+    assert "broken.txt:2" in rejected.text
     assert (seeds_dir / "uploaded.txt").read_bytes() == text.encode()  # its source of truth
     assert not (seeds_dir / "broken.txt").exists()
 

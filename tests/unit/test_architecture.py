@@ -12,8 +12,8 @@ HANDLER_ROLES = {"capabilities", "plumbing", "presentation"}
 BOT_ROLES = {"sync", "deliver", "serve", "transport", "cluster"}
 # The composition root: what the bot/ layers contract names above the roles.
 BOT_ROOT = {
-    "__init__", "__main__", "app", "capabilities", "console", "logs", "runner", "settings",
-    "stores",
+    "__init__", "__main__", "app", "capabilities", "check", "console", "logs", "runner",
+    "settings", "stores",
 }  # fmt: skip
 
 

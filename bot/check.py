@@ -1,0 +1,73 @@
+"""``python -m bot check FILE…``: how each article file will be read, before it is published.
+
+Stores nothing and sends nothing. For each file: its title, byline, date, link, sections with
+their paragraph counts, the summary (the editor's, or chosen automatically), the topics in
+order of salience, and every note (a line dropped, a byline read, an encoding guessed). Exits
+1 when any file is rejected, so a newsroom's own tooling can run it before it publishes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from content.parser import ArticleFormatError, ParsedArticle, read_article, read_article_file
+from content.tagging import tag_article
+from content.topics import Lexicon
+
+_SHOWN_BULLET_CHARS = 100
+
+
+def check_files(paths: Iterable[Path], lexicon: Lexicon, max_bytes: int, out: TextIO) -> int:
+    """Print the preview of every file; 1 if any is rejected, else 0."""
+    status = 0
+    for path in paths:
+        try:
+            parsed = read_article(read_article_file(path, max_bytes), path, max_bytes)
+        except ArticleFormatError as error:
+            print(f"✗ {error}", file=out)
+            status = 1
+            continue
+        print("\n".join(preview(path, parsed, lexicon)), file=out)
+    return status
+
+
+def preview(path: Path, parsed: ParsedArticle, lexicon: Lexicon) -> list[str]:
+    """The lines that show how ``path`` is read."""
+    article = parsed.article
+    lines = [f"✓ {path}", f"  title:     {article.title}"]
+    for label, value in (
+        ("author", article.author),
+        ("published", article.published),
+        ("dateline", parsed.dateline),
+        ("link", article.url),
+        ("image", article.image),
+        ("tags", ", ".join(parsed.tags)),
+        ("encoding", parsed.encoding),
+    ):
+        if value:
+            lines.append(f"  {label + ':':<10} {value}")
+    lines.append(f"  lead:      {len(article.lead)} paragraph(s)")
+    for number, section in enumerate(article.sections, 1):
+        lines.append(f"  section {number}: {section.heading} ({len(section.paragraphs)})")
+    kind = "automatic" if article.automatic_summary else f"the editor's: {article.summary_title}"
+    lines.append(f"  summary:   {len(article.bullets)} bullet(s), {kind}")
+    lines += [f"    • {_short(bullet)}" for bullet in article.bullets]
+    topics = tag_article(lexicon, article).salience()
+    lines.append(f"  topics:    {' '.join('/' + topic for topic in topics) or '(none)'}")
+    notes = sorted(parsed.notes, key=lambda note: note.line)
+    lines += [f"  note, line {note.line}: {note.message}" for note in notes]
+    return lines
+
+
+def _short(text: str) -> str:
+    if len(text) <= _SHOWN_BULLET_CHARS:
+        return text
+    return text[: _SHOWN_BULLET_CHARS - 1] + "…"
+
+
+def main(paths: list[Path], lexicon: Lexicon, max_bytes: int) -> int:
+    """The command's body, writing to standard output."""
+    return check_files(paths, lexicon, max_bytes, sys.stdout)
