@@ -42,6 +42,12 @@ class ArticleInfo:
     slug: str
     title: str
     summary_title: str
+    # Where it comes from (see Article): "" where its copy did not say.
+    url: str = ""
+    author: str = ""
+    published: str = ""
+    image: str = ""
+    automatic_summary: bool = False
 
 
 @dataclass(frozen=True, slots=True)

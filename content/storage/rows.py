@@ -72,30 +72,73 @@ def article_rows(article: Article, analyzer: Analyzer) -> ArticleRows:
     )
 
 
+# An article's head as every backend reads it: ArticleInfo's fields, in order.
+ARTICLE_HEAD = (
+    "id", "slug", "title", "summary_title", "url", "author", "published", "image",
+    "automatic_summary",
+)  # fmt: skip
+# Newest first, by publication date where the copy gave one, else by the day it arrived.
+ARTICLE_ORDER_SQLITE = (
+    "CASE WHEN a.published != '' THEN a.published"
+    " ELSE strftime('%Y-%m-%d', a.added_ts, 'unixepoch') END DESC, a.added_ts DESC, a.id DESC"
+)
+ARTICLE_ORDER_POSTGRES = (
+    "CASE WHEN a.published <> '' THEN a.published"
+    " ELSE to_char(to_timestamp(a.added_ts) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END DESC,"
+    " a.added_ts DESC, a.id DESC"
+)
+
+
+def article_columns(table: str = "a") -> str:
+    """The SELECT list of an article's head."""
+    return ", ".join(f"{table}.{column}" for column in ARTICLE_HEAD)
+
+
+def article_info(values: Sequence[Any]) -> ArticleInfo:
+    """An ArticleInfo from the head's values, in ARTICLE_HEAD's order."""
+    id_, slug, title, summary_title, url, author, published, image, automatic = values
+    return ArticleInfo(
+        int(id_), str(slug), str(title), str(summary_title), str(url), str(author),
+        str(published), str(image), bool(automatic),
+    )  # fmt: skip
+
+
+def provenance(article: Article) -> tuple[str, str, str, str, bool]:
+    """What an article's head stores beside its title: link, author, date, image, and
+    whether its summary is automatic."""
+    return (article.url, article.author, article.published, article.image,
+            article.automatic_summary)  # fmt: skip
+
+
 def article_from_rows(
     head: Sequence[Any],
     paragraphs: Iterable[Sequence[Any]],
     sections: Iterable[Sequence[Any]],
     bullets: Iterable[Sequence[Any]],
 ) -> Article:
-    """An article rebuilt from its stored rows, as any backend reads them: its head (slug,
-    title, summary title), its paragraphs as (section, text) in reading order, its sections
-    as (number, heading), and its bullets as (text,)."""
+    """An article rebuilt from its stored rows, as any backend reads them: its head
+    (ARTICLE_HEAD without the id), its paragraphs as (section, text) in reading order, its
+    sections as (number, heading), and its bullets as (text,)."""
     by_section: dict[int, list[str]] = {}
     for number, text in paragraphs:
         by_section.setdefault(int(number), []).append(str(text))
-    slug, title, summary_title = (str(value) for value in head)
+    slug, title, summary_title, url, author, published, image, automatic = head
     return Article(
-        slug=slug,
-        title=title,
+        slug=str(slug),
+        title=str(title),
         lead=tuple(by_section.get(0, ())),
         sections=tuple(
             Section(str(heading), tuple(by_section.get(int(number), ())))
             for number, heading in sections
             if int(number) > 0
         ),
-        summary_title=summary_title,
+        summary_title=str(summary_title),
         bullets=tuple(str(bullet[0]) for bullet in bullets),
+        url=str(url),
+        author=str(author),
+        published=str(published),
+        image=str(image),
+        automatic_summary=bool(automatic),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,27 @@ async def test_a_file_check_accepts_is_stored_exactly_as_previewed(
     shown = [(view.heading, view.paragraphs) for view in sections if view is not None]
     written = [(section.heading, section.paragraphs) for section in previewed.sections]
     assert shown == ([("", previewed.lead)] if previewed.lead else []) + written
+
+
+async def test_provenance_is_kept_and_orders_the_articles(store: ArticleStore) -> None:
+    """Link, author, date, image and an automatic summary are stored and read back; articles
+    are newest first by publication date where known (an old article ingested today is not
+    the current one)."""
+    path = NEWSROOM_FOLDER / "frontmatter-basic.txt"
+    dated = read_article(path.read_bytes(), path).article
+    assert dated.url
+    assert dated.published
+    old = replace(dated, slug="old", published="2001-01-01", automatic_summary=True)
+    await store.ingest(dated, "dated.txt")
+    await store.ingest(old, "old.txt")
+    await ingest_file(store, SEED)  # no date: today
+    listed = await store.articles()
+    assert [info.slug for info in listed] == ["brics-kazan-summit-ar", "frontmatter-basic", "old"]
+    (kept,) = [info for info in listed if info.slug == "frontmatter-basic"]
+    assert (kept.url, kept.author, kept.published, kept.image) == (
+        dated.url, dated.author, dated.published, dated.image,
+    )  # fmt: skip
+    assert [info.automatic_summary for info in listed] == [False, False, True]
 
 
 async def test_reading_the_seed(store: ArticleStore) -> None:

@@ -11,10 +11,14 @@ import asyncpg
 
 from content.models import Article, ArticleRows, StoredSlug
 from content.storage.postgres.outbox import enqueue_article
-from content.storage.rows import article_from_rows
+from content.storage.rows import ARTICLE_HEAD, article_from_rows, provenance
 
 # Ingests take turns: each one's check-then-write, and the search counts it keeps.
 _INGEST_LOCK = 0x4D6F6A62
+
+
+# The head of a stored article as article_from_rows reads it: all but its id.
+_STORED_HEAD = ", ".join(ARTICLE_HEAD[1:])
 
 
 class PostgresRecords:
@@ -45,7 +49,8 @@ class PostgresRecords:
     async def stored_article(self, article_id: int) -> Article | None:
         async with self._pool.acquire() as connection:
             row = await connection.fetchrow(
-                "SELECT slug, title, summary_title FROM articles WHERE id = $1", article_id
+                f"SELECT {_STORED_HEAD} FROM articles WHERE id = $1",  # noqa: S608
+                article_id,
             )
             if row is None:
                 return None
@@ -99,8 +104,10 @@ class PostgresWriteSession:
     ) -> int:
         added = await self._connection.fetchval(
             "INSERT INTO articles (slug, source, title, summary_title, fingerprint,"
-            " added_ts, updated_ts) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            " added_ts, updated_ts, url, author, published, image, automatic_summary)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11) RETURNING id",
             article.slug, source, article.title, article.summary_title, fingerprint, now,
+            *provenance(article),
         )  # fmt: skip
         return int(added)
 
@@ -109,8 +116,10 @@ class PostgresWriteSession:
     ) -> None:
         await self._connection.execute(
             "UPDATE articles SET source = $1, title = $2, summary_title = $3,"
-            " fingerprint = $4, updated_ts = $5 WHERE id = $6",
+            " fingerprint = $4, updated_ts = $5, url = $7, author = $8, published = $9,"
+            " image = $10, automatic_summary = $11 WHERE id = $6",
             source, article.title, article.summary_title, fingerprint, now, article_id,
+            *provenance(article),
         )  # fmt: skip
 
     async def set_fingerprint(self, article_id: int, fingerprint: str) -> None:

@@ -175,6 +175,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE alerts ADD COLUMN read_with TEXT NOT NULL DEFAULT '';
     """,
+    # 9: where an article comes from (its copy's link, author, date, image) and whether its
+    # summary is automatic.
+    """
+    ALTER TABLE articles ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN published TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN automatic_summary BOOLEAN NOT NULL DEFAULT FALSE;
+    """,
 )
 
 

@@ -24,13 +24,19 @@ from content.storage.postgres.ranking import Corpus, bm25
 from content.storage.postgres.records import PostgresRecords
 from content.storage.postgres.schema import migrate
 from content.storage.postgres.workers import PostgresWorkers
-from content.storage.rows import section_view
+from content.storage.rows import (
+    ARTICLE_HEAD,
+    ARTICLE_ORDER_POSTGRES,
+    article_columns,
+    article_info,
+    section_view,
+)
 from content.storage.rules import StoreRules
 from content.topics import Lexicon
 
 # As in the SQLite store: BM25 ranks the newest matches, and again those with a rare word.
 SEARCH_CANDIDATES = 500
-_ARTICLE = "a.id, a.slug, a.title, a.summary_title"
+_ARTICLE = article_columns()
 _PARAGRAPH = (
     "p.id AS paragraph_id, p.section, COALESCE(s.heading, '') AS heading, p.position, p.text,"
     " p.topics"
@@ -62,9 +68,7 @@ async def _session_left_as_it_was(_connection: asyncpg.Connection) -> None:
 
 
 def _info(row: asyncpg.Record) -> ArticleInfo:
-    return ArticleInfo(
-        int(row["id"]), str(row["slug"]), str(row["title"]), str(row["summary_title"])
-    )
+    return article_info([row[column] for column in ARTICLE_HEAD])
 
 
 def _paragraph(row: asyncpg.Record) -> StoredParagraph:
@@ -154,13 +158,13 @@ class PostgresStore(StoreRules):
 
     async def current_article(self) -> ArticleInfo | None:
         row = await self._pool.fetchrow(
-            f"SELECT {_ARTICLE} FROM articles a ORDER BY a.added_ts DESC, a.id DESC LIMIT 1"  # noqa: S608
+            f"SELECT {_ARTICLE} FROM articles a ORDER BY {ARTICLE_ORDER_POSTGRES} LIMIT 1"  # noqa: S608
         )
         return _info(row) if row else None
 
     async def articles(self, limit: int = 20) -> list[ArticleInfo]:
         rows = await self._pool.fetch(
-            f"SELECT {_ARTICLE} FROM articles a ORDER BY a.added_ts DESC, a.id DESC LIMIT $1",  # noqa: S608
+            f"SELECT {_ARTICLE} FROM articles a ORDER BY {ARTICLE_ORDER_POSTGRES} LIMIT $1",  # noqa: S608
             limit,
         )
         return [_info(row) for row in rows]
@@ -170,7 +174,7 @@ class PostgresStore(StoreRules):
             f"SELECT {_ARTICLE} FROM articles a WHERE a.id != $2 AND a.id IN ("  # noqa: S608
             " SELECT article_id FROM paragraphs WHERE topics @> ARRAY[$1::text]"
             " UNION SELECT article_id FROM bullets WHERE topics @> ARRAY[$1::text])"
-            " ORDER BY a.added_ts DESC, a.id DESC LIMIT $3",
+            f" ORDER BY {ARTICLE_ORDER_POSTGRES} LIMIT $3",
             topic, besides, limit,
         )  # fmt: skip
         return [_info(row) for row in rows]

@@ -7,9 +7,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from content.models import Article, ArticleRows, StoredSlug
-from content.storage.rows import article_from_rows
+from content.storage.rows import ARTICLE_HEAD, article_from_rows, provenance
 from content.storage.sqlite.db import Connections, Repository, inserted_id
 from content.storage.sqlite.outbox import Outbox
+
+# The head of a stored article as article_from_rows reads it: all but its id.
+_STORED_HEAD = ", ".join(ARTICLE_HEAD[1:])
+_PROVENANCE = ("url", "author", "published", "image", "automatic")
 
 
 class SqliteRecords(Repository):
@@ -38,7 +42,8 @@ class SqliteRecords(Repository):
 
     async def stored_article(self, article_id: int) -> Article | None:
         row = await self._fetchone(
-            "SELECT slug, title, summary_title FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {_STORED_HEAD} FROM articles WHERE id = ?",  # noqa: S608
+            (article_id,),
         )
         if row is None:
             return None
@@ -88,8 +93,9 @@ class SqliteWriteSession(Repository):
     ) -> int:
         cursor = await self._db.execute(
             "INSERT INTO articles (slug, source, title, summary_title, fingerprint, added_at,"
-            " updated_at, added_ts) VALUES (:slug, :source, :title, :summary_title,"
-            " :fingerprint, :stamp, :stamp, :now)",
+            " updated_at, added_ts, url, author, published, image, automatic_summary)"
+            " VALUES (:slug, :source, :title, :summary_title, :fingerprint, :stamp, :stamp,"
+            " :now, :url, :author, :published, :image, :automatic)",
             {
                 "slug": article.slug,
                 "source": source,
@@ -98,6 +104,7 @@ class SqliteWriteSession(Repository):
                 "fingerprint": fingerprint,
                 "stamp": _iso(now),
                 "now": now,
+                **dict(zip(_PROVENANCE, provenance(article), strict=True)),
             },
         )
         return inserted_id(cursor.lastrowid)
@@ -107,8 +114,17 @@ class SqliteWriteSession(Repository):
     ) -> None:
         await self._db.execute(
             "UPDATE articles SET source = ?, title = ?, summary_title = ?, fingerprint = ?,"
-            " updated_at = ? WHERE id = ?",
-            (source, article.title, article.summary_title, fingerprint, _iso(now), article_id),
+            " updated_at = ?, url = ?, author = ?, published = ?, image = ?,"
+            " automatic_summary = ? WHERE id = ?",
+            (
+                source,
+                article.title,
+                article.summary_title,
+                fingerprint,
+                _iso(now),
+                *provenance(article),
+                article_id,
+            ),
         )
 
     async def set_fingerprint(self, article_id: int, fingerprint: str) -> None:

@@ -20,7 +20,13 @@ from content.models import (
 )
 from content.ports import StoreUnavailableError
 from content.search import Analyzer
-from content.storage.rows import section_view
+from content.storage.rows import (
+    ARTICLE_HEAD,
+    ARTICLE_ORDER_SQLITE,
+    article_columns,
+    article_info,
+    section_view,
+)
 from content.storage.rules import StoreRules
 from content.storage.sqlite.chats import Chats
 from content.storage.sqlite.db import Connections, Repository
@@ -30,7 +36,8 @@ from content.storage.sqlite.schema import MIGRATIONS
 from content.storage.sqlite.workers import OneWorker
 from content.topics import Lexicon
 
-_ARTICLE_COLUMNS = "a.id, a.slug, a.title, a.summary_title"
+_ARTICLE_COLUMNS = article_columns()
+_HEAD = len(ARTICLE_HEAD)
 SEARCH_CANDIDATES = 500
 _PARAGRAPH_COLUMNS = """
     p.id, p.section, COALESCE(s.heading, ''), p.position, p.text,
@@ -103,18 +110,18 @@ class Store(Repository, StoreRules):
 
     async def current_article(self) -> ArticleInfo | None:
         row = await self._fetchone(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY a.added_ts DESC, a.id DESC"  # noqa: S608
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {ARTICLE_ORDER_SQLITE}"  # noqa: S608
             " LIMIT 1"
         )
-        return ArticleInfo(*row) if row else None
+        return article_info(row) if row else None
 
     async def articles(self, limit: int = 20) -> list[ArticleInfo]:
         rows = await self._fetchall(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
-            " ORDER BY a.added_ts DESC, a.id DESC LIMIT ?",
+            f" ORDER BY {ARTICLE_ORDER_SQLITE} LIMIT ?",
             (limit,),
         )
-        return [ArticleInfo(*row) for row in rows]
+        return [article_info(row) for row in rows]
 
     async def articles_on(self, topic: str, besides: int, limit: int = 5) -> list[ArticleInfo]:
         rows = await self._fetchall(
@@ -123,17 +130,17 @@ class Store(Repository, StoreRules):
             " JOIN paragraph_topics t ON t.paragraph_id = p.id WHERE t.topic = :topic"
             " UNION SELECT b.article_id FROM bullets b"
             " JOIN bullet_topics t ON t.bullet_id = b.id WHERE t.topic = :topic"
-            ") ORDER BY a.added_ts DESC, a.id DESC LIMIT :limit",
+            f") ORDER BY {ARTICLE_ORDER_SQLITE} LIMIT :limit",
             {"topic": topic, "besides": besides, "limit": limit},
         )
-        return [ArticleInfo(*row) for row in rows]
+        return [article_info(row) for row in rows]
 
     async def article(self, article_id: int) -> ArticleInfo | None:
         row = await self._fetchone(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?",  # noqa: S608
             (article_id,),
         )
-        return ArticleInfo(*row) if row else None
+        return article_info(row) if row else None
 
     async def article_count(self) -> int:
         row = await self._fetchone("SELECT count(*) FROM articles")
@@ -211,7 +218,7 @@ class Store(Repository, StoreRules):
             # Ranked again with the rare words counted twice: they are what the question is
             # most about. A paragraph found both ways keeps this, its better, rank.
             rows += await self._ranked(f"{match} AND {_any_of(rare)}", newest_first=False)
-        best = sorted({row[4]: row for row in rows}.values(), key=_order)
+        best = sorted({row[_HEAD]: row for row in rows}.values(), key=_order)  # by paragraph
         return [self._hit(row, frozenset(query_terms)) for row in best[:limit]]
 
     async def _ranked(self, match: str, *, newest_first: bool) -> list[aiosqlite.Row]:
@@ -237,9 +244,9 @@ class Store(Repository, StoreRules):
         return [str(row[0]) for row in rows]
 
     def _hit(self, row: aiosqlite.Row, wanted: frozenset[str]) -> SearchHit:
-        paragraph = _paragraph(row[4:10])
+        paragraph = _paragraph(row[_HEAD : _HEAD + 6])
         spans = self._analyzer.match_spans(paragraph.text, wanted)
-        return SearchHit(ArticleInfo(*row[:4]), paragraph, float(row[10]), spans)
+        return SearchHit(article_info(row[:_HEAD]), paragraph, float(row[_HEAD + 6]), spans)
 
 
 def _paragraph(row: aiosqlite.Row | tuple[object, ...]) -> StoredParagraph:
@@ -261,7 +268,7 @@ def _any_of(terms: list[str]) -> str:
 
 def _order(row: aiosqlite.Row) -> tuple[float, int, int, int]:
     """Best rank first, then reading order (article, section, position)."""
-    return (float(row[10]), int(row[0]), int(row[5]), int(row[7]))
+    return (float(row[_HEAD + 6]), int(row[0]), int(row[_HEAD + 1]), int(row[_HEAD + 3]))
 
 
 def _topic_set(value: object) -> frozenset[str]:
