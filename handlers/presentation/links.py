@@ -50,3 +50,13 @@ def parse_payload(payload: str) -> Target | None:
 def link(bot_username: str, target: Target) -> str:
     """The t.me link that opens ``target`` in a private chat with the bot."""
     return f"https://t.me/{bot_username}?start={target.payload()}"
+
+
+# A link to an article's original page: http(s) only, of a length Telegram takes in a button.
+_WEB_LINK = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_MAX_BUTTON_URL = 2048
+
+
+def is_web_link(url: str) -> bool:
+    """Whether ``url`` may be a button's link to an article's original page."""
+    return len(url) <= _MAX_BUTTON_URL and _WEB_LINK.fullmatch(url) is not None

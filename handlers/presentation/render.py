@@ -139,9 +139,12 @@ def heading_for(heading: str, tr: Texts) -> str:
 
 
 def summary(view: Summary, tr: Texts) -> list[str]:
-    """The closing summary: its title, then the bullets."""
+    """The closing summary: its title, then the bullets; sentences the bot chose are said
+    to be an automatic summary, never passed off as the editor's."""
     header = bold(view.title)
-    if view.article.title != view.title:
+    if view.article.automatic_summary:
+        header = f"{bold(view.article.title)}\n<i>{tr.say('AUTOMATIC_SUMMARY')}</i>"
+    elif view.article.title != view.title:
         header = f"{bold(view.article.title)}\n{tr.say('SUMMARY_LABEL')}: {header}"
     return titled([header, *bullet_list(view.bullets)], escape(view.article.title))
 

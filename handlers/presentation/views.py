@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content.models import ArticleInfo, ChatInfo, SectionView, Summary, TopicBriefing
 from content.topics import Topic
-from handlers.presentation import render
+from handlers.presentation import links, render
 from handlers.presentation.buttons import Action, encode
 from handlers.presentation.texts import Texts
 
@@ -93,9 +93,18 @@ def start_card(article: ArticleInfo, tr: Texts) -> Rendered:
 
 
 def summary_reply(summary: Summary, tr: Texts) -> Rendered:
-    """The closing summary, with a button to share it."""
-    share = InlineKeyboardMarkup([[share_button(tr, summary.article)]])
-    return Rendered(render.summary(summary, tr), share)
+    """The closing summary, with a button to share it and one to the original, if any."""
+    rows = [[share_button(tr, summary.article)], *original_row(summary.article, tr)]
+    return Rendered(render.summary(summary, tr), InlineKeyboardMarkup(rows))
+
+
+def original_row(article: ArticleInfo, tr: Texts) -> list[list[InlineKeyboardButton]]:
+    """A button to read the whole article where it was published; none without a link
+    (or with one that is not http(s), which Telegram would refuse or a reader should not
+    be sent to)."""
+    if not links.is_web_link(article.url):
+        return []
+    return [[InlineKeyboardButton(tr.say("BUTTON_ORIGINAL"), url=article.url)]]
 
 
 # --- sections ----------------------------------------------------------------------------

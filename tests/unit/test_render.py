@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content.models import ArticleInfo, SearchHit, SectionView, StoredParagraph, Summary
-from handlers.presentation import render
+from handlers.presentation import render, views
 from handlers.presentation.buttons import CALLBACK_DATA_LIMIT, Action, decode, encode
 from handlers.presentation.texts import texts_for
 
@@ -103,3 +104,21 @@ def test_foreign_callback_data_decodes_to_nothing() -> None:
     assert decode("zzz:1:") is None
     assert decode("sec:abc:1") is None
     assert decode("إيران") is None
+
+
+def test_an_automatic_summary_says_so_and_the_editors_does_not() -> None:
+    tr = texts_for("en")
+    automatic = replace(ARTICLE, summary_title="", automatic_summary=True)
+    shown = "\n".join(render.summary(Summary(automatic, "", ("جملة من المقال.",)), tr))
+    assert tr.say("AUTOMATIC_SUMMARY") in shown
+    editors = "\n".join(render.summary(Summary(ARTICLE, ARTICLE.title, ("نقطة.",)), tr))
+    assert tr.say("AUTOMATIC_SUMMARY") not in editors
+
+
+def test_the_original_is_one_button_away_when_its_link_is_a_web_link() -> None:
+    tr = texts_for("ar")
+    linked = replace(ARTICLE, url="https://news.example.com/a/1")
+    (row,) = views.original_row(linked, tr)
+    assert row[0].url == "https://news.example.com/a/1"
+    for url in ("", "javascript:alert(1)", "ftp://x/y", "https://" + "x" * 3000, "https:// x"):
+        assert views.original_row(replace(ARTICLE, url=url), tr) == []
