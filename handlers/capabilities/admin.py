@@ -1,10 +1,14 @@
 """/stats and /broadcast, and article files sent to the bot: for ADMIN_IDS only.
 
+A file sent to the bot is previewed, not published: its editor sees how it will be read and
+presses publish or discard (content.pending holds it meanwhile).
+
 Anyone else gets what any unknown command gets: these commands do not exist for them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -12,8 +16,10 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from content.library import ARTICLE_SUFFIX, add_article
-from content.parser import ArticleFormatError
+from content import pending
+from content.library import ARTICLE_SUFFIX, add_article, file_name_for
+from content.parser import ArticleFormatError, read_article
+from content.tagging import tag_article
 from handlers.plumbing.context import Context
 from handlers.plumbing.registry import Audience, Capability, Command, Handlers
 from handlers.plumbing.replies import (
@@ -23,7 +29,7 @@ from handlers.plumbing.replies import (
     reply,
     show_in_place,
 )
-from handlers.presentation import render
+from handlers.presentation import render, views
 from handlers.presentation.buttons import Action, encode, pattern
 from handlers.presentation.texts import Texts
 
@@ -133,33 +139,77 @@ async def article_file(update: Update, context: Context) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or f"upload{ARTICLE_SUFFIX}"
-    # Storing a long article takes seconds, and updates are handled one at a time: store it
-    # beside them, so nobody's reply waits for it. Application.stop waits for the task.
-    context.application.create_task(_store_upload(update, context, name, data), update=update)
+    # Reading and tagging a long article takes seconds, and updates are handled one at a
+    # time: do it beside them. Application.stop waits for the task.
+    context.application.create_task(_preview_upload(update, context, name, data), update=update)
 
 
-async def _store_upload(update: Update, context: Context, name: str, data: bytes) -> None:
-    """Store an uploaded article and say what happened, or why not."""
+async def _preview_upload(update: Update, context: Context, name: str, data: bytes) -> None:
+    """Show how an upload will be read, held until its editor publishes or discards it."""
     tr = context.texts
     bot_data = context.bot_data
     limit = bot_data.max_article_bytes
     try:
-        result = await add_article(bot_data.store, bot_data.seeds_folder, name, data, limit)
+        file_name_for(name)
+        parsed = await asyncio.to_thread(read_article, data, name, limit)
+        token = await asyncio.to_thread(pending.hold, bot_data.seeds_folder, name, data)
     except ArticleFormatError as error:
         await reply(update, [tr.say("INGEST_REJECTED", error=render.escape(str(error)))])
         return
     except OSError as error:
-        logger.warning("Could not save the upload %r: %s", name, error)
+        logger.warning("Could not hold the upload %r: %s", name, error)
         await reply(update, [tr.say("INGEST_NOT_SAVED", error=render.escape(str(error)))])
         return
+    lexicon = bot_data.lexicon
+    topics = lexicon.ordered(tag_article(lexicon, parsed.article).salience())
+    preview = views.upload_preview(parsed, topics, token, tr)
+    await reply(update, preview.chunks, preview.keyboard)
+
+
+async def upload_button(update: Update, context: Context) -> None:
+    """Publish the previewed upload, or discard it; a second press finds it decided."""
+    tr = context.texts
+    press = decoded_press(update)
+    if press is None:
+        return
+    query, callback = press
+    await answer_press(query, context)
+    bot_data = context.bot_data
+    if query.from_user.id not in bot_data.admin_ids:
+        return
+    folder, limit = bot_data.seeds_folder, bot_data.max_article_bytes
+    held = await asyncio.to_thread(pending.claim, folder, callback.arg, limit)
+    if held is None:
+        await show_in_place(query, context, [tr.say("UPLOAD_GONE")])
+    elif callback.action == Action.DISCARD:
+        await show_in_place(query, context, [tr.say("UPLOAD_DISCARDED")])
+    else:
+        await show_in_place(query, context, [await _publish(context, held, tr)])
+
+
+async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> str:
+    """Store a held upload as it was previewed, and say what happened, or why not."""
+    bot_data = context.bot_data
+    limit = bot_data.max_article_bytes
+    try:
+        result = await add_article(
+            bot_data.store, bot_data.seeds_folder, held.name, held.data, limit
+        )
+    except ArticleFormatError as error:
+        return tr.say("INGEST_REJECTED", error=render.escape(str(error)))
+    except OSError as error:
+        logger.warning("Could not save the upload %r: %s", held.name, error)
+        return tr.say("INGEST_NOT_SAVED", error=render.escape(str(error)))
     bot_data.wake_outbox()
-    await reply(update, [tr.say("INGESTED", slug=result.slug, outcome=result.outcome)])
+    return tr.say("INGESTED", slug=result.slug, outcome=result.outcome)
 
 
 def _others() -> Handlers:
     return [
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.BROADCAST)),
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.CANCEL)),
+        CallbackQueryHandler(upload_button, pattern=pattern(Action.PUBLISH)),
+        CallbackQueryHandler(upload_button, pattern=pattern(Action.DISCARD)),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.Document.FileExtension("txt"), article_file
         ),

@@ -26,6 +26,8 @@ class Action(StrEnum):
     CANCEL = "cancel"
     LANGUAGE = "lang"
     ARTICLE = "art"
+    PUBLISH = "pub"  # the argument is the held upload's token
+    DISCARD = "drop"
 
 
 _DATA = re.compile(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content.models import ArticleInfo, ChatInfo, SectionView, Summary, TopicBriefing
+from content.parser import ParsedArticle
 from content.topics import Topic
 from handlers.presentation import links, render
 from handlers.presentation.buttons import Action, encode
@@ -275,3 +276,44 @@ def channel_settings(channel: ChatInfo, posting: bool, digest_time: str, tr: Tex
         ]
     )
     return Rendered([text], keyboard)
+
+
+# --- uploads -----------------------------------------------------------------------------
+
+
+def upload_preview(
+    parsed: ParsedArticle, topics: Sequence[Topic], token: str, tr: Texts
+) -> Rendered:
+    """How an uploaded file will be read, with buttons to publish it or discard it: nothing
+    goes out that its editor has not seen first."""
+    article = parsed.article
+    esc = render.escape
+    lines = [tr.say("UPLOAD_PREVIEW", title=esc(article.title))]
+    for key, value in (
+        ("UPLOAD_AUTHOR", article.author),
+        ("UPLOAD_PUBLISHED", article.published),
+        ("UPLOAD_LINK", article.url),
+    ):
+        if value:
+            lines.append(tr.say(key, value=esc(value)))
+    lines.append(tr.say("UPLOAD_LEAD", count=len(article.lead)))
+    lines += [
+        tr.say("UPLOAD_SECTION", heading=esc(section.heading), count=len(section.paragraphs))
+        for section in article.sections
+    ]
+    kind = "UPLOAD_SUMMARY_AUTOMATIC" if article.automatic_summary else "UPLOAD_SUMMARY_EDITOR"
+    lines.append(tr.say(kind, count=len(article.bullets)))
+    lines += [f"• {esc(bullet)}" for bullet in article.bullets]
+    labels = tr.join(esc(topic.label(tr.language)) for topic in topics)
+    lines.append(tr.say("UPLOAD_TOPICS", labels=labels or "—"))
+    notes = sorted(parsed.notes, key=lambda note: note.line)
+    lines += [tr.say("UPLOAD_NOTE", line=note.line, note=esc(note.message)) for note in notes]
+    buttons = [
+        InlineKeyboardButton(
+            tr.say("BUTTON_PUBLISH"), callback_data=encode(Action.PUBLISH, 0, token)
+        ),
+        InlineKeyboardButton(
+            tr.say("BUTTON_DISCARD"), callback_data=encode(Action.DISCARD, 0, token)
+        ),
+    ]
+    return Rendered(render.pack(["\n".join(lines)]), InlineKeyboardMarkup([buttons]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import content.library
+import content.parser
 import handlers.capabilities.admin
 from bot.app import MojazApp
 from bot.deliver.digests import job_name
@@ -196,52 +198,97 @@ async def test_broadcast_previews_then_queues_on_confirmation(api: FakeBotApi) -
     assert edit.text == AR.say("BROADCAST_QUEUED", count=1)
 
 
-async def test_an_administrator_can_send_an_article_file(api: FakeBotApi, seeds_dir: Path) -> None:
+async def _preview(api: FakeBotApi, name: str, data: bytes, count: int = 1) -> Any:
+    """Send an article file as the administrator; the bot's answer (its preview)."""
+    await api.send_document(Chat(ADMIN.id), ADMIN, name, data)
+    return (await api.wait_for_calls("sendMessage", ADMIN.id, count))[-1]
+
+
+async def test_an_upload_is_previewed_and_published_only_when_its_editor_says_so(
+    api: FakeBotApi, seeds_dir: Path
+) -> None:
     await say(api, Chat(READER.id), READER, "/subscribe")
     text = article_text("خبر مرفوع", "أعلنت تركيا عن اتفاق جديد.")
-    await api.send_document(Chat(ADMIN.id), ADMIN, "uploaded.txt", text.encode())
-    (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
-    assert "uploaded: added" in answer.text
+    preview = await _preview(api, "uploaded.txt", text.encode())
+    assert AR.say("UPLOAD_PREVIEW", title="خبر مرفوع") in preview.text
+    assert AR.say("UPLOAD_TOPICS", labels="تركيا") in preview.text
+    assert not (seeds_dir / "uploaded.txt").exists()  # nothing is out before the press
+    assert not any("خبر مرفوع" in call.text for call in api.delivered(READER.id))
+    publish, discard = preview.buttons()
+    await api.press(ADMIN, preview.result, publish["callback_data"])
+    (done,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    assert "uploaded: added" in done.text
     await api.wait_for(lambda _: any("خبر مرفوع" in c.text for c in api.delivered(READER.id)))
-    await api.send_document(Chat(ADMIN.id), ADMIN, "broken.txt", "فقرة.\nأبرز النقاط:".encode())
-    rejected = (await api.wait_for_calls("sendMessage", ADMIN.id, 2))[-1]
-    assert "broken.txt:2" in rejected.text
     assert (seeds_dir / "uploaded.txt").read_bytes() == text.encode()  # its source of truth
-    assert not (seeds_dir / "broken.txt").exists()
+    await api.press(ADMIN, preview.result, discard["callback_data"])  # decided already
+    gone = (await api.wait_for_calls("editMessageText", ADMIN.id, 2))[-1]
+    assert gone.text == AR.say("UPLOAD_GONE")
+
+
+async def test_a_discarded_upload_publishes_nothing_and_a_bad_one_says_why(
+    api: FakeBotApi, seeds_dir: Path
+) -> None:
+    preview = await _preview(api, "maybe.txt", article_text("خبر", "أعلنت تركيا.").encode())
+    await api.press(ADMIN, preview.result, preview.buttons()[1]["callback_data"])
+    (edit,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    assert edit.text == AR.say("UPLOAD_DISCARDED")
+    assert not (seeds_dir / "maybe.txt").exists()
+    rejected = await _preview(api, "broken.txt", "فقرة.\nأبرز النقاط:".encode(), 2)
+    assert "broken.txt:2" in rejected.text
+    assert not rejected.buttons()
+
+
+async def test_a_forged_or_foreign_press_publishes_nothing(
+    api: FakeBotApi, seeds_dir: Path
+) -> None:
+    preview = await _preview(api, "held.txt", article_text("خبر", "أعلنت تركيا.").encode())
+    publish = preview.buttons()[0]["callback_data"]
+    await api.press(READER, preview.result, publish)  # not an administrator: nothing at all
+    await api.press(ADMIN, preview.result, "pub:0:" + "0" * 16)  # no such upload
+    await api.press(ADMIN, preview.result, "drop:0:0123456789abcdeg")  # not a token
+    gone = await api.wait_for_calls("editMessageText", ADMIN.id, 2)
+    assert [edit.text for edit in gone] == [AR.say("UPLOAD_GONE")] * 2
+    assert not (seeds_dir / "held.txt").exists()
+    await api.press(ADMIN, preview.result, publish)  # the real one still works
+    done = (await api.wait_for_calls("editMessageText", ADMIN.id, 3))[-1]
+    assert "held: added" in done.text
+    assert (seeds_dir / "held.txt").exists()
 
 
 async def test_an_upload_may_not_take_a_seeds_id_under_another_name(
     api: FakeBotApi, seeds_dir: Path
 ) -> None:
     text = article_text("خبر مرفوع", "أعلنت قرغيزستان عن اتفاق جديد.")
-    await api.send_document(Chat(ADMIN.id), ADMIN, "BRICS Kazan Summit.ar.txt", text.encode())
-    (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
+    preview = await _preview(api, "BRICS Kazan Summit.ar.txt", text.encode())
+    await api.press(ADMIN, preview.result, preview.buttons()[0]["callback_data"])
+    (answer,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
     assert "already taken by brics-kazan-summit.ar.txt" in answer.text
-    assert await asyncio.to_thread(os.listdir, seeds_dir) == ["brics-kazan-summit.ar.txt"]
+    listed = await asyncio.to_thread(os.listdir, seeds_dir)
+    assert [name for name in listed if not name.startswith(".")] == ["brics-kazan-summit.ar.txt"]
     summary = await say(api, Chat(ADMIN.id), ADMIN, "/summary")
     assert "خبر مرفوع" not in summary.text
 
 
-async def test_a_reply_does_not_wait_for_an_upload_being_stored(
+async def test_a_reply_does_not_wait_for_an_upload_being_read(
     api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = asyncio.Event()
-    real_add = content.library.add_article
+    gate = threading.Event()
+    real_read = content.parser.read_article
 
-    async def slow_add(*args: Any, **kwargs: Any) -> Any:
-        await gate.wait()  # a long article, still being stored
-        return await real_add(*args, **kwargs)
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(5.0)  # a long article, still being read
+        return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(handlers.capabilities.admin, "add_article", slow_add)
+    monkeypatch.setattr(handlers.capabilities.admin, "read_article", slow_read)
     text = article_text("خبر مرفوع", "أعلنت قرغيزستان عن اتفاق جديد.")
     await api.send_document(Chat(ADMIN.id), ADMIN, "uploaded.txt", text.encode())
     async with asyncio.timeout(5.0):
         summary = await say(api, Chat(READER.id), READER, "/summary")
     assert parse_file(SEED).bullets[0] in summary.text
-    assert not api.calls_to("sendMessage", ADMIN.id)  # the upload is still being stored
+    assert not api.calls_to("sendMessage", ADMIN.id)  # the upload is still being read
     gate.set()
     (answer,) = await api.wait_for_calls("sendMessage", ADMIN.id, 1)
-    assert "uploaded: added" in answer.text
+    assert AR.say("UPLOAD_PREVIEW", title="خبر مرفوع") in answer.text
 
 
 async def test_digest_jobs_are_rebuilt_at_start_up(
