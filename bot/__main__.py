@@ -22,7 +22,7 @@ from bot.settings import Settings, settings_problems
 from bot.stores import open_store
 from bot.sync.lexicon import read_lexicon
 from content.files import UnreadableFileError, read_regular_file
-from content.library import add_article, ingest_file
+from content.library import add_article, ingest_file, withdraw_article
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
 from content.ports import ArticleStore, StoreUnavailableError
@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="show how article files will be read, storing nothing; exit 1 if any is rejected",
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    withdraw = commands.add_parser(
+        "withdraw",
+        help="take articles down by id: out of every list, search and answer, their files"
+        " moved to the seeds folder's .withdrawn/",
+    )
+    withdraw.add_argument("files", nargs="+", type=str, metavar="ID")
     return parser.parse_args(argv)
 
 
@@ -155,11 +161,30 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
 
 
 def _file_command(command: str, paths: list[Path], settings: Settings) -> int:
-    """``ingest`` stores files; ``check`` shows how they will be read and stores nothing."""
+    """``ingest`` stores files; ``check`` shows how they will be read and stores nothing;
+    ``withdraw`` takes articles down."""
     if command == "check":
         lexicon = read_lexicon(settings.topics_file, RESERVED_COMMANDS)
         return check.main(paths, lexicon, settings.max_article_bytes)
+    if command == "withdraw":
+        return asyncio.run(withdraw_articles(settings, [str(path) for path in paths]))
     return asyncio.run(ingest_files(settings, paths))
+
+
+async def withdraw_articles(settings: Settings, slugs: list[str]) -> int:
+    """Withdraw each article; 1 if any id names no article."""
+    status = 0
+    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
+    try:
+        for slug in slugs:
+            if await withdraw_article(store, settings.seeds_dir, slug):
+                print(f"{slug}: withdrawn")
+            else:
+                print(f"{slug}: no article has this id", file=sys.stderr)
+                status = 1
+    finally:
+        await store.close()
+    return status
 
 
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:

@@ -154,6 +154,41 @@ def article_files(directory: Path) -> list[Path] | None:
     return sorted(path for path in directory.glob(f"*{ARTICLE_SUFFIX}") if path.is_file())
 
 
+WITHDRAWN = ".withdrawn"
+
+
+async def withdraw_article(store: ArticleStore, folder: Path, slug: str) -> bool:
+    """Withdraw the article ``slug``: out of the store, and its file out of the seeds folder
+    (into ``.withdrawn/``, kept, never read again), so no restart brings it back. Whether
+    there was such an article.
+
+    The file moves first: should the store then fail, it is put back and nothing changed;
+    should the file be missing, the article is withdrawn all the same.
+    """
+    holder = await store.article_source(slug)
+    if holder is None:
+        return False
+    kept = folder / WITHDRAWN / holder
+    moved = await asyncio.to_thread(_move_aside, folder / holder, kept)
+    try:
+        await store.withdraw(slug)
+    except BaseException:
+        if moved:
+            await asyncio.to_thread(os.replace, kept, folder / holder)
+        raise
+    logger.info("Withdrew %s (%s)", slug, holder)
+    return True
+
+
+def _move_aside(source: Path, target: Path) -> bool:
+    """Move ``source`` to ``target``; False when there is no such file to move."""
+    if not source.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+    return True
+
+
 async def chat_article(store: ArticleStore, chat_id: int | None) -> ArticleInfo | None:
     """The article a chat reads: the one it chose with /articles while that is stored, else
     the newest. Every reading command, button and deep link answers for this one."""

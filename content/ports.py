@@ -91,6 +91,10 @@ class WriteSession(Protocol):
         """Record the fingerprint of an article re-tagged in place."""
         ...
 
+    async def delete_article(self, article_id: int) -> None:
+        """Delete the article and everything of it (its queued deliveries find it gone)."""
+        ...
+
     async def delete_content(self, article_id: int) -> None:
         """Remove an article's sections, paragraphs, bullets, tags and search terms."""
         ...
@@ -436,6 +440,16 @@ class ArticleStore(Protocol):
 
     async def stale_articles(self) -> list[int]:
         """Ids of the articles tagged with another lexicon than the one in use, oldest first."""
+        ...
+
+    async def article_source(self, slug: str) -> str | None:
+        """The name of the file that made the article ``slug``, or None when there is none."""
+        ...
+
+    async def withdraw(self, slug: str) -> str | None:
+        """Remove the article ``slug`` from every list, search, topic and inline answer; its
+        queued deliveries are skipped when they fall due. The name of the file that made
+        it, or None when no article has that id."""
         ...
 
     async def retag(self, article_id: int) -> bool:

@@ -89,6 +89,19 @@ class StoreRules:
         self._analyzer = replace(self._analyzer, lexicon=lexicon)
         self._tagged_with = tagging_key(self._analyzer)
 
+    async def article_source(self, slug: str) -> str | None:
+        async with self._records.writing() as session:  # rare, and read as the writer sees it
+            holder = await session.slug_holder(slug)
+        return holder.source if holder is not None else None
+
+    async def withdraw(self, slug: str) -> str | None:
+        async with self._records.writing() as session:
+            holder = await session.slug_holder(slug)
+            if holder is None:
+                return None
+            await session.delete_article(holder.article_id)
+        return holder.source
+
     async def stale_articles(self) -> list[int]:
         return await self._records.tagged_otherwise(self._tagged_with)
 

@@ -12,12 +12,13 @@ import asyncio
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from content import pending
-from content.library import ARTICLE_SUFFIX, add_article, file_name_for
+from content.library import ARTICLE_SUFFIX, add_article, file_name_for, withdraw_article
 from content.parser import ArticleFormatError, read_article
 from content.tagging import tag_article
 from handlers.plumbing.context import Context
@@ -184,24 +185,54 @@ async def upload_button(update: Update, context: Context) -> None:
     elif callback.action == Action.DISCARD:
         await show_in_place(query, context, [tr.say("UPLOAD_DISCARDED")])
     else:
-        await show_in_place(query, context, [await _publish(context, held, tr)])
+        published = await _publish(context, held, tr)
+        await show_in_place(query, context, [published.text], published.keyboard)
 
 
-async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> str:
-    """Store a held upload as it was previewed, and say what happened, or why not."""
+@dataclass(frozen=True, slots=True)
+class _Published:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> _Published:
+    """Store a held upload as it was previewed, and say what happened, or why not; a
+    published article comes with a button to withdraw it."""
     bot_data = context.bot_data
-    limit = bot_data.max_article_bytes
+    store, folder, limit = bot_data.store, bot_data.seeds_folder, bot_data.max_article_bytes
     try:
-        result = await add_article(
-            bot_data.store, bot_data.seeds_folder, held.name, held.data, limit
-        )
+        result = await add_article(store, folder, held.name, held.data, limit)
     except ArticleFormatError as error:
-        return tr.say("INGEST_REJECTED", error=render.escape(str(error)))
+        return _Published(tr.say("INGEST_REJECTED", error=render.escape(str(error))))
     except OSError as error:
         logger.warning("Could not save the upload %r: %s", held.name, error)
-        return tr.say("INGEST_NOT_SAVED", error=render.escape(str(error)))
+        return _Published(tr.say("INGEST_NOT_SAVED", error=render.escape(str(error))))
     bot_data.wake_outbox()
-    return tr.say("INGESTED", slug=result.slug, outcome=result.outcome)
+    withdraw = InlineKeyboardButton(
+        tr.say("BUTTON_WITHDRAW"), callback_data=encode(Action.WITHDRAW, result.article_id)
+    )
+    text = tr.say("INGESTED", slug=result.slug, outcome=result.outcome)
+    return _Published(text, InlineKeyboardMarkup([[withdraw]]))
+
+
+async def withdraw_button(update: Update, context: Context) -> None:
+    """Withdraw a published article: out of every list, search and answer."""
+    tr = context.texts
+    press = decoded_press(update)
+    if press is None:
+        return
+    query, callback = press
+    await answer_press(query, context)
+    bot_data = context.bot_data
+    if query.from_user.id not in bot_data.admin_ids:
+        return
+    store = bot_data.store
+    article = await store.article(callback.article_id)
+    if article is None or not await withdraw_article(store, bot_data.seeds_folder, article.slug):
+        await show_in_place(query, context, [tr.say("WITHDRAWN_ALREADY")])
+        return
+    logger.info("Admin %s withdrew %s", query.from_user.id, article.slug)
+    await show_in_place(query, context, [tr.say("WITHDRAWN", title=render.escape(article.title))])
 
 
 def _others() -> Handlers:
@@ -210,6 +241,7 @@ def _others() -> Handlers:
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.CANCEL)),
         CallbackQueryHandler(upload_button, pattern=pattern(Action.PUBLISH)),
         CallbackQueryHandler(upload_button, pattern=pattern(Action.DISCARD)),
+        CallbackQueryHandler(withdraw_button, pattern=pattern(Action.WITHDRAW)),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.Document.FileExtension("txt"), article_file
         ),

@@ -28,6 +28,7 @@ class Action(StrEnum):
     ARTICLE = "art"
     PUBLISH = "pub"  # the argument is the held upload's token
     DISCARD = "drop"
+    WITHDRAW = "wd"  # the number is the article
 
 
 _DATA = re.compile(

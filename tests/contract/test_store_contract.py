@@ -99,6 +99,24 @@ async def test_provenance_is_kept_and_orders_the_articles(store: ArticleStore) -
     assert [info.automatic_summary for info in listed] == [False, False, True]
 
 
+async def test_a_withdrawn_article_is_in_no_list_search_or_answer(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    await ingest_file(store, SEED)
+    result = await ingest_file(store, write_article(tmp_path, *GUYANA_OIL))
+    assert (
+        await store.article_source(result.slug) == Path(write_article(tmp_path, *GUYANA_OIL)).name
+    )
+    assert await store.search("النفط")
+    assert await store.withdraw(result.slug) is not None
+    assert await store.article(result.article_id) is None
+    assert [info.slug for info in await store.articles()] == ["brics-kazan-summit-ar"]
+    assert not any(hit.article.id == result.article_id for hit in await store.search("النفط"))
+    assert await store.articles_on("guyana", besides=0) == []
+    assert await store.withdraw(result.slug) is None  # once
+    assert await store.article_source(result.slug) is None
+
+
 async def test_reading_the_seed(store: ArticleStore) -> None:
     await ingest_file(store, SEED)
     article = await store.current_article()

@@ -187,3 +187,26 @@ def test_a_database_that_cannot_be_opened_is_named_not_traced(
     assert result.returncode == 1
     assert f"cannot open the database {database}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_previews_and_stores_nothing_and_withdraw_takes_an_article_down(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "cli.sqlite3"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("فقرة.\nأبرز النقاط:\n", encoding="utf-8")
+    checked = run_bot(["check", str(SEED), str(bad)], tmp_path, DATABASE_PATH=str(database))
+    assert checked.returncode == 1  # one file is rejected
+    assert f"✓ {SEED}" in checked.stdout
+    assert "summary:   6 bullet(s), the editor's: قمة بوتين" in checked.stdout
+    assert f"✗ {bad}:2: the summary heading" in checked.stdout
+    assert not database.exists()  # nothing stored
+    run_bot(["ingest", str(SEED)], tmp_path, DATABASE_PATH=str(database))
+    gone = run_bot(["withdraw", "brics-kazan-summit-ar"], tmp_path, DATABASE_PATH=str(database))
+    assert gone.returncode == 0, gone.stderr
+    assert "brics-kazan-summit-ar: withdrawn" in gone.stdout
+    assert not (tmp_path / "seeds" / SEED.name).exists()
+    assert (tmp_path / "seeds" / ".withdrawn" / SEED.name).exists()
+    again = run_bot(["withdraw", "brics-kazan-summit-ar"], tmp_path, DATABASE_PATH=str(database))
+    assert again.returncode == 1
+    assert "no article has this id" in again.stderr

@@ -405,3 +405,19 @@ async def test_one_preview_sends_one_broadcast_however_often_it_is_pressed(
     await asyncio.sleep(0.5)  # time enough for a second copy to go out, were one queued
     pushes = [c for c in api.delivered(READER.id) if AR.say("NEW_ARTICLE") in c.text]
     assert len(pushes) == 1
+
+
+async def test_an_administrator_withdraws_what_was_published(
+    api: FakeBotApi, seeds_dir: Path
+) -> None:
+    preview = await _preview(api, "oops.txt", article_text("خبر خاطئ", "أعلنت تركيا.").encode())
+    await api.press(ADMIN, preview.result, preview.buttons()[0]["callback_data"])
+    (published,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    (withdraw,) = published.buttons()
+    await api.press(ADMIN, published.result, withdraw["callback_data"])
+    done = (await api.wait_for_calls("editMessageText", ADMIN.id, 2))[-1]
+    assert done.text == AR.say("WITHDRAWN", title="خبر خاطئ")
+    assert not (seeds_dir / "oops.txt").exists()  # no restart brings it back
+    assert (seeds_dir / ".withdrawn" / "oops.txt").exists()  # kept, never read
+    listing = await say(api, Chat(ADMIN.id), ADMIN, "/articles")
+    assert "خبر خاطئ" not in listing.text

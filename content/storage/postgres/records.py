@@ -127,6 +127,10 @@ class PostgresWriteSession:
             "UPDATE articles SET fingerprint = $1 WHERE id = $2", fingerprint, article_id
         )
 
+    async def delete_article(self, article_id: int) -> None:
+        await self.delete_content(article_id)
+        await self._connection.execute("DELETE FROM articles WHERE id = $1", article_id)
+
     async def delete_content(self, article_id: int) -> None:
         connection = self._connection
         old = await connection.fetch(

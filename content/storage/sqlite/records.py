@@ -132,6 +132,10 @@ class SqliteWriteSession(Repository):
             "UPDATE articles SET fingerprint = ? WHERE id = ?", (fingerprint, article_id)
         )
 
+    async def delete_article(self, article_id: int) -> None:
+        await self.delete_content(article_id)
+        await self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
     async def delete_content(self, article_id: int) -> None:
         await self._db.execute(
             "DELETE FROM paragraph_terms WHERE rowid IN"
