@@ -15,6 +15,8 @@ from datetime import date, datetime
 import yaml
 from charset_normalizer import from_bytes
 
+from content.problems import english
+
 # Encodings older Arabic desktop tools save in, accepted when detection is sure of them.
 _ARABIC_ENCODINGS = frozenset({"cp1256", "windows_1256", "iso8859_6", "utf_16", "utf_16_le"})
 _MAX_CHAOS = 0.1  # charset-normalizer's measure of mess in the decoded text
@@ -67,12 +69,15 @@ _DATELINE = re.compile(
 
 
 class CopyError(ValueError):
-    """A convention that is there but broken (front matter never closed); says line and fix."""
+    """A convention that is there but broken (front matter never closed); says line and fix,
+    as a problem of content.problems."""
 
-    def __init__(self, line: int | None, reason: str) -> None:
+    def __init__(self, line: int | None, problem: str, **values: object) -> None:
         self.line = line
-        self.reason = reason
-        super().__init__(reason)
+        self.problem = problem
+        self.values = values
+        self.reason = english(problem, values)
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +132,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if _mostly_arabic(text):
             return text, best.encoding.replace("_", "-").upper()
     line = data[: utf8_error.start].count(b"\n") + 1
-    raise CopyError(
-        line,
-        f"the file is not UTF-8 text (byte 0x{data[utf8_error.start]:02x}), nor an Arabic"
-        " encoding that can be told for sure; save it as UTF-8 (in most editors: Save as →"
-        " Encoding: UTF-8)",
-    )
+    raise CopyError(line, "encoding", byte=f"{data[utf8_error.start]:02x}")
 
 
 def _mostly_arabic(text: str) -> bool:
@@ -159,10 +159,7 @@ def front_matter(lines: list[CopyLine], provenance: Provenance) -> list[CopyLine
         None,
     )
     if end is None or end > _MAX_FRONT_MATTER_LINES:
-        raise CopyError(
-            lines[0].number,
-            "the front matter that starts here is never closed: end it with a line of ---",
-        )
+        raise CopyError(lines[0].number, "front_matter_open")
     _read_front_matter(lines[1:end], lines[0].number, provenance)
     return lines[end + 1 :]
 
@@ -173,9 +170,9 @@ def _read_front_matter(lines: list[CopyLine], first: int, provenance: Provenance
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first + 1 + (mark.line if mark is not None else 0)
-        raise CopyError(line, f"the front matter is not valid YAML ({error})") from None
+        raise CopyError(line, "front_matter_yaml", detail=str(error)) from None
     if not isinstance(data, dict):
-        raise CopyError(first, "the front matter must be `key: value` lines")
+        raise CopyError(first, "front_matter_shape")
     for key, value in data.items():
         if key not in _FRONT_MATTER_KEYS:
             provenance.notes.append(ParseNote(first, f"front matter key «{key}» ignored"))

@@ -36,6 +36,7 @@ from content.copy import (
 )
 from content.files import UnreadableFileError, read_regular_file, too_large
 from content.models import Article, Section
+from content.problems import english
 from content.sentences import split_sentences
 from content.summary import summarise
 
@@ -77,12 +78,29 @@ _SLUG_MAX = 48
 class ArticleFormatError(ValueError):
     """An article file that cannot be read as an article: says which file, line and why."""
 
-    def __init__(self, path: str | Path, line: int | None, reason: str) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        line: int | None,
+        reason: str,
+        problem: str = "",
+        values: dict[str, object] | None = None,
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.reason = reason
+        # The reason as content.problems names it, for saying it in a reader's language.
+        self.problem = problem
+        self.values = values or {}
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+    @classmethod
+    def of(
+        cls, path: str | Path, line: int | None, problem: str, **values: object
+    ) -> ArticleFormatError:
+        """The error for ``problem`` (a key of content.problems) with its values."""
+        return cls(path, line, english(problem, values), problem, values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +148,9 @@ def read_article(
             provenance.notes.append(ParseNote(1, f"read as {encoding}, not UTF-8"))
         lines = drop_not_text(front_matter(copy_lines(text), provenance), provenance)
     except CopyError as error:
-        raise ArticleFormatError(path, error.line, error.reason) from None
+        raise ArticleFormatError(
+            path, error.line, error.reason, error.problem, error.values
+        ) from None
     article = _Reader(lines, path, provenance).article()
     return ParsedArticle(
         article, tuple(provenance.notes), encoding, provenance.tags, provenance.dateline
@@ -149,7 +169,7 @@ def slug_for(path: str | Path) -> str:
 def _refuse_binary(text: str, path: str | Path) -> None:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise ArticleFormatError(path, line, "the file is binary, not text (NUL byte)")
+        raise ArticleFormatError.of(path, line, "binary")
 
 
 class _Reader:
@@ -157,7 +177,7 @@ class _Reader:
 
     def __init__(self, lines: list[CopyLine], path: str | Path, provenance: Provenance) -> None:
         if not lines:
-            raise ArticleFormatError(path, 1, "the file is empty: write the article's text in it")
+            raise ArticleFormatError.of(path, 1, "empty")
         self.lines = lines
         self.path = path
         self.provenance = provenance
@@ -236,16 +256,11 @@ class _Reader:
     def _checked_head(self, lines: list[CopyLine], index: int) -> int:
         head = lines[index]
         if index == len(lines) - 1:
-            raise ArticleFormatError(
-                self.path,
-                head.number,
-                f"the summary heading «{head.text}» has no bullets after it: add them, one"
-                " a line starting with -, or remove the heading for an automatic summary",
+            raise ArticleFormatError.of(
+                self.path, head.number, "summary_no_bullets", heading=head.text
             )
         if index == 0:
-            raise ArticleFormatError(
-                self.path, head.number, "the article has no body before its summary"
-            )
+            raise ArticleFormatError.of(self.path, head.number, "summary_first")
         return index
 
     def _bullets(self, lines: list[CopyLine], head: CopyLine) -> tuple[str, ...]:
@@ -258,7 +273,7 @@ class _Reader:
                 bullets.extend(split_sentences(line.text))
         bullets = [bullet for bullet in bullets if bullet]
         if not bullets:
-            raise ArticleFormatError(self.path, head.number, "the summary has no bullets")
+            raise ArticleFormatError.of(self.path, head.number, "summary_empty")
         return tuple(bullets)
 
     def _body(
@@ -278,20 +293,16 @@ class _Reader:
         self._check_not_empty(sections)
         if not lead and not sections:
             number = lines[0].number if lines else self.lines[-1].number
-            what = "a title" if title else "a summary"
-            raise ArticleFormatError(
-                self.path, number, f"the article has {what} but no paragraphs: add its text"
+            raise ArticleFormatError.of(
+                self.path, number, "title_only" if title else "summary_only"
             )
         return tuple(lead), tuple(Section(_heading_text(h.text), tuple(ps)) for h, ps in sections)
 
     def _check_not_empty(self, sections: list[tuple[CopyLine, list[str]]]) -> None:
         if sections and not sections[-1][1]:
             heading = sections[-1][0]
-            raise ArticleFormatError(
-                self.path,
-                heading.number,
-                f"the heading «{heading.text}» has no paragraphs under it: write its"
-                " paragraphs, or end the line with a full stop if it is a paragraph",
+            raise ArticleFormatError.of(
+                self.path, heading.number, "heading_empty", heading=heading.text
             )
 
 

@@ -155,7 +155,7 @@ async def _preview_upload(update: Update, context: Context, name: str, data: byt
         parsed = await asyncio.to_thread(read_article, data, name, limit)
         token = await asyncio.to_thread(pending.hold, bot_data.seeds_folder, name, data)
     except ArticleFormatError as error:
-        await reply(update, [tr.say("INGEST_REJECTED", error=render.escape(str(error)))])
+        await reply(update, [_rejection(error, tr)])
         return
     except OSError as error:
         logger.warning("Could not hold the upload %r: %s", name, error)
@@ -165,6 +165,18 @@ async def _preview_upload(update: Update, context: Context, name: str, data: byt
     topics = lexicon.ordered(tag_article(lexicon, parsed.article).salience())
     preview = views.upload_preview(parsed, topics, token, tr)
     await reply(update, preview.chunks, preview.keyboard)
+
+
+def _rejection(error: ArticleFormatError, tr: Texts) -> str:
+    """Why a file was refused, in the administrator's language where the reason is one the
+    texts know (the parser's), else as the parser said it."""
+    if error.problem and error.line is not None:
+        values = {key: render.escape(str(value)) for key, value in error.values.items()}
+        reason = tr.say(f"PARSE_{error.problem}", **values)
+        return tr.say(
+            "INGEST_REJECTED_AT", file=render.escape(error.path), line=error.line, reason=reason
+        )
+    return tr.say("INGEST_REJECTED", error=render.escape(str(error)))
 
 
 async def upload_button(update: Update, context: Context) -> None:
@@ -203,7 +215,7 @@ async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> _Pu
     try:
         result = await add_article(store, folder, held.name, held.data, limit)
     except ArticleFormatError as error:
-        return _Published(tr.say("INGEST_REJECTED", error=render.escape(str(error))))
+        return _Published(_rejection(error, tr))
     except OSError as error:
         logger.warning("Could not save the upload %r: %s", held.name, error)
         return _Published(tr.say("INGEST_NOT_SAVED", error=render.escape(str(error))))

@@ -234,7 +234,8 @@ async def test_a_discarded_upload_publishes_nothing_and_a_bad_one_says_why(
     assert edit.text == AR.say("UPLOAD_DISCARDED")
     assert not (seeds_dir / "maybe.txt").exists()
     rejected = await _preview(api, "broken.txt", "فقرة.\nأبرز النقاط:".encode(), 2)
-    assert "broken.txt:2" in rejected.text
+    reason = AR.say("PARSE_summary_no_bullets", heading="أبرز النقاط:")  # in the admin's Arabic
+    assert rejected.text == AR.say("INGEST_REJECTED_AT", file="broken.txt", line=2, reason=reason)
     assert not rejected.buttons()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from content.models import Article
 from content.parser import ArticleFormatError, parse_article, parse_file, slug_for
+from content.problems import ENGLISH
+from handlers.presentation.texts import texts_for
 from tests.support.harness import SEED
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -249,3 +252,21 @@ def test_generated_articles_round_trip(sections: list[tuple[str, list[str]]]) ->
     assert [s.heading for s in article.sections] == [h for h, _ in sections]
     assert [len(s.paragraphs) for s in article.sections] == [len(ps) for _, ps in sections]
     assert article.bullets == ("أولى.", "ثانية.")
+
+
+def test_every_problem_the_parser_names_is_said_in_both_languages() -> None:
+    for language in ("ar", "en"):
+        tr = texts_for(language)
+        for key in ENGLISH:
+            values = dict.fromkeys(re.findall(r"{(\w+)}", ENGLISH[key]), "x")
+            assert tr.say(f"PARSE_{key}", **values)
+
+
+def test_a_rejection_carries_its_problem_for_the_readers_language() -> None:
+    with pytest.raises(ArticleFormatError) as caught:
+        parse_article("فقرة.\nأبرز النقاط:".encode(), "bad.txt")
+    assert (caught.value.problem, caught.value.values) == (
+        "summary_no_bullets", {"heading": "أبرز النقاط:"},
+    )  # fmt: skip
+    arabic = texts_for("ar").say("PARSE_summary_no_bullets", **caught.value.values)
+    assert "«أبرز النقاط:» لا نقاط بعده" in arabic
