@@ -8,6 +8,7 @@ order of salience, and every note (a line dropped, a byline read, an encoding gu
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,5 +70,10 @@ def _short(text: str) -> str:
 
 
 def main(paths: list[Path], lexicon: Lexicon, max_bytes: int) -> int:
-    """The command's body, writing to standard output."""
-    return check_files(paths, lexicon, max_bytes, sys.stdout)
+    """The command's body, writing to standard output; a reader that stops reading (``| head``)
+    ends it quietly."""
+    try:
+        return check_files(paths, lexicon, max_bytes, sys.stdout)
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes it at exit
+        return 0
