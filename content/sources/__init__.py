@@ -1,0 +1,1 @@
+"""Where articles come from besides files: pages and feeds fetched over HTTP."""
