@@ -26,6 +26,8 @@ from content.library import add_article, ingest_file, withdraw_article
 from content.models import IngestResult
 from content.parser import ArticleFormatError, read_article_file
 from content.ports import ArticleStore, StoreUnavailableError
+from content.sources.fetch import Fetcher
+from content.sources.web import Copy, Refusal, articles_at
 from handlers.presentation.texts import LANGUAGES
 
 logger = logging.getLogger("bot")
@@ -65,14 +67,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     ingest = commands.add_parser(
         "ingest",
-        help="store article files in the database; a running bot sends them to subscribers",
+        help="store article files, web pages or every article of a feed; a running bot sends"
+        " them to subscribers",
     )
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ingest.add_argument("files", nargs="+", metavar="FILE_OR_URL")
     check = commands.add_parser(
         "check",
         help="show how article files will be read, storing nothing; exit 1 if any is rejected",
     )
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE_OR_URL")
     withdraw = commands.add_parser(
         "withdraw",
         help="take articles down by id: out of every list, search and answer, their files"
@@ -160,15 +163,57 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     return 0
 
 
-def _file_command(command: str, paths: list[Path], settings: Settings) -> int:
-    """``ingest`` stores files; ``check`` shows how they will be read and stores nothing;
-    ``withdraw`` takes articles down."""
+def _file_command(command: str, arguments: list[str], settings: Settings) -> int:
+    """``ingest`` stores files and what links hold; ``check`` shows how they will be read and
+    stores nothing; ``withdraw`` takes articles down."""
+    if command == "withdraw":
+        return asyncio.run(withdraw_articles(settings, arguments))
+    urls = [argument for argument in arguments if _is_link(argument)]
+    paths = [Path(argument) for argument in arguments if not _is_link(argument)]
+    copies = asyncio.run(_fetch(urls, settings)) if urls else []
     if command == "check":
         lexicon = read_lexicon(settings.topics_file, RESERVED_COMMANDS)
-        return check.main(paths, lexicon, settings.max_article_bytes)
-    if command == "withdraw":
-        return asyncio.run(withdraw_articles(settings, [str(path) for path in paths]))
-    return asyncio.run(ingest_files(settings, paths))
+        return check.main(paths, lexicon, settings.max_article_bytes, copies)
+    status = asyncio.run(ingest_files(settings, paths)) if paths else 0
+    return max(status, asyncio.run(ingest_copies(settings, copies)) if copies else 0)
+
+
+def _is_link(argument: str) -> bool:
+    return argument.startswith(("http://", "https://"))
+
+
+async def _fetch(urls: list[str], settings: Settings) -> list[Copy | Refusal]:
+    """The articles the links hold, fetched under the fetcher's rules."""
+    fetcher = Fetcher(settings.max_article_bytes, allow_private=settings.fetch_allow_private)
+    try:
+        return [found for url in urls for found in await articles_at(url, fetcher)]
+    finally:
+        await fetcher.close()
+
+
+async def ingest_copies(settings: Settings, copies: list[Copy | Refusal]) -> int:
+    """Store each article a link held; 1 if any link gave none or was refused."""
+    failed = 0
+    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
+    try:
+        for found in copies:
+            if isinstance(found, Refusal):
+                print(f"{found.url}: refused: {found.reason}", file=sys.stderr)
+                failed += 1
+                continue
+            try:
+                result = await add_article(
+                    store, settings.seeds_dir, found.name, found.text.encode(),
+                    settings.max_article_bytes,
+                )  # fmt: skip
+            except (ArticleFormatError, OSError) as error:
+                print(f"{found.url}: {error}", file=sys.stderr)
+                failed += 1
+            else:
+                print(f"{found.url}: {result.outcome} ({result.slug})")
+    finally:
+        await store.close()
+    return 1 if failed else 0
 
 
 async def withdraw_articles(settings: Settings, slugs: list[str]) -> int:

@@ -15,15 +15,35 @@ from pathlib import Path
 from typing import TextIO
 
 from content.parser import ArticleFormatError, ParsedArticle, read_article, read_article_file
+from content.sources.web import Copy, Refusal
 from content.tagging import tag_article
 from content.topics import Lexicon
 
 _SHOWN_BULLET_CHARS = 100
 
 
-def check_files(paths: Iterable[Path], lexicon: Lexicon, max_bytes: int, out: TextIO) -> int:
-    """Print the preview of every file; 1 if any is rejected, else 0."""
+def check_files(
+    paths: Iterable[Path],
+    lexicon: Lexicon,
+    max_bytes: int,
+    out: TextIO,
+    copies: Iterable[Copy | Refusal] = (),
+) -> int:
+    """Print the preview of every file, and of every article the links held; 1 if any is
+    rejected, else 0."""
     status = 0
+    for found in copies:
+        if isinstance(found, Refusal):
+            print(f"✗ {found.url}: {found.reason}", file=out)
+            status = 1
+            continue
+        try:
+            parsed = read_article(found.text.encode(), found.name, max_bytes)
+        except ArticleFormatError as error:
+            print(f"✗ {found.url}: {error.reason}", file=out)
+            status = 1
+            continue
+        print("\n".join(preview(found.url, parsed, lexicon)), file=out)
     for path in paths:
         try:
             parsed = read_article(read_article_file(path, max_bytes), path, max_bytes)
@@ -35,8 +55,8 @@ def check_files(paths: Iterable[Path], lexicon: Lexicon, max_bytes: int, out: Te
     return status
 
 
-def preview(path: Path, parsed: ParsedArticle, lexicon: Lexicon) -> list[str]:
-    """The lines that show how ``path`` is read."""
+def preview(path: Path | str, parsed: ParsedArticle, lexicon: Lexicon) -> list[str]:
+    """The lines that show how ``path`` (a file, or a link) is read."""
     article = parsed.article
     lines = [f"✓ {path}", f"  title:     {article.title}"]
     for label, value in (
@@ -69,11 +89,13 @@ def _short(text: str) -> str:
     return text[: _SHOWN_BULLET_CHARS - 1] + "…"
 
 
-def main(paths: list[Path], lexicon: Lexicon, max_bytes: int) -> int:
+def main(
+    paths: list[Path], lexicon: Lexicon, max_bytes: int, copies: Iterable[Copy | Refusal] = ()
+) -> int:
     """The command's body, writing to standard output; a reader that stops reading (``| head``)
     ends it quietly."""
     try:
-        return check_files(paths, lexicon, max_bytes, sys.stdout)
+        return check_files(paths, lexicon, max_bytes, sys.stdout, copies)
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes it at exit
         return 0

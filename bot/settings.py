@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: str = "INFO"
     max_article_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+    # Let fetched links reach private, loopback and link-local addresses (tests, intranets).
+    fetch_allow_private: bool = False
     default_timezone: str = "UTC"
     seeds_scan_seconds: float = Field(default=30.0, ge=0)
     rate_per_second: float = Field(default=30.0, gt=0)

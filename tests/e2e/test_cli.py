@@ -6,6 +6,10 @@ import io
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from pydantic import ValidationError
 from bot.console import run_console
 from content.parser import parse_file
 from tests.support.harness import ROOT, SEED, make_settings, no_file_to_read
+from tests.support.news_site import article_page, rss
 
 ARTICLE = parse_file(SEED)
 
@@ -210,3 +215,56 @@ def test_check_previews_and_stores_nothing_and_withdraw_takes_an_article_down(
     again = run_bot(["withdraw", "brics-kazan-summit-ar"], tmp_path, DATABASE_PATH=str(database))
     assert again.returncode == 1
     assert "no article has this id" in again.stderr
+
+
+@contextmanager
+def threaded_site(routes: dict[str, tuple[str, str]]) -> Iterator[str]:
+    """A news site on 127.0.0.1 in a thread, for a bot running as a subprocess."""
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            kind, text = routes.get(path, ("text/plain", ""))
+            body = text.encode()
+            self.send_response(200 if path in routes else 404)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_and_a_feed_are_checked_and_ingested_by_link(tmp_path: Path) -> None:
+    routes = {
+        "/news/cop": ("text/html", article_page()),
+        "/feed": ("application/rss+xml", rss([("g1", "/news/cop", "")])),
+    }
+    database = tmp_path / "links.sqlite3"
+    with threaded_site(routes) as site:
+        routes["/feed"] = ("application/rss+xml", rss([("g1", f"{site}/news/cop", "")]))
+        refused = run_bot(["check", f"{site}/news/cop"], tmp_path)
+        assert refused.returncode == 1  # our own network, unless the operator allows it
+        assert "127.0.0.1 is a loopback address" in refused.stdout
+        allowed = {"FETCH_ALLOW_PRIVATE": "true", "DATABASE_PATH": str(database)}
+        checked = run_bot(["check", f"{site}/news/cop"], tmp_path, **allowed)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "title:     قمة المناخ تنتهي باتفاق هش" in checked.stdout
+        assert not database.exists()
+        stored = run_bot(["ingest", f"{site}/feed"], tmp_path, **allowed)
+        assert stored.returncode == 0, stored.stderr
+        assert f"{site}/news/cop: added" in stored.stdout
+        again = run_bot(["ingest", f"{site}/news/cop?utm_source=tg"], tmp_path, **allowed)
+        assert "unchanged" in again.stdout  # the same story, the same file: never doubled
+    seeds = [name for name in os.listdir(tmp_path / "seeds") if name.endswith(".txt")]
+    assert len(seeds) == 1
