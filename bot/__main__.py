@@ -7,6 +7,8 @@ import asyncio
 import logging
 import os
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -22,8 +24,8 @@ from bot.settings import Settings, settings_problems
 from bot.stores import open_store
 from bot.sync.lexicon import read_lexicon
 from content.files import UnreadableFileError, read_regular_file
-from content.library import add_article, ingest_file, withdraw_article
-from content.models import IngestResult
+from content.library import Upload, add_article, ingest_file, withdraw_article
+from content.models import FeedInfo, IngestResult
 from content.parser import ArticleFormatError, read_article_file
 from content.ports import ArticleStore, StoreUnavailableError
 from content.sources.fetch import Fetcher
@@ -82,6 +84,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " moved to the seeds folder's .withdrawn/",
     )
     withdraw.add_argument("files", nargs="+", type=str, metavar="ID")
+    feeds = commands.add_parser(
+        "feeds", help="the feeds the bot follows: add URL, list, remove URL"
+    )
+    feeds.add_argument("action", choices=("add", "list", "remove"))
+    feeds.add_argument("files", nargs="*", metavar="URL")
     return parser.parse_args(argv)
 
 
@@ -141,7 +148,7 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     warnings_or_worse = max(settings.log_level, "WARNING", key=logging.getLevelName)
     if args.command:
         setup_logging(warnings_or_worse, settings.secrets())
-        return _file_command(args.command, args.files, settings)
+        return _file_command(args, settings)
     if args.console:
         # Logs would interleave with the conversation on the terminal: warnings only.
         setup_logging(warnings_or_worse, settings.secrets())
@@ -163,9 +170,12 @@ def _run(args: argparse.Namespace, settings: Settings, token: str) -> int:
     return 0
 
 
-def _file_command(command: str, arguments: list[str], settings: Settings) -> int:
+def _file_command(args: argparse.Namespace, settings: Settings) -> int:
     """``ingest`` stores files and what links hold; ``check`` shows how they will be read and
-    stores nothing; ``withdraw`` takes articles down."""
+    stores nothing; ``withdraw`` takes articles down; ``feeds`` manages the feeds followed."""
+    command, arguments = args.command, args.files
+    if command == "feeds":
+        return asyncio.run(manage_feeds(settings, args.action, arguments))
     if command == "withdraw":
         return asyncio.run(withdraw_articles(settings, arguments))
     urls = [argument for argument in arguments if _is_link(argument)]
@@ -202,10 +212,10 @@ async def ingest_copies(settings: Settings, copies: list[Copy | Refusal]) -> int
                 failed += 1
                 continue
             try:
+                upload = Upload(found.name, found.text.encode())
                 result = await add_article(
-                    store, settings.seeds_dir, found.name, found.text.encode(),
-                    settings.max_article_bytes,
-                )  # fmt: skip
+                    store, settings.seeds_dir, upload, settings.max_article_bytes
+                )
             except (ArticleFormatError, OSError) as error:
                 print(f"{found.url}: {error}", file=sys.stderr)
                 failed += 1
@@ -214,6 +224,42 @@ async def ingest_copies(settings: Settings, copies: list[Copy | Refusal]) -> int
     finally:
         await store.close()
     return 1 if failed else 0
+
+
+async def manage_feeds(settings: Settings, action: str, urls: list[str]) -> int:
+    """Follow feeds, stop following them, or list them with how their polling goes."""
+    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
+    status = 0
+    try:
+        feeds = store.feeds
+        if action == "list":
+            for feed in await feeds.feeds():
+                print(feed_line(feed))
+        for url in urls:
+            if not _is_link(url):
+                print(f"{url}: a feed is an http(s) link", file=sys.stderr)
+                status = 1
+            elif action == "add":
+                added = await feeds.add_feed(url, time.time())
+                print(f"{url}: {'added' if added else 'followed already'}")
+            elif action == "remove":
+                removed = await feeds.remove_feed(url)
+                print(f"{url}: {'removed' if removed else 'not followed'}")
+                status = max(status, int(not removed))
+    finally:
+        await store.close()
+    return status
+
+
+def feed_line(feed: FeedInfo) -> str:
+    """One feed as ``feeds list`` shows it."""
+    success = (
+        datetime.fromtimestamp(feed.last_success, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if feed.last_success is not None
+        else "never"
+    )
+    error = f", last error: {feed.last_error}" if feed.last_error else ""
+    return f"{feed.url}  items: {feed.items}, last success: {success}{error}"
 
 
 async def withdraw_articles(settings: Settings, slugs: list[str]) -> int:
@@ -260,9 +306,8 @@ async def _ingest_into_seeds(store: ArticleStore, path: Path, settings: Settings
     if await asyncio.to_thread(_is_in_folder, path, folder):
         return await ingest_file(store, path, settings.max_article_bytes)
     data = await asyncio.to_thread(read_article_file, path, settings.max_article_bytes)
-    return await add_article(
-        store, folder, path.name, data, settings.max_article_bytes, shown_as=path
-    )
+    upload = Upload(path.name, data, shown_as=path)
+    return await add_article(store, folder, upload, settings.max_article_bytes)
 
 
 def _is_in_folder(path: Path, folder: Path) -> bool:

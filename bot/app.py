@@ -30,6 +30,7 @@ from bot.serve.priority import RepliesFirst
 from bot.serve.webhook import REPEAT_WINDOW_SECONDS, WebhookServer
 from bot.settings import Settings
 from bot.stores import open_store
+from bot.sync.feeds import FeedPoller
 from bot.sync.lexicon import LexiconWatcher, read_lexicon, reread_alerts, retag_stale
 from bot.sync.seeds import SeedsWatcher
 from bot.transport.ratelimit import FloodLimiter
@@ -37,6 +38,7 @@ from bot.transport.request import AiohttpRequest
 from content.library import ingest_directory
 from content.ports import ArticleStore
 from content.search import Analyzer
+from content.sources.fetch import Fetcher
 from content.topics import Lexicon
 from handlers.plumbing import errors, menu
 from handlers.plumbing.context import BotData, Context, resolve
@@ -53,6 +55,8 @@ _OUTBOX_STOP_SECONDS = 15
 _REPLY_CONNECTIONS = 16
 # How often each worker brings its digest jobs in line with the store.
 DIGEST_SYNC_SECONDS = 20.0
+# How often the feed job looks for feeds due: a feed added is polled within this long.
+FEEDS_JOB_SECONDS = 30.0
 # Every send alike: HTML, and no link previews (a briefing is its own text).
 SEND_DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
@@ -81,6 +85,7 @@ class Lifecycle:
         self._membership: Membership | None = None
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._retag_task: asyncio.Task[None] | None = None
+        self._fetcher: Fetcher | None = None
 
     async def start(self, app: MojazApp) -> None:
         """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
@@ -162,6 +167,26 @@ class Lifecycle:
                 interval=self._settings.seeds_scan_seconds,
                 name="seeds-scan",
             )
+        self._schedule_feeds(app, store)
+
+    def _schedule_feeds(self, app: MojazApp, store: ArticleStore) -> None:
+        """Poll the followed feeds on the worker that leads, at most every FEEDS_POLL_SECONDS
+        (a feed is asked only when it is due, so the job itself may run more often)."""
+        settings = self._settings
+        if app.job_queue is None or settings.feeds_poll_seconds <= 0:
+            return
+        self._fetcher = Fetcher(
+            settings.max_article_bytes, allow_private=settings.fetch_allow_private
+        )
+        poller = FeedPoller(
+            store, self._fetcher, settings.seeds_dir, settings.max_article_bytes,
+            settings.feeds_poll_seconds,
+        )  # fmt: skip
+        app.job_queue.run_repeating(
+            when_leading(store.workers, poller.scan),
+            interval=min(settings.feeds_poll_seconds, FEEDS_JOB_SECONDS),
+            name="feeds-poll",
+        )
 
     async def _install(self, app: MojazApp, lexicon: Lexicon) -> None:
         """Put a new lexicon in force: tag with it, answer with it, re-tag, publish menus."""
@@ -199,6 +224,9 @@ class Lifecycle:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._retag_task
             self._retag_task = None
+        if self._fetcher is not None:
+            await self._fetcher.close()
+            self._fetcher = None
         if self._store is not None:
             await self._store.close()
             self._store = None

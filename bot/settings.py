@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     fetch_allow_private: bool = False
     default_timezone: str = "UTC"
     seeds_scan_seconds: float = Field(default=30.0, ge=0)
+    # How often the feeds the newsroom follows are polled; 0 polls none.
+    feeds_poll_seconds: float = Field(default=300.0, ge=0)
     rate_per_second: float = Field(default=30.0, gt=0)
     rate_per_chat_per_second: float = Field(default=1.0, gt=0)
     rate_per_group_per_minute: int = Field(default=20, gt=0)

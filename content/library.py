@@ -52,27 +52,44 @@ async def ingest_file(
     return await _store_owned(store, article, path, path)
 
 
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file from outside the seeds folder: the name it takes there, its bytes, and how its
+    sender knows it (errors name it so; by default, its name)."""
+
+    name: str
+    data: bytes
+    shown_as: str | Path | None = None
+
+
 async def add_article(
     store: ArticleStore,
     folder: Path,
-    name: str,
-    data: bytes,
+    upload: Upload,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    shown_as: str | Path | None = None,
+    *,
+    announce: bool = True,
 ) -> IngestResult:
-    """Put an article from outside the seeds folder into it as ``name``, and store it.
+    """Put an article from outside the seeds folder into it as ``upload.name``, and store it
+    (and queue it for its readers, when new and ``announce``).
 
     The file is checked and stored before it takes its place in the folder, so a refused
     article (malformed, or its id owned by another file) leaves both the store and the
     folder as they were. A full disk raises OSError, and changes nothing either. Errors
     name the file as ``shown_as`` (by default ``name``), as its sender knows it.
     """
+    name, data = upload.name, upload.data
     target = folder / file_name_for(name)
-    shown_as = name if shown_as is None else shown_as
-    article = parse_article(data, shown_as, max_bytes)
+    shown_as = name if upload.shown_as is None else upload.shown_as
+    try:
+        article = parse_article(data, target, max_bytes)  # its id comes from its file's name
+    except ArticleFormatError as error:  # … its errors name it as its sender knows it
+        raise ArticleFormatError(
+            shown_as, error.line, error.reason, error.problem, error.values
+        ) from None
     partial = await asyncio.to_thread(_write_partial, folder, target.name, data)
     try:
-        result = await _store_owned(store, article, target, shown_as)
+        result = await _store_owned(store, article, target, shown_as, announce)
         # Should two uploads of one name race, the file that lands last wins on disk, and the
         # watcher then stores it: the folder stays the source of truth.
         await asyncio.to_thread(os.replace, partial, target)
@@ -109,7 +126,7 @@ def file_name_for(name: str) -> str:
 
 
 async def _store_owned(
-    store: ArticleStore, article: Article, path: Path, shown_as: str | Path
+    store: ArticleStore, article: Article, path: Path, shown_as: str | Path, announce: bool = True
 ) -> IngestResult:
     """Store ``article`` as the file at ``path``, unless another file there owns its id."""
     folder = path.parent
@@ -118,7 +135,9 @@ async def _store_owned(
         return (folder / owner).is_file()
 
     try:
-        return await store.ingest(article, source=path.name, owner_present=owner_present)
+        return await store.ingest(
+            article, source=path.name, owner_present=owner_present, announce=announce
+        )
     except IdTakenError as error:
         raise ArticleFormatError(shown_as, None, f"{error}; rename one of them") from None
 

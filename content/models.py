@@ -297,3 +297,31 @@ class Stats:
     deliveries_by_state: tuple[tuple[str, int], ...]
     last_errors: tuple[DeliveryError, ...]
     paid_messages: int = 0  # sent with allow_paid_broadcast, which Telegram charges for
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """A feed the newsroom follows, and how its polling goes."""
+
+    url: str
+    added_at: float
+    next_poll_at: float
+    last_success: float | None = None  # when it last answered, 304 included
+    last_error: str = ""  # why its last poll failed, "" after a success
+    items: int = 0  # items its last answer listed
+    failures: int = 0  # polls failed in a row: how far it is backed off
+    etag: str = ""
+    last_modified: str = ""
+    primed: bool = False  # its first poll stored what it held then, without pushing it
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """What one poll of a feed found."""
+
+    at: float
+    next_poll_at: float
+    error: str = ""  # "" for a success
+    etag: str = ""
+    last_modified: str = ""
+    items: int | None = None  # None: unchanged (a 304), or a failure

@@ -23,6 +23,8 @@ from content.models import (
     ChatInfo,
     Delivery,
     DeliveryState,
+    FeedInfo,
+    FeedPoll,
     IngestResult,
     SearchHit,
     SectionView,
@@ -380,6 +382,31 @@ class WorkerStore(Protocol):
         ...
 
 
+class FeedStore(Protocol):
+    """The feeds a newsroom follows: added, listed, removed, and polled when due."""
+
+    async def add_feed(self, url: str, now: float) -> bool:
+        """Follow ``url`` from now on, due at once; False when it is followed already."""
+        ...
+
+    async def remove_feed(self, url: str) -> bool:
+        """Stop following ``url``; False when it was not followed."""
+        ...
+
+    async def feeds(self) -> list[FeedInfo]:
+        """Every feed followed, in the order they were added."""
+        ...
+
+    async def due_feeds(self, now: float, limit: int = 20) -> list[FeedInfo]:
+        """Up to ``limit`` feeds whose next poll is due, the longest waiting first."""
+        ...
+
+    async def record_poll(self, url: str, poll: FeedPoll) -> None:
+        """What a poll of ``url`` found: its success (and the validators and item count for
+        the next conditional GET) or its error, and when it is due again."""
+        ...
+
+
 class ArticleStore(Protocol):
     """Articles to read, search and keep up to date, with the chats and outbox beside them.
 
@@ -402,6 +429,11 @@ class ArticleStore(Protocol):
         """The processes that share this store."""
         ...
 
+    @property
+    def feeds(self) -> FeedStore:
+        """The feeds the newsroom follows."""
+        ...
+
     async def close(self) -> None:
         """Close the database connections."""
         ...
@@ -420,8 +452,12 @@ class ArticleStore(Protocol):
         source: str,
         now: float | None = None,
         owner_present: Callable[[str], bool] = ...,
+        announce: bool = True,
     ) -> IngestResult:
         """Store ``article`` in one transaction: unchanged, added, or replacing its old content.
+
+        A new article is queued for its subscribers and alerts, unless ``announce`` is False
+        (what a feed held when it was added is stored, not pushed).
 
         An article's id belongs to the file (``source``) that made it. Another file with the
         same id replaces it only when ``owner_present(owner)`` says the owner is gone (a

@@ -44,11 +44,11 @@ async def articles_at(url: str, fetcher: Fetcher) -> list[Copy | Refusal]:
             items = read_feed(fetched.body)
         except NotAFeedError as error:
             return [Refusal(url, str(error))]
-        return [await _item(item, fetcher) for item in items]
+        return [await item_copy(item, fetcher) for item in items]
     return [_page(fetched.url, fetched.body, fetched.charset)]
 
 
-async def _item(item: FeedItem, fetcher: Fetcher) -> Copy | Refusal:
+async def item_copy(item: FeedItem, fetcher: Fetcher) -> Copy | Refusal:
     """A feed item's article: from the feed when it holds the whole text, else its page."""
     if item.html and item.link:
         return _page(item.link, item.html.encode(), "utf-8")

@@ -57,6 +57,7 @@ class StoreRules:
         source: str,
         now: float | None = None,
         owner_present: Callable[[str], bool] = no_owner_present,
+        announce: bool = True,
     ) -> IngestResult:
         fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
         # The common case at start-up, answered without tagging or taking the write lock.
@@ -81,7 +82,7 @@ class StoreRules:
             else:
                 article_id = await session.add_article(article, source, fingerprint, now)
             await session.write_content(article_id, rows, self._tagged_with)
-            if stored is None:
+            if stored is None and announce:
                 await session.enqueue_article(article_id, now, rows.words)
         return IngestResult(article_id, article.slug, outcome)
 

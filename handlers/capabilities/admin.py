@@ -18,7 +18,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from content import pending
-from content.library import ARTICLE_SUFFIX, add_article, file_name_for, withdraw_article
+from content.library import (
+    ARTICLE_SUFFIX,
+    Upload,
+    add_article,
+    file_name_for,
+    withdraw_article,
+)
 from content.parser import ArticleFormatError, read_article
 from content.tagging import tag_article
 from handlers.plumbing.context import Context
@@ -213,7 +219,7 @@ async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> _Pu
     bot_data = context.bot_data
     store, folder, limit = bot_data.store, bot_data.seeds_folder, bot_data.max_article_bytes
     try:
-        result = await add_article(store, folder, held.name, held.data, limit)
+        result = await add_article(store, folder, Upload(held.name, held.data), limit)
     except ArticleFormatError as error:
         return _Published(_rejection(error, tr))
     except OSError as error:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.sync.seeds import SeedsWatcher
-from content.library import add_article, ingest_directory, ingest_file
+from content.library import Upload, add_article, ingest_directory, ingest_file
 from content.parser import ArticleFormatError
 from content.storage.sqlite.store import Store
 from tests.support.articles import article_text
@@ -94,7 +94,7 @@ async def test_a_renamed_file_keeps_its_article(seeded: Store, seeds_dir: Path) 
 async def test_an_upload_named_like_a_seed_replaces_it_for_good(
     seeded: Store, seeds_dir: Path
 ) -> None:
-    result = await add_article(seeded, seeds_dir, SEED.name, UPLOAD)
+    result = await add_article(seeded, seeds_dir, Upload(SEED.name, UPLOAD))
     assert result.outcome == "replaced"
     assert (seeds_dir / SEED.name).read_bytes() == UPLOAD
     restart = await ingest_directory(seeded, seeds_dir)
@@ -107,19 +107,19 @@ async def test_an_upload_under_another_name_for_a_taken_id_changes_nothing(
 ) -> None:
     before = await summary_title(seeded)
     with pytest.raises(ArticleFormatError, match=f"already taken by {SEED.name}"):
-        await add_article(seeded, seeds_dir, CLASH, UPLOAD)
+        await add_article(seeded, seeds_dir, Upload(CLASH, UPLOAD))
     assert names_in(seeds_dir) == [SEED.name]
     assert await summary_title(seeded) == before
 
 
 async def test_an_upload_stays_inside_the_seeds_folder(store: Store, seeds_dir: Path) -> None:
-    result = await add_article(store, seeds_dir, "../../outside.txt", UPLOAD)
+    result = await add_article(store, seeds_dir, Upload("../../outside.txt", UPLOAD))
     assert result.outcome == "added"
     assert (seeds_dir / "outside.txt").read_bytes() == UPLOAD
     assert not (seeds_dir.parent / "outside.txt").exists()
     for name in (".hidden.txt", "notes.md", "..\\..\\x.md"):
         with pytest.raises(ArticleFormatError, match=r"ends in \.txt"):
-            await add_article(store, seeds_dir, name, UPLOAD)
+            await add_article(store, seeds_dir, Upload(name, UPLOAD))
 
 
 async def test_a_full_disk_leaves_the_folder_and_the_store_as_they_were(
@@ -136,7 +136,7 @@ async def test_a_full_disk_leaves_the_folder_and_the_store_as_they_were(
 
     monkeypatch.setattr(os, "fdopen", fdopen)
     with pytest.raises(OSError, match="No space left"):
-        await add_article(seeded, seeds_dir, "new.txt", UPLOAD)
+        await add_article(seeded, seeds_dir, Upload("new.txt", UPLOAD))
     monkeypatch.undo()
     assert names_in(seeds_dir) == [SEED.name]
     assert len(await seeded.articles()) == 1
@@ -150,5 +150,5 @@ async def test_a_failed_store_puts_no_file_in_the_folder(
 
     monkeypatch.setattr(store, "ingest", locked)
     with pytest.raises(sqlite3.OperationalError):
-        await add_article(store, seeds_dir, "new.txt", UPLOAD)
+        await add_article(store, seeds_dir, Upload("new.txt", UPLOAD))
     assert names_in(seeds_dir) == [SEED.name]

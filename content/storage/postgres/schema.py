@@ -184,6 +184,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT '';
     ALTER TABLE articles ADD COLUMN automatic_summary BOOLEAN NOT NULL DEFAULT FALSE;
     """,
+    # 10: the feeds a newsroom follows, and how their polling goes.
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        added_at DOUBLE PRECISION NOT NULL,
+        next_poll_at DOUBLE PRECISION NOT NULL,
+        last_success DOUBLE PRECISION,
+        last_error TEXT NOT NULL DEFAULT '',
+        items INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        primed BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX feeds_due ON feeds (next_poll_at);
+    """,
 )
 
 

@@ -19,6 +19,7 @@ from content.models import (
 from content.ports import StoreUnavailableError
 from content.search import Analyzer
 from content.storage.postgres.chats import PostgresChats
+from content.storage.postgres.feeds import PostgresFeeds
 from content.storage.postgres.outbox import PostgresOutbox
 from content.storage.postgres.ranking import Corpus, bm25
 from content.storage.postgres.records import PostgresRecords
@@ -96,6 +97,7 @@ class PostgresStore(StoreRules):
         self._chats = PostgresChats(pool)
         self._outbox = PostgresOutbox(pool)
         self._workers = PostgresWorkers(pool)
+        self._feeds = PostgresFeeds(pool)
 
     @classmethod
     async def open(
@@ -134,6 +136,10 @@ class PostgresStore(StoreRules):
     @property
     def workers(self) -> PostgresWorkers:
         return self._workers
+
+    @property
+    def feeds(self) -> PostgresFeeds:
+        return self._feeds
 
     async def close(self) -> None:
         """Close the pool's connections, giving the jobs up first if this worker ran them."""

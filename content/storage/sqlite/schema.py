@@ -209,4 +209,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT '';
     ALTER TABLE articles ADD COLUMN automatic_summary INTEGER NOT NULL DEFAULT 0;
     """,
+    # 16: the feeds a newsroom follows, and how their polling goes.
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        added_at REAL NOT NULL,
+        next_poll_at REAL NOT NULL,
+        last_success REAL,
+        last_error TEXT NOT NULL DEFAULT '',
+        items INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        primed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX feeds_due ON feeds (next_poll_at);
+    """,
 )

@@ -30,6 +30,7 @@ from content.storage.rows import (
 from content.storage.rules import StoreRules
 from content.storage.sqlite.chats import Chats
 from content.storage.sqlite.db import Connections, Repository
+from content.storage.sqlite.feeds import Feeds
 from content.storage.sqlite.outbox import Outbox
 from content.storage.sqlite.records import SqliteRecords
 from content.storage.sqlite.schema import MIGRATIONS
@@ -64,6 +65,7 @@ class Store(Repository, StoreRules):
         self.chats = Chats(connections)
         self.outbox = Outbox(connections)
         self.workers = OneWorker(connections)
+        self.feeds = Feeds(connections)
         records = SqliteRecords(connections, self.outbox)
         StoreRules.__init__(self, records, analyzer or Analyzer(lexicon))
 
