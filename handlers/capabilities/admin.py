@@ -253,6 +253,47 @@ async def withdraw_button(update: Update, context: Context) -> None:
     await show_in_place(query, context, [tr.say("WITHDRAWN", title=render.escape(article.title))])
 
 
+async def feeds(update: Update, context: Context) -> None:
+    """``/feeds``: the feeds followed, how their polling goes, each with a remove button;
+    ``/feeds add URL`` follows one more."""
+    tr = context.texts
+    if not await _in_private(update, tr):
+        return
+    store = context.bot_data.store
+    args = context.args or []
+    if args[:1] == ["add"]:
+        url = args[1] if len(args) == 2 else ""
+        if not url.startswith(("http://", "https://")):
+            await reply(update, [tr.say("FEEDS_USAGE")])
+            return
+        added = await store.feeds.add_feed(url, time.time())
+        await reply(
+            update, [tr.say("FEED_ADDED" if added else "FEED_ALREADY", url=render.escape(url))]
+        )
+        return
+    rendered = views.feed_list(await store.feeds.feeds(), tr)
+    await reply(update, rendered.chunks, rendered.keyboard)
+
+
+async def feed_button(update: Update, context: Context) -> None:
+    """Stop following the feed a button names (by its link's short hash)."""
+    tr = context.texts
+    press = decoded_press(update)
+    if press is None:
+        return
+    query, callback = press
+    await answer_press(query, context)
+    store = context.bot_data.store
+    if query.from_user.id not in context.bot_data.admin_ids:
+        return
+    followed = await store.feeds.feeds()
+    chosen = [feed for feed in followed if views.feed_key(feed.url) == callback.arg]
+    if chosen and await store.feeds.remove_feed(chosen[0].url):
+        followed = [feed for feed in followed if feed.url != chosen[0].url]
+    rendered = views.feed_list(followed, tr)
+    await show_in_place(query, context, rendered.chunks, rendered.keyboard)
+
+
 def _others() -> Handlers:
     return [
         CallbackQueryHandler(broadcast_button, pattern=pattern(Action.BROADCAST)),
@@ -260,6 +301,7 @@ def _others() -> Handlers:
         CallbackQueryHandler(upload_button, pattern=pattern(Action.PUBLISH)),
         CallbackQueryHandler(upload_button, pattern=pattern(Action.DISCARD)),
         CallbackQueryHandler(withdraw_button, pattern=pattern(Action.WITHDRAW)),
+        CallbackQueryHandler(feed_button, pattern=pattern(Action.REMOVE_FEED)),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.Document.FileExtension("txt"), article_file
         ),
@@ -271,6 +313,7 @@ CAPABILITY = Capability(
     commands=(
         Command("stats", stats, Audience.BOT_ADMINS),
         Command("broadcast", broadcast, Audience.BOT_ADMINS),
+        Command("feeds", feeds, Audience.BOT_ADMINS),
     ),
     handlers=_others,
 )

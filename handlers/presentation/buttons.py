@@ -29,6 +29,7 @@ class Action(StrEnum):
     PUBLISH = "pub"  # the argument is the held upload's token
     DISCARD = "drop"
     WITHDRAW = "wd"  # the number is the article
+    REMOVE_FEED = "unfeed"  # the argument is the feed link's short hash
 
 
 _DATA = re.compile(

@@ -6,12 +6,21 @@ buttons or briefing renders them from here instead of importing that capability.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from content.models import ArticleInfo, ChatInfo, SectionView, Summary, TopicBriefing
+from content.models import (
+    ArticleInfo,
+    ChatInfo,
+    FeedInfo,
+    SectionView,
+    Summary,
+    TopicBriefing,
+)
 from content.parser import ParsedArticle
 from content.topics import Topic
 from handlers.presentation import links, render
@@ -317,3 +326,40 @@ def upload_preview(
         ),
     ]
     return Rendered(render.pack(["\n".join(lines)]), InlineKeyboardMarkup([buttons]))
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def feed_key(url: str) -> str:
+    """A feed's name in a button: its link is too long for callback data."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def feed_list(feeds: Sequence[FeedInfo], tr: Texts) -> Rendered:
+    """The feeds followed, how each one's polling goes, and a button to remove each."""
+    if not feeds:
+        return Rendered([tr.say("FEEDS_NONE")])
+    esc = render.escape
+    lines = [tr.say("FEEDS_TITLE", count=len(feeds))]
+    rows = []
+    for number, feed in enumerate(feeds, 1):
+        when = (
+            datetime.fromtimestamp(feed.last_success, UTC).strftime("%Y-%m-%d %H:%M")
+            if feed.last_success is not None
+            else tr.say("FEED_NEVER")
+        )
+        lines.append(
+            tr.say("FEED_LINE", number=number, url=esc(feed.url), items=feed.items, when=when)
+        )
+        if feed.last_error:
+            lines.append(tr.say("FEED_ERROR", error=esc(feed.last_error[:200])))
+        label = tr.say("BUTTON_REMOVE_FEED", number=number)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    label, callback_data=encode(Action.REMOVE_FEED, 0, feed_key(feed.url))
+                )
+            ]
+        )
+    return Rendered(render.pack(["\n".join(lines)]), InlineKeyboardMarkup(rows))

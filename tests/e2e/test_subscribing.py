@@ -422,3 +422,19 @@ async def test_an_administrator_withdraws_what_was_published(
     assert (seeds_dir / ".withdrawn" / "oops.txt").exists()  # kept, never read
     listing = await say(api, Chat(ADMIN.id), ADMIN, "/articles")
     assert "خبر خاطئ" not in listing.text
+
+
+async def test_an_administrator_follows_and_drops_feeds_from_the_chat(api: FakeBotApi) -> None:
+    url = "https://news.example/feed"
+    usage = await say(api, Chat(ADMIN.id), ADMIN, "/feeds add file:///etc/passwd")
+    assert usage.text == AR.say("FEEDS_USAGE")
+    added = await say(api, Chat(ADMIN.id), ADMIN, f"/feeds add {url}")
+    assert added.text == AR.say("FEED_ADDED", url=url)
+    listing = await say(api, Chat(ADMIN.id), ADMIN, "/feeds")
+    assert url in listing.text
+    assert AR.say("FEED_NEVER") in listing.text
+    (remove,) = listing.buttons()
+    await api.press(ADMIN, listing.result, remove["callback_data"])
+    (edit,) = await api.wait_for_calls("editMessageText", ADMIN.id, 1)
+    assert edit.text == AR.say("FEEDS_NONE")
+    assert "/help" in (await say(api, Chat(READER.id), READER, "/feeds")).text  # not for them
