@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from aiohttp import web
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -25,6 +26,7 @@ from bot.cluster.membership import Membership, when_leading
 from bot.deliver.digests import DigestJobs
 from bot.deliver.render import render_delivery, thread_paused_note
 from bot.deliver.worker import DeliveryViews, OutboxWorker
+from bot.serve.api import add_publishing_api, publisher
 from bot.serve.metrics import Metrics
 from bot.serve.priority import RepliesFirst
 from bot.serve.webhook import REPEAT_WINDOW_SECONDS, WebhookServer
@@ -252,7 +254,20 @@ def build_worker(
             update_id, REPEAT_WINDOW_SECONDS
         ),
     )
+    server.extra_routes = _publishing_api(settings, app)
     return app, server
+
+
+def _publishing_api(settings: Settings, app: MojazApp) -> Callable[[web.Application], None] | None:
+    """POST /api/articles on the webhook's listener, when API_TOKEN is set."""
+    if settings.api_token is None:
+        return None
+    token = settings.api_token.get_secret_value()
+    publish = publisher(
+        lambda: app.bot_data.store, settings.seeds_dir, settings.max_article_bytes,
+        app.bot_data.wake_outbox,
+    )  # fmt: skip
+    return lambda server: add_publishing_api(server, token, publish)
 
 
 def build_application(

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1:8080"
     webhook_secret: SecretStr | None = None
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # With a token, POST /api/articles on the webhook's listener publishes (a CMS's hook).
+    api_token: SecretStr | None = Field(default=None, min_length=16)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -160,11 +162,13 @@ class Settings(BaseSettings):
         return self.database_url.get_secret_value() if self.database_url else ""
 
     def secrets(self) -> list[str]:
-        """What logs must never show: the token, the database's password, the webhook's secret."""
+        """What logs must never show: the token, the database's password, the webhook's secret,
+        the publishing API's token."""
         token = self.bot_token.get_secret_value() if self.bot_token else ""
         webhook = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        api = self.api_token.get_secret_value() if self.api_token else ""
         database = url_secrets(self.database_url_value())
-        return [secret for secret in (token, webhook, *database) if secret]
+        return [secret for secret in (token, webhook, api, *database) if secret]
 
     def webhook(self) -> WebhookSettings | None:
         """Where and how to take updates by webhook; None to poll for them."""

@@ -72,6 +72,8 @@ class WebhookServer:
         self._health = health
         self._metrics = metrics
         self._first_sight = first_sight
+        # More routes on the same listener (the publishing API, where it is turned on).
+        self.extra_routes: Callable[[web.Application], None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = settings.port  # the port bound, once started (0 asks for a free one)
 
@@ -84,6 +86,8 @@ class WebhookServer:
         updates.add_route("POST", self._update)
         server.router.add_get("/healthz", self._healthz)
         server.router.add_get("/metrics", self._metrics_page)
+        if self.extra_routes is not None:
+            self.extra_routes(server)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._settings.host, self._settings.port)

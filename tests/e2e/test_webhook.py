@@ -278,3 +278,26 @@ def test_webhook_mode_needs_its_secret(
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
     assert main([]) == 2
     assert "WEBHOOK_SECRET is required" in capsys.readouterr().err
+
+
+async def test_a_cms_publishes_on_the_webhooks_listener_and_readers_get_it(
+    api: FakeBotApi, tmp_path: Path, seeds_dir: Path, unused_tcp_port: int
+) -> None:
+    token = "a-cms-token-long-enough"
+    settings = webhook_settings(api, tmp_path, seeds_dir, unused_tcp_port, api_token=token)
+    endpoint = f"http://127.0.0.1:{unused_tcp_port}/api/articles"
+    post = {"title": "خبر من نظام النشر", "text": "أعلنت تركيا عن اتفاق جديد مع جيرانها.\n",
+            "url": "https://news.example/cms/1"}  # fmt: skip
+    async with bot_running(settings), http() as client:
+        await api.send_text(PRIVATE, READER, "/subscribe")
+        await api.wait_for_calls("sendMessage", PRIVATE.id, 1)
+        async with client.post(endpoint, json=post) as response:
+            assert response.status == 401
+        headers = {"Authorization": f"Bearer {token}"}
+        async with client.post(endpoint, json=post, headers=headers) as response:
+            answer = await response.json()
+            assert response.status == 200, answer
+        assert answer["outcome"] == "added"
+        await api.wait_for(
+            lambda _: any("خبر من نظام النشر" in c.text for c in api.delivered(READER.id))
+        )
