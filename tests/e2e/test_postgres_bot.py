@@ -63,7 +63,7 @@ def test_an_unreachable_database_is_named_without_its_password(
 ) -> None:
     url = "postgresql://" + form.format(host=f"127.0.0.1:{unused_tcp_port}")
     settings = make_settings(bot_token=TOKEN, database_url=url)
-    args = argparse.Namespace(command="ingest", files=[SEED], console=False, lang="ar")
+    args = argparse.Namespace(command="ingest", files=[str(SEED)], console=False, lang="ar")
     assert run(args, settings, TOKEN) == 1
     error = capsys.readouterr().err
     assert f"127.0.0.1:{unused_tcp_port}/news" in error
