@@ -8,6 +8,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -201,11 +203,20 @@ async def _fetch(urls: list[str], settings: Settings) -> list[Copy | Refusal]:
         await fetcher.close()
 
 
+@asynccontextmanager
+async def _store(settings: Settings) -> AsyncIterator[ArticleStore]:
+    """The store a command works on, closed when it is done."""
+    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 async def ingest_copies(settings: Settings, copies: list[Copy | Refusal]) -> int:
     """Store each article a link held; 1 if any link gave none or was refused."""
     failed = 0
-    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
-    try:
+    async with _store(settings) as store:
         for found in copies:
             if isinstance(found, Refusal):
                 print(f"{found.url}: refused: {found.reason}", file=sys.stderr)
@@ -221,16 +232,13 @@ async def ingest_copies(settings: Settings, copies: list[Copy | Refusal]) -> int
                 failed += 1
             else:
                 print(f"{found.url}: {result.outcome} ({result.slug})")
-    finally:
-        await store.close()
     return 1 if failed else 0
 
 
 async def manage_feeds(settings: Settings, action: str, urls: list[str]) -> int:
     """Follow feeds, stop following them, or list them with how their polling goes."""
-    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
     status = 0
-    try:
+    async with _store(settings) as store:
         feeds = store.feeds
         if action == "list":
             for feed in await feeds.feeds():
@@ -246,8 +254,6 @@ async def manage_feeds(settings: Settings, action: str, urls: list[str]) -> int:
                 removed = await feeds.remove_feed(url)
                 print(f"{url}: {'removed' if removed else 'not followed'}")
                 status = max(status, int(not removed))
-    finally:
-        await store.close()
     return status
 
 
@@ -265,24 +271,20 @@ def feed_line(feed: FeedInfo) -> str:
 async def withdraw_articles(settings: Settings, slugs: list[str]) -> int:
     """Withdraw each article; 1 if any id names no article."""
     status = 0
-    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
-    try:
+    async with _store(settings) as store:
         for slug in slugs:
             if await withdraw_article(store, settings.seeds_dir, slug):
                 print(f"{slug}: withdrawn")
             else:
                 print(f"{slug}: no article has this id", file=sys.stderr)
                 status = 1
-    finally:
-        await store.close()
     return status
 
 
 async def ingest_files(settings: Settings, paths: list[Path]) -> int:
     """Ingest each file into the database; 1 if any was rejected, else 0."""
     failed = 0
-    store = await open_store(settings, read_lexicon(settings.topics_file, RESERVED_COMMANDS))
-    try:
+    async with _store(settings) as store:
         for path in paths:
             try:
                 result = await _ingest_into_seeds(store, path, settings)
@@ -291,8 +293,6 @@ async def ingest_files(settings: Settings, paths: list[Path]) -> int:
                 failed += 1
             else:
                 print(f"{path}: {result.outcome} ({result.slug})")
-    finally:
-        await store.close()
     return 1 if failed else 0
 
 

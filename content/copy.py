@@ -20,7 +20,7 @@ from content.problems import english
 # Encodings older Arabic desktop tools save in, accepted when detection is sure of them.
 _ARABIC_ENCODINGS = frozenset({"cp1256", "windows_1256", "iso8859_6", "utf_16", "utf_16_le"})
 _MAX_CHAOS = 0.1  # charset-normalizer's measure of mess in the decoded text
-_MIN_LETTERS = 20
+_MIN_LETTERS = 20  # letters decoded, before their share is worth judging
 _ARABIC_SHARE = 0.6
 _FRONT_MATTER_FENCE = "---"
 _FRONT_MATTER_KEYS = frozenset({"title", "url", "author", "published", "image", "tags"})
@@ -129,18 +129,19 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None and best.encoding in _ARABIC_ENCODINGS and best.chaos <= _MAX_CHAOS:
         text = str(best)
-        if _mostly_arabic(text):
+        letters = sum(character.isalpha() for character in text)
+        if letters >= _MIN_LETTERS and arabic_share(text) >= _ARABIC_SHARE:
             return text, best.encoding.replace("_", "-").upper()
     line = data[: utf8_error.start].count(b"\n") + 1
     raise CopyError(line, "encoding", byte=f"{data[utf8_error.start]:02x}")
 
 
-def _mostly_arabic(text: str) -> bool:
-    """Whether ``text`` reads as Arabic prose: enough letters, most of them Arabic (a guess
-    at bytes that are not text decodes into symbols and stray letters)."""
+def arabic_share(text: str) -> float:
+    """How much of ``text``'s letters are Arabic (0 with no letters): a guess at bytes that are
+    not text decodes into symbols and stray letters, and an English page is not ours."""
     letters = [character for character in text if character.isalpha()]
     arabic = sum("\u0600" <= character <= "\u06ff" for character in letters)
-    return len(letters) >= _MIN_LETTERS and arabic >= _ARABIC_SHARE * len(letters)
+    return arabic / len(letters) if letters else 0.0
 
 
 def copy_lines(text: str) -> list[CopyLine]:

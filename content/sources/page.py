@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import trafilatura
 import yaml
 
-from content.copy import CopyError, decode
+from content.copy import CopyError, arabic_share, decode
 
 # Less than this is not an article: a section front, a video page, a list of links.
 MIN_PARAGRAPHS = 2
@@ -107,7 +107,5 @@ def _check_article(lines: list[str], url: str) -> None:
             f"{url}: not an article ({len(paragraphs)} paragraph(s), {words} words): a section"
             " front, a video or a list of links?"
         )
-    letters = [character for line in paragraphs for character in line if character.isalpha()]
-    arabic = sum("\u0600" <= character <= "\u06ff" for character in letters)
-    if arabic < MIN_ARABIC_SHARE * len(letters):
+    if arabic_share(" ".join(paragraphs)) < MIN_ARABIC_SHARE:
         raise NotAnArticleError(f"{url}: the article is not in Arabic")

@@ -14,7 +14,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from content import pending
@@ -37,7 +37,7 @@ from handlers.plumbing.replies import (
     show_in_place,
 )
 from handlers.presentation import render, views
-from handlers.presentation.buttons import Action, encode, pattern
+from handlers.presentation.buttons import Action, Callback, encode, pattern
 from handlers.presentation.texts import Texts
 
 logger = logging.getLogger(__name__)
@@ -104,17 +104,24 @@ async def _in_private(update: Update, tr: Texts) -> bool:
     return False
 
 
+async def _admin_press(update: Update, context: Context) -> tuple[CallbackQuery, Callback] | None:
+    """A press of one of our buttons, answered; None unless an administrator pressed it (a
+    forwarded preview's buttons do nothing for anyone else)."""
+    press = decoded_press(update)
+    if press is None:
+        return None
+    query, _ = press
+    await answer_press(query, context)
+    return press if query.from_user.id in context.bot_data.admin_ids else None
+
+
 async def broadcast_button(update: Update, context: Context) -> None:
     """Queue the previewed briefing for every subscribed chat, or cancel."""
     tr = context.texts
-    press = decoded_press(update)
+    press = await _admin_press(update, context)
     if press is None:
         return
     query, callback = press
-    if query.from_user.id not in context.bot_data.admin_ids:
-        await answer_press(query, context)
-        return
-    await answer_press(query, context)
     if callback.action == Action.CANCEL:
         await show_in_place(query, context, [tr.say("BROADCAST_CANCELLED")])
         return
@@ -188,14 +195,11 @@ def _rejection(error: ArticleFormatError, tr: Texts) -> str:
 async def upload_button(update: Update, context: Context) -> None:
     """Publish the previewed upload, or discard it; a second press finds it decided."""
     tr = context.texts
-    press = decoded_press(update)
+    press = await _admin_press(update, context)
     if press is None:
         return
     query, callback = press
-    await answer_press(query, context)
     bot_data = context.bot_data
-    if query.from_user.id not in bot_data.admin_ids:
-        return
     folder, limit = bot_data.seeds_folder, bot_data.max_article_bytes
     held = await asyncio.to_thread(pending.claim, folder, callback.arg, limit)
     if held is None:
@@ -236,14 +240,11 @@ async def _publish(context: Context, held: pending.HeldUpload, tr: Texts) -> _Pu
 async def withdraw_button(update: Update, context: Context) -> None:
     """Withdraw a published article: out of every list, search and answer."""
     tr = context.texts
-    press = decoded_press(update)
+    press = await _admin_press(update, context)
     if press is None:
         return
     query, callback = press
-    await answer_press(query, context)
     bot_data = context.bot_data
-    if query.from_user.id not in bot_data.admin_ids:
-        return
     store = bot_data.store
     article = await store.article(callback.article_id)
     if article is None or not await withdraw_article(store, bot_data.seeds_folder, article.slug):
@@ -278,14 +279,11 @@ async def feeds(update: Update, context: Context) -> None:
 async def feed_button(update: Update, context: Context) -> None:
     """Stop following the feed a button names (by its link's short hash)."""
     tr = context.texts
-    press = decoded_press(update)
+    press = await _admin_press(update, context)
     if press is None:
         return
     query, callback = press
-    await answer_press(query, context)
     store = context.bot_data.store
-    if query.from_user.id not in context.bot_data.admin_ids:
-        return
     followed = await store.feeds.feeds()
     chosen = [feed for feed in followed if views.feed_key(feed.url) == callback.arg]
     if chosen and await store.feeds.remove_feed(chosen[0].url):

@@ -13,28 +13,11 @@ from bot.sync.feeds import FeedPoller
 from content.models import FeedPoll
 from content.ports import EVERYTHING, ArticleStore
 from content.sources.fetch import Fetcher
-from content.storage.postgres.store import PostgresStore
 from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from tests.support.news_site import article_page, rss
-from tests.support.postgres import postgres_database
 
 FEED = "https://news.example/feed"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
-) -> AsyncIterator[ArticleStore]:
-    if request.param == "sqlite":
-        opened = await Store.open(tmp_path / "feeds.sqlite3", lexicon)
-        yield opened
-        await opened.close()
-        return
-    async with postgres_database(request.getfixturevalue("postgres_server")) as pool:
-        shared = PostgresStore(pool, lexicon)
-        yield shared
-        await shared.close()
 
 
 async def test_feeds_are_added_once_listed_due_and_removed(store: ArticleStore) -> None:

@@ -7,7 +7,6 @@ Behaviour only, through the Protocols in content.ports: how a backend keeps its 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,35 +19,15 @@ from content.models import AlertAdded, Article, DeliveryKind, DeliveryState, Sec
 from content.parser import read_article
 from content.ports import EVERYTHING, ArticleStore, ChatStore
 from content.search import Analyzer
-from content.storage.postgres.store import PostgresStore
-from content.storage.sqlite.store import Store
 from content.topics import Lexicon
 from tests.quality.eval.newsroom import FOLDER as NEWSROOM_FOLDER
 from tests.quality.eval.newsroom import expectations as newsroom_expectations
 from tests.quality.eval.tagging import FOLDER as WORLD
 from tests.support.articles import BOLIVIA_LITHIUM, GUYANA_OIL, write_article
 from tests.support.harness import SEED
-from tests.support.postgres import postgres_database
 
-BACKENDS = ["sqlite", "postgres"]
 NOW = 4e9  # after the real clock that ingest_file dates deliveries with
 LEASE = 30.0
-
-
-@pytest.fixture(params=BACKENDS)
-async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, lexicon: Lexicon
-) -> AsyncIterator[ArticleStore]:
-    """An empty store of each backend."""
-    if request.param == "sqlite":
-        opened = await Store.open(tmp_path / "contract.sqlite3", lexicon)
-        yield opened
-        await opened.close()
-        return
-    async with postgres_database(request.getfixturevalue("postgres_server")) as pool:
-        shared = PostgresStore(pool, lexicon)
-        yield shared
-        await shared.close()  # gives up the jobs' lock too, or the pool would wait for it
 
 
 @pytest.fixture
