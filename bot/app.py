@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from aiohttp import web
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -27,6 +26,7 @@ from bot.deliver.digests import DigestJobs
 from bot.deliver.render import render_delivery, thread_paused_note
 from bot.deliver.worker import DeliveryViews, OutboxWorker
 from bot.serve.api import add_publishing_api, publisher
+from bot.serve.http import MAX_BODY, HttpListener, Listener, Routes
 from bot.serve.metrics import Metrics
 from bot.serve.priority import RepliesFirst
 from bot.serve.webhook import REPEAT_WINDOW_SECONDS, WebhookServer
@@ -55,6 +55,8 @@ MojazApp = Application[
 _OUTBOX_STOP_SECONDS = 15
 # Connections kept for replies, beside the outbox's.
 _REPLY_CONNECTIONS = 16
+# JSON or form framing around an article posted to the API, beyond MAX_ARTICLE_BYTES itself.
+_API_ENVELOPE = 64 * 1024
 # How often each worker brings its digest jobs in line with the store.
 DIGEST_SYNC_SECONDS = 20.0
 # How often the feed job looks for feeds due: a feed added is polled within this long.
@@ -182,7 +184,7 @@ class Lifecycle:
         )
         poller = FeedPoller(
             store, self._fetcher, settings.seeds_dir, settings.max_article_bytes,
-            settings.feeds_poll_seconds,
+            settings.feeds_poll_seconds, observer=self._metrics,
         )  # fmt: skip
         app.job_queue.run_repeating(
             when_leading(store.workers, poller.scan),
@@ -236,30 +238,43 @@ class Lifecycle:
 
 def build_worker(
     settings: Settings, token: str, request: BaseRequest | None = None
-) -> tuple[MojazApp, WebhookServer | None]:
-    """The Application, and the server that takes its updates in webhook mode (else None:
-    it polls)."""
+) -> tuple[MojazApp, Listener | None]:
+    """The Application, and its HTTP listener: the webhook's, which takes its updates, or in
+    polling mode HTTP_LISTEN's for the probes and the API (None when that is turned off)."""
     metrics = Metrics()
     app = build_application(settings, token, request, metrics=metrics)
+
+    def health() -> Awaitable[bool]:  # the store opens after the listener is built
+        return app.bot_data.store.ping()
+
+    def exposition() -> Awaitable[bytes]:
+        return metrics.exposition(app.bot_data.store)
+
+    routes = _publishing_api(settings, app)
+    max_body = max(MAX_BODY, settings.max_article_bytes + _API_ENVELOPE)
     webhook = settings.webhook()
     if webhook is None:
-        return app, None
+        address = settings.http_address()
+        if address is None:
+            return app, None
+        return app, HttpListener(*address, health, exposition, routes, max_body)
     server = WebhookServer(
         webhook,
         app.bot,
         app.update_queue,
-        health=lambda: app.bot_data.store.ping(),  # noqa: PLW0108 - the store opens later
-        metrics=lambda: metrics.exposition(app.bot_data.store),
+        health=health,
+        metrics=exposition,
         first_sight=lambda update_id: app.bot_data.store.workers.first_sight(
             update_id, REPEAT_WINDOW_SECONDS
         ),
     )
-    server.extra_routes = _publishing_api(settings, app)
+    server.extra_routes = routes
+    server.max_body = max_body
     return app, server
 
 
-def _publishing_api(settings: Settings, app: MojazApp) -> Callable[[web.Application], None] | None:
-    """POST /api/articles on the webhook's listener, when API_TOKEN is set."""
+def _publishing_api(settings: Settings, app: MojazApp) -> Routes | None:
+    """POST /api/articles on the worker's listener, when API_TOKEN is set."""
     if settings.api_token is None:
         return None
     token = settings.api_token.get_secret_value()

@@ -9,7 +9,14 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.deliver.worker import OutboxSettings
@@ -61,7 +68,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1:8080"
     webhook_secret: SecretStr | None = None
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
-    # With a token, POST /api/articles on the webhook's listener publishes (a CMS's hook).
+    # Polling workers serve /healthz, /metrics and the API here; empty turns it off.
+    http_listen: str | None = "127.0.0.1:8080"
+    # With a token, POST /api/articles on the worker's listener publishes (a CMS's hook).
     api_token: SecretStr | None = Field(default=None, min_length=16)
 
     @field_validator("admin_ids", mode="before")
@@ -96,15 +105,16 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL must be an https:// address Telegram can reach")
         return stripped
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "http_listen")
     @classmethod
-    def _host_and_port(cls, value: str) -> str:
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(
-                f"WEBHOOK_LISTEN must be host:port, such as 0.0.0.0:8080, not {value!r}"
-            )
-        return value
+    def _host_and_port(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """``host:port``; port 0 asks for a free one. An empty HTTP_LISTEN is none at all."""
+        if value is None or (info.field_name == "http_listen" and not value.strip()):
+            return None
+        if _listen_address(value) is None:
+            name = (info.field_name or "").upper()
+            raise ValueError(f"{name} must be host:port, such as 0.0.0.0:8080, not {value!r}")
+        return value.strip()
 
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Settings:
@@ -174,14 +184,18 @@ class Settings(BaseSettings):
         """Where and how to take updates by webhook; None to poll for them."""
         if self.webhook_url is None or self.webhook_secret is None:
             return None
-        host, _, port = self.webhook_listen.rpartition(":")
+        host, port = _listen_address(self.webhook_listen) or ("", 0)
         return WebhookSettings(
             url=self.webhook_url,
-            host=host.strip("[]"),
-            port=int(port),
+            host=host,
+            port=port,
             secret=self.webhook_secret.get_secret_value(),
             max_connections=self.webhook_max_connections,
         )
+
+    def http_address(self) -> tuple[str, int] | None:
+        """Where a polling worker serves its probes and API; None for nowhere."""
+        return _listen_address(self.http_listen) if self.http_listen else None
 
     def api_base_url(self) -> str:
         """python-telegram-bot's ``base_url``: the Bot API server, with the token appended."""
@@ -227,3 +241,11 @@ def settings_problems(error: ValidationError) -> str:
         name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
         lines.append(f"{name}: {problem['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines)
+
+
+def _listen_address(value: str) -> tuple[str, int] | None:
+    """``host:port`` (``[::1]:8080`` for IPv6) as its parts, or None if it is not one."""
+    host, _, port = value.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        return None
+    return host.strip("[]"), int(port)

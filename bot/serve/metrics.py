@@ -63,6 +63,31 @@ class Metrics:
         self.workers = Gauge(
             "mojaz_workers", "Workers sharing the bot, as this one counts them", registry=registry
         )
+        self._feeds_polled = Counter(
+            "mojaz_feeds_polled",
+            "Feeds asked for news: new (it had items), unchanged (304) or failed",
+            ["outcome"],
+            registry=registry,
+        )
+        self._feed_items = Counter(
+            "mojaz_feed_items",
+            "Feed items read: added, replaced, unchanged, refused (no article) or failed",
+            ["outcome"],
+            registry=registry,
+        )
+        self._fetch_errors = Counter(
+            "mojaz_fetch_errors",
+            "Feeds and pages not fetched, by why: link, address, connect, timeout, status,"
+            " size, redirects, http or not_a_feed",
+            ["kind"],
+            registry=registry,
+        )
+        self._extraction = Histogram(
+            "mojaz_extraction_seconds",
+            "Time to read a web page into an article",
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
 
     def sent_one(self, is_bulk: bool, seconds: float, paid: bool = False) -> None:
         """A send came back accepted after ``seconds``."""
@@ -75,6 +100,22 @@ class Metrics:
     def refused_one(self, is_bulk: bool) -> None:
         """Telegram answered a send with 429."""
         self.refused.labels(_kind(is_bulk)).inc()
+
+    def feed_polled(self, outcome: str) -> None:
+        """A feed was asked (bot.sync.feeds.FeedObserver)."""
+        self._feeds_polled.labels(outcome).inc()
+
+    def feed_item(self, outcome: str) -> None:
+        """A feed's item was read and stored, or not."""
+        self._feed_items.labels(outcome).inc()
+
+    def fetch_failed(self, kind: str) -> None:
+        """A feed or page was not fetched."""
+        self._fetch_errors.labels(kind).inc()
+
+    def extracted(self, seconds: float) -> None:
+        """A page was read into an article."""
+        self._extraction.observe(seconds)
 
     async def exposition(self, store: ArticleStore) -> bytes:
         """The text format, with the shared queue read from the store now."""

@@ -1,9 +1,9 @@
 """Webhook mode: Telegram posts each update to this worker, behind any load balancer.
 
 An update Telegram posts again (a load balancer timed out on it) is handled once, across
-workers, within ``REPEAT_WINDOW_SECONDS``. The server also answers ``GET /healthz`` (200
-while the store answers, 503 when it does not, for the load balancer to route around a
-worker) and ``GET /metrics`` (Prometheus).
+workers, within ``REPEAT_WINDOW_SECONDS``. The server also answers the probes
+(bot.serve.http: ``/healthz`` for the load balancer to route around a worker, ``/metrics``)
+and the publishing API where it is turned on.
 
 Every worker calls ``setWebhook`` with the same public URL at start-up, and none deletes
 it at stop: the others are still serving, and Telegram keeps undelivered updates for the
@@ -24,15 +24,12 @@ from urllib.parse import unquote, urlsplit
 from aiohttp import web
 from telegram import Bot, Chat, MaybeInaccessibleMessage, Update
 
-from bot.serve.metrics import CONTENT_TYPE
+from bot.serve.http import MAX_BODY, Exposition, Health, Routes, add_probes
 from content.models import MAX_THREAD_ID
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's name
-# An update is a few kilobytes; a body larger than this is not one.
-_MAX_BODY = 1 << 20
-_HEALTH_SECONDS = 2.0
 # How long an update's id is remembered as handled: Telegram re-posts within minutes.
 REPEAT_WINDOW_SECONDS = 3600.0
 
@@ -57,13 +54,15 @@ class WebhookSettings:
 class WebhookServer:
     """An aiohttp server that hands Telegram's updates to the Application's queue."""
 
+    takes_updates = True  # nothing polls beside it
+
     def __init__(
         self,
         settings: WebhookSettings,
         bot: Bot,
         update_queue: asyncio.Queue[object],
-        health: Callable[[], Awaitable[bool]],
-        metrics: Callable[[], Awaitable[bytes]],
+        health: Health,
+        metrics: Exposition,
         first_sight: Callable[[int], Awaitable[bool]],
     ) -> None:
         self._settings = settings
@@ -73,19 +72,19 @@ class WebhookServer:
         self._metrics = metrics
         self._first_sight = first_sight
         # More routes on the same listener (the publishing API, where it is turned on).
-        self.extra_routes: Callable[[web.Application], None] | None = None
+        self.extra_routes: Routes | None = None
+        self.max_body = MAX_BODY  # an update is a few kilobytes; the API may need more
         self._runner: web.AppRunner | None = None
         self.port = settings.port  # the port bound, once started (0 asks for a free one)
 
     async def start(self) -> None:
         """Listen, then tell Telegram where to post (so no update arrives before we can)."""
-        server = web.Application(client_max_size=_MAX_BODY)
+        server = web.Application(client_max_size=self.max_body)
         # A plain resource: ``{…}`` in the path is text to match, not a pattern.
         updates = web.PlainResource(self._settings.path)
         server.router.register_resource(updates)
         updates.add_route("POST", self._update)
-        server.router.add_get("/healthz", self._healthz)
-        server.router.add_get("/metrics", self._metrics_page)
+        add_probes(server, self._health, self._metrics)
         if self.extra_routes is not None:
             self.extra_routes(server)
         self._runner = web.AppRunner(server, access_log=None)
@@ -134,24 +133,6 @@ class WebhookServer:
         except Exception as error:  # noqa: BLE001 - any store's failure: handle it anyway
             logger.warning("Could not check update %d against those handled: %s", update_id, error)
             return False
-
-    async def _healthz(self, _request: web.Request) -> web.Response:
-        try:
-            healthy = await asyncio.wait_for(self._health(), _HEALTH_SECONDS)
-        except Exception as error:  # noqa: BLE001 - whatever the store raises, it is down
-            logger.warning("Health check failed: %s", error)
-            healthy = False
-        if healthy:
-            return web.Response(text="ok")
-        return web.Response(status=503, text="the store does not answer")
-
-    async def _metrics_page(self, _request: web.Request) -> web.Response:
-        try:
-            body = await self._metrics()
-        except Exception as error:  # noqa: BLE001 - the store is down: say so, do not crash
-            logger.warning("Could not read the metrics: %s", error)
-            return web.Response(status=503, text="the store does not answer")
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
 class MalformedUpdateError(ValueError):

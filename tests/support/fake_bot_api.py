@@ -699,6 +699,7 @@ async def start_bot_process(
         "DATABASE_PATH": str(folder / "bot.sqlite3"),
         "SEEDS_DIR": str(folder / "seeds"),
         "SEEDS_SCAN_SECONDS": "0",
+        "HTTP_LISTEN": "127.0.0.1:0",
         **settings,
     }
     with (folder / "bot.log").open("ab") as log:

@@ -52,6 +52,7 @@ def settings_for(api: FakeBotApi, tmp_path: Path, seeds_dir: Path, **overrides: 
         "bot_api_url": api.url,
         "database_path": tmp_path / "bot.sqlite3",
         "seeds_dir": seeds_dir,
+        "http_listen": "127.0.0.1:0",  # a free port: tests run workers side by side
     }
     return make_settings(**(values | overrides))
 
@@ -59,8 +60,8 @@ def settings_for(api: FakeBotApi, tmp_path: Path, seeds_dir: Path, **overrides: 
 @asynccontextmanager
 async def bot_running(settings: Settings) -> AsyncIterator[MojazApp]:
     """Run the real Application with ``settings`` for the length of a ``with`` block."""
-    app, webhook = build_worker(settings, TOKEN)
-    async with running(app, poll_timeout=1, webhook=webhook):
+    app, listener = build_worker(settings, TOKEN)
+    async with running(app, poll_timeout=1, listener=listener):
         yield app
 
 
