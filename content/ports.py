@@ -406,6 +406,16 @@ class FeedStore(Protocol):
         the next conditional GET) or its error, and when it is due again."""
         ...
 
+    async def item_name(self, feed_url: str, guid: str) -> str | None:
+        """The seeds file the item ``guid`` of ``feed_url`` is stored under; None for an item
+        not stored yet."""
+        ...
+
+    async def remember_item(self, feed_url: str, guid: str, name: str) -> None:
+        """Keep ``name`` as the file of the item ``guid`` of ``feed_url``: the name first
+        remembered stays, so an item whose link changes still replaces its article."""
+        ...
+
 
 class ArticleStore(Protocol):
     """Articles to read, search and keep up to date, with the chats and outbox beside them.

@@ -40,7 +40,12 @@ _USER_AGENT = "MojazBot/1.0 (+https://github.com/mojaz; a news briefing bot)"
 
 
 class FetchRefusedError(Exception):
-    """A URL that was not fetched, and why."""
+    """A URL that was not fetched, and why; ``kind`` names the reason for metrics: link,
+    address, connect, timeout, status, size, redirects or http."""
+
+    def __init__(self, message: str, kind: str = "http") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,9 @@ class GuardedResolver(AbstractResolver):
         reasons = [refused_address(result["host"]) for result in found]
         allowed = [result for result, reason in zip(found, reasons, strict=True) if not reason]
         if not allowed:
-            raise FetchRefusedError(f"{host}: {reasons[0] if reasons else 'no address'}")
+            raise FetchRefusedError(
+                f"{host}: {reasons[0] if reasons else 'no address'}", "address"
+            )
         return allowed
 
     async def close(self) -> None:
@@ -135,12 +142,12 @@ class Fetcher:
             except FetchRefusedError:
                 raise
             except aiohttp.ClientConnectorError as error:
-                raise FetchRefusedError(f"{url}: {_connector_reason(error)}") from None
+                raise _connector_refusal(url, error) from None
             except TimeoutError:
-                raise FetchRefusedError(f"{url}: no answer in time") from None
+                raise FetchRefusedError(f"{url}: no answer in time", "timeout") from None
             except aiohttp.ClientError as error:
                 raise FetchRefusedError(f"{url}: {error.__class__.__name__}: {error}") from None
-        raise FetchRefusedError(f"{url}: more than {MAX_REDIRECTS} redirects")
+        raise FetchRefusedError(f"{url}: more than {MAX_REDIRECTS} redirects", "redirects")
 
     async def close(self) -> None:
         if self._session is not None:
@@ -179,17 +186,19 @@ class Fetcher:
         if response.status in (429, 503):
             return Fetched(**common, retry_after=_seconds(headers.get("Retry-After", "")))
         if response.status != 200:
-            raise FetchRefusedError(f"{url}: the server answered {response.status}")
+            raise FetchRefusedError(f"{url}: the server answered {response.status}", "status")
         declared = response.content_length
         if declared is not None and declared > self.max_bytes:
             raise FetchRefusedError(
-                f"{url}: {declared:,} bytes, over the limit of {self.max_bytes:,}"
+                f"{url}: {declared:,} bytes, over the limit of {self.max_bytes:,}", "size"
             )
         body = bytearray()
         async for chunk in response.content.iter_chunked(_CHUNK):
             body += chunk
             if len(body) > self.max_bytes:
-                raise FetchRefusedError(f"{url}: over the limit of {self.max_bytes:,} bytes")
+                raise FetchRefusedError(
+                    f"{url}: over the limit of {self.max_bytes:,} bytes", "size"
+                )
         return Fetched(
             **common,
             body=bytes(body),
@@ -203,25 +212,28 @@ def _check_url(url: str, allow_private: bool, trusted: frozenset[str]) -> None:
     address outright (an address is not resolved, so the resolver never sees it)."""
     parts = urlsplit(url)
     if parts.scheme not in _SCHEMES:
-        raise FetchRefusedError(f"{url}: only http and https links are fetched")
+        raise FetchRefusedError(f"{url}: only http and https links are fetched", "link")
     if not parts.hostname:
-        raise FetchRefusedError(f"{url}: no host in the link")
+        raise FetchRefusedError(f"{url}: no host in the link", "link")
     if parts.username or parts.password:
-        raise FetchRefusedError(f"{url}: a link with a user name or password is not fetched")
+        raise FetchRefusedError(
+            f"{url}: a link with a user name or password is not fetched", "link"
+        )
     try:
         allowed = allow_private or parts.hostname in trusted
         reason = "" if allowed else refused_address(parts.hostname)
     except ValueError:
         return  # a name: the resolver checks what it resolves to
     if reason:
-        raise FetchRefusedError(f"{url}: {reason}")
+        raise FetchRefusedError(f"{url}: {reason}", "address")
 
 
-def _connector_reason(error: aiohttp.ClientConnectorError) -> str:
+def _connector_refusal(url: str, error: aiohttp.ClientConnectorError) -> FetchRefusedError:
+    """The resolver's refusal, if that is why aiohttp could not connect; else the OS error."""
     cause = error.__cause__ or error.__context__
     if isinstance(cause, FetchRefusedError):
-        return str(cause).split(": ", 1)[-1]
-    return f"cannot connect ({error.os_error})"
+        return FetchRefusedError(f"{url}: {str(cause).split(': ', 1)[-1]}", cause.kind)
+    return FetchRefusedError(f"{url}: cannot connect ({error.os_error})", "connect")
 
 
 def _seconds(value: str) -> float | None:

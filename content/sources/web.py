@@ -7,6 +7,7 @@ another, is the same file and replaces, never doubles.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from content.sources.feed import FeedItem, NotAFeedError, looks_like_feed, read_feed
@@ -21,6 +22,7 @@ class Copy:
     url: str
     name: str
     text: str
+    seconds: float = 0.0  # how long reading the page into the article took
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,9 @@ async def item_copy(item: FeedItem, fetcher: Fetcher) -> Copy | Refusal:
 
 
 def _page(url: str, body: bytes, charset: str) -> Copy | Refusal:
+    started = time.perf_counter()
     try:
-        return Copy(url, file_name(url), page_text(body, charset, url))
+        text = page_text(body, charset, url)
     except NotAnArticleError as error:
         return Refusal(url, str(error).split(": ", 1)[-1])
+    return Copy(url, file_name(url), text, time.perf_counter() - started)

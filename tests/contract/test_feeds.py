@@ -36,8 +36,13 @@ async def test_feeds_are_added_once_listed_due_and_removed(store: ArticleStore) 
     )  # fmt: skip
     assert (polled.failures, polled.last_error) == (1, "the server answered 500")
     assert await feeds.due_feeds(500.0) == [await _feed(store, "https://other.example/rss")]
+    await feeds.remember_item(FEED, "guid-1", "news-example-1.txt")
+    await feeds.remember_item(FEED, "guid-1", "news-example-1-renamed.txt")  # the first stays
+    assert await feeds.item_name(FEED, "guid-1") == "news-example-1.txt"
+    assert await feeds.item_name("https://other.example/rss", "guid-1") is None  # per feed
     assert await feeds.remove_feed(FEED)
     assert not await feeds.remove_feed(FEED)
+    assert await feeds.item_name(FEED, "guid-1") is None  # gone with its feed
 
 
 async def _feed(store: ArticleStore, url: str) -> Any:
@@ -51,9 +56,12 @@ class Site:
         self.items: list[tuple[str, str, str]] = []
         self.base = ""
         self.polls = 0
+        self.retry_after = ""  # set: the feed answers 429 with it
 
     async def feed(self, request: web.Request) -> web.Response:
         self.polls += 1
+        if self.retry_after:
+            return web.Response(status=429, headers={"Retry-After": self.retry_after})
         etag = f'"{len(self.items)}"'
         if request.headers.get("If-None-Match") == etag:
             return web.Response(status=304)
@@ -90,7 +98,9 @@ async def test_a_feed_pushes_only_what_appears_after_it_was_added(
     async with await Store.open(tmp_path / "poll.sqlite3", lexicon) as store:
         await store.chats.record(7, "private", "", 0.0)
         await store.chats.subscribe(7, EVERYTHING, 0.0)
-        poller = FeedPoller(store, fetcher, tmp_path / "seeds", 1_000_000, 300.0, lambda: clock[0])
+        poller = FeedPoller(
+            store, fetcher, tmp_path / "seeds", 1_000_000, 300.0, clock=lambda: clock[0]
+        )
         feed = f"{site.base}/feed"
         site.items = [("g1", f"{site.base}/news/1", "")]
         await store.feeds.add_feed(feed, clock[0])
@@ -113,7 +123,9 @@ async def test_a_feed_pushes_only_what_appears_after_it_was_added(
 async def test_a_failing_feed_backs_off_and_says_why(tmp_path: Path, lexicon: Lexicon) -> None:
     fetcher = Fetcher(1_000_000, connect_seconds=0.5)  # not trusted: our own network
     async with await Store.open(tmp_path / "fail.sqlite3", lexicon) as store:
-        poller = FeedPoller(store, fetcher, tmp_path / "seeds", 1_000_000, 300.0, lambda: 0.0)
+        poller = FeedPoller(
+            store, fetcher, tmp_path / "seeds", 1_000_000, 300.0, clock=lambda: 0.0
+        )
         await store.feeds.add_feed("http://127.0.0.1:9/feed", 0.0)
         await poller.poll_due()
         (feed,) = await store.feeds.feeds()
@@ -121,3 +133,78 @@ async def test_a_failing_feed_backs_off_and_says_why(tmp_path: Path, lexicon: Le
         assert "loopback" in feed.last_error
         assert feed.next_poll_at == 600.0  # twice the interval, then four times …
     await fetcher.close()
+
+
+class Recorder:
+    """The poller's observer, as the metrics see it."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def feed_polled(self, outcome: str) -> None:
+        self.seen.append(("polled", outcome))
+
+    def feed_item(self, outcome: str) -> None:
+        self.seen.append(("item", outcome))
+
+    def fetch_failed(self, kind: str) -> None:
+        self.seen.append(("fetch", kind))
+
+    def extracted(self, seconds: float) -> None:
+        assert seconds > 0
+        self.seen.append(("extracted", ""))
+
+
+async def test_an_item_whose_link_changes_is_the_same_story_under_its_guid(
+    site: Site, tmp_path: Path, lexicon: Lexicon
+) -> None:
+    clock = [1000.0]
+    fetcher = Fetcher(1_000_000, trusted=frozenset({"127.0.0.1"}), per_host_seconds=0)
+    recorder = Recorder()
+    async with await Store.open(tmp_path / "guid.sqlite3", lexicon) as store:
+        await store.chats.record(7, "private", "", 0.0)
+        await store.chats.subscribe(7, EVERYTHING, 0.0)
+        poller = FeedPoller(
+            store, fetcher, tmp_path / "seeds", 1_000_000, 300.0,
+            clock=lambda: clock[0], observer=recorder,
+        )  # fmt: skip
+        feed = f"{site.base}/feed"
+        await store.feeds.add_feed(feed, clock[0])
+        site.items = [("g1", f"{site.base}/news/1", "")]
+        await poller.poll_due()
+        clock[0] += 301
+        site.items = [("g1", f"{site.base}/news/1-corrected", ""), ("g2", "", "")]
+        assert await poller.poll_due() == 0  # replaced, not added
+        (article,) = await store.articles()
+        assert article.title == "خبر 1-corrected"
+        assert await store.outbox.due(10**10, 10) == []  # nor pushed again
+        assert len(list((tmp_path / "seeds").glob("*.txt"))) == 1
+    await fetcher.close()
+    assert recorder.seen == [
+        ("polled", "new"), ("extracted", ""), ("item", "added"),
+        ("polled", "new"), ("extracted", ""), ("item", "replaced"), ("item", "refused"),
+    ]  # fmt: skip
+
+
+async def test_a_busy_feed_is_asked_again_no_sooner_than_its_retry_after(
+    site: Site, tmp_path: Path, lexicon: Lexicon
+) -> None:
+    fetcher = Fetcher(1_000_000, trusted=frozenset({"127.0.0.1"}), per_host_seconds=0)
+    recorder = Recorder()
+    async with await Store.open(tmp_path / "busy.sqlite3", lexicon) as store:
+        poller = FeedPoller(
+            store, fetcher, tmp_path / "seeds", 1_000_000, 300.0,
+            clock=lambda: 0.0, observer=recorder,
+        )  # fmt: skip
+        await store.feeds.add_feed(f"{site.base}/feed", 0.0)
+        site.retry_after = "7200"
+        await poller.poll_due()
+        (feed,) = await store.feeds.feeds()
+        assert (feed.next_poll_at, feed.last_error) == (7200.0, "the server answered 429")
+        site.retry_after = "5"  # shorter than the backoff: the backoff holds
+        await store.feeds.record_poll(feed.url, FeedPoll(0.0, 0.0, "due again"))
+        await poller.poll_due()
+        (feed,) = await store.feeds.feeds()
+        assert feed.next_poll_at == 300.0 * 2**3  # the third failure in a row
+    await fetcher.close()
+    assert recorder.seen == [("fetch", "status"), ("polled", "failed")] * 2

@@ -28,7 +28,22 @@ class PostgresFeeds:
         return count_of(status) > 0
 
     async def remove_feed(self, url: str) -> bool:
-        return count_of(await self._pool.execute("DELETE FROM feeds WHERE url = $1", url)) > 0
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute("DELETE FROM feed_items WHERE feed_url = $1", url)
+            return count_of(await connection.execute("DELETE FROM feeds WHERE url = $1", url)) > 0
+
+    async def item_name(self, feed_url: str, guid: str) -> str | None:
+        name = await self._pool.fetchval(
+            "SELECT name FROM feed_items WHERE feed_url = $1 AND guid = $2", feed_url, guid
+        )
+        return None if name is None else str(name)
+
+    async def remember_item(self, feed_url: str, guid: str, name: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO feed_items (feed_url, guid, name) VALUES ($1, $2, $3)"
+            " ON CONFLICT (feed_url, guid) DO NOTHING",
+            feed_url, guid, name,
+        )  # fmt: skip
 
     async def feeds(self) -> list[FeedInfo]:
         rows = await self._pool.fetch(f"SELECT {_COLUMNS} FROM feeds ORDER BY added_at, url")  # noqa: S608

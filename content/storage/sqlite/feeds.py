@@ -25,8 +25,22 @@ class Feeds(Repository):
         return cursor.rowcount > 0
 
     async def remove_feed(self, url: str) -> bool:
+        await self._write("DELETE FROM feed_items WHERE feed_url = ?", (url,))
         cursor = await self._write("DELETE FROM feeds WHERE url = ?", (url,))
         return cursor.rowcount > 0
+
+    async def item_name(self, feed_url: str, guid: str) -> str | None:
+        rows = await self._fetchall(
+            "SELECT name FROM feed_items WHERE feed_url = ? AND guid = ?", (feed_url, guid)
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def remember_item(self, feed_url: str, guid: str, name: str) -> None:
+        await self._write(
+            "INSERT INTO feed_items (feed_url, guid, name) VALUES (?, ?, ?)"
+            " ON CONFLICT (feed_url, guid) DO NOTHING",
+            (feed_url, guid, name),
+        )
 
     async def feeds(self) -> list[FeedInfo]:
         rows = await self._fetchall(f"SELECT {_COLUMNS} FROM feeds ORDER BY added_at, url")  # noqa: S608

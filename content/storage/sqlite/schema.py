@@ -225,4 +225,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX feeds_due ON feeds (next_poll_at);
     """,
+    # 17: the file each feed item is stored under, known by the feed's GUID for it.
+    """
+    CREATE TABLE feed_items (
+        feed_url TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (feed_url, guid)
+    );
+    """,
 )
