@@ -24,6 +24,9 @@ MIN_WORDS = 60
 MIN_ARABIC_SHARE = 0.5  # of the letters: an English page is not ours to brief
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid)$", re.I)
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+# <meta charset="…"> or <meta http-equiv="Content-Type" content="text/html; charset=…">
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_CHARSET_WITHIN = 4096  # bytes: where HTML requires the declaration to be
 _NAME_MAX = 80
 
 
@@ -51,11 +54,11 @@ def file_name(url: str) -> str:
 
 
 def page_text(html: bytes, charset: str, url: str) -> str:
-    """The article of the page as our text format; NotAnArticleError says why when none."""
-    try:
-        text = html.decode(charset) if charset else decode(html)[0]
-    except (LookupError, UnicodeDecodeError, CopyError):
-        text = decode(html)[0]
+    """The article of the page as our text format; NotAnArticleError says why when none.
+
+    The page is decoded with the charset its server gave, else the one it declares itself,
+    else the one detection is sure of: a charset that does not decode the page is wrong."""
+    text = _decoded(html, (charset, _declared_charset(html)), url)
     extracted = trafilatura.extract(
         text, url=url, output_format="xml", with_metadata=True, favor_precision=True,
         include_comments=False, include_tables=False,
@@ -64,6 +67,23 @@ def page_text(html: bytes, charset: str, url: str) -> str:
         raise NotAnArticleError(f"{url}: no article text found in the page")
     # trafilatura's own serialisation of what it kept: no DTD, no entity of the page's.
     return _as_copy(ElementTree.fromstring(extracted), url)  # noqa: S314
+
+
+def _declared_charset(html: bytes) -> str:
+    found = _META_CHARSET.search(html[:_CHARSET_WITHIN])
+    return found[1].decode("ascii") if found else ""
+
+
+def _decoded(html: bytes, charsets: tuple[str, ...], url: str) -> str:
+    for charset in filter(None, charsets):
+        try:
+            return html.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return decode(html)[0]
+    except CopyError as error:
+        raise NotAnArticleError(f"{url}: the page's text cannot be decoded ({error})") from None
 
 
 def _as_copy(doc: ElementTree.Element, url: str) -> str:

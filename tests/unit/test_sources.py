@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from content.parser import read_article
+from content.sources.feed import NotAFeedError, read_feed
 from content.sources.fetch import Fetcher
-from content.sources.page import canonical, file_name
+from content.sources.page import canonical, file_name, page_text
 from content.sources.web import Copy, Refusal, articles_at
 from tests.support.news_site import (
     ENGLISH_PAGE,
@@ -93,3 +94,42 @@ def test_one_story_has_one_address_and_one_file() -> None:
     assert len({canonical(url) for url in same}) == 1
     assert len({file_name(url) for url in same}) == 1
     assert file_name(same[0]).endswith(".txt")
+
+
+LAUGHS = "".join(
+    f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+)  # lol9 is 10⁹ times lol0
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        f'<!ENTITY lol0 "lol">{LAUGHS}',
+        '<!ENTITY xxe SYSTEM "file:///etc/passwd">',
+        '<!entity  local "x">',
+    ],
+    ids=["billion-laughs", "external-entity", "lower-case"],
+)
+def test_a_feed_that_declares_entities_is_refused_unread(subset: str) -> None:
+    feed = rss([("g1", "https://news.example/1", "")]).replace(
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE rss [{subset}]>',
+    )
+    with pytest.raises(NotAFeedError, match="declares XML entities"):
+        read_feed(feed.encode())
+
+
+def test_a_feed_may_quote_an_entity_in_its_text() -> None:
+    """Only the document type declares entities: an article about XML may mention one."""
+    html = "<p>" + "كلمة " * 90 + "<!ENTITY x> في نص المقال.</p>"
+    (item,) = read_feed(rss([("g1", "https://news.example/1", html)]).encode())
+    assert item.guid == "g1"
+
+
+def test_a_page_is_decoded_with_the_charset_it_declares() -> None:
+    """Windows-1256 declared only by the page (no server said): the page's word counts."""
+    page = article_page().replace('<meta charset="utf-8">', '<meta charset="windows-1256">')
+    text = page_text(page.encode("cp1256"), "", "https://news.example/cop")
+    assert "اختتمت قمة المناخ أعمالها" in text
+    header_wrong = page_text(page.encode("cp1256"), "utf-8", "https://news.example/cop")
+    assert "اختتمت قمة المناخ أعمالها" in header_wrong  # a charset that fails is not trusted
