@@ -23,7 +23,13 @@ _MAX_CHAOS = 0.1  # charset-normalizer's measure of mess in the decoded text
 _MIN_LETTERS = 20  # letters decoded, before their share is worth judging
 _ARABIC_SHARE = 0.6
 _FRONT_MATTER_FENCE = "---"
-_FRONT_MATTER_KEYS = frozenset({"title", "url", "author", "published", "image", "tags"})
+_FRONT_MATTER_KEYS = frozenset(
+    {"title", "url", "author", "published", "image", "tags", "structure"}
+)
+# ``structure: marked``: the copy marks its structure itself (a page read by
+# content.sources.page): ``##`` lines are its only headings, a closing ``##`` heading over
+# ``-`` lines its only summary, and every other line a paragraph.
+MARKED = "marked"
 _MAX_FRONT_MATTER_LINES = 60
 
 # Lines that are not article text: photo credits, "read also" links, tags, share prompts.
@@ -34,10 +40,17 @@ _NOT_TEXT = re.compile(
     r"|^(?:اقرأ|إقرأ|إقرا|اقرا|طالع|شاهد)\s+(?:أيضا|أيضاً|ايضا|ايضاً)\s*[:：]?"
     r"|^read\s+(?:more|also)\s*[:：]"
     r"|^(?:الوسوم|وسوم|كلمات\s+مفتاحية|الكلمات\s+المفتاحية|الكلمات\s+الدلالية|tags)\s*[:：]"
-    r"|^(?:شارك\s+(?:الخبر|المقال)|تابعونا\s+على)\b",
+    r"|^(?:شارك\s+(?:الخبر|المقال)|تابعونا\s+على)\b"
+    r"|^(?:مواضيع|موضوعات|أخبار|اخبار)\s+(?:ذات\s+صلة|متعلقة)\s*[:：]"
+    r"|^(?:قد\s+يهمك|قد\s+يعجبك|اقرأ\s+المزيد|إقرأ\s+المزيد)\s*(?:أيضا|أيضاً)?\s*[:：]"
+    r"|^(?:اشترك|اشتركوا|سجل|سجّل)\s+(?:في|ب)\s*(?:نشرتنا|النشرة|القائمة\s+البريدية)"
+    r"|^(?:الآراء|الاراء)\s+(?:الواردة|المنشورة)\s+.{0,40}(?:تعبر|تعبّر)\s+عن\s+(?:رأي|آراء)",
     re.IGNORECASE,
 )
-_NOT_TEXT_WHY = "not article text (a photo credit, a «read also» link or tags)"
+_NOT_TEXT_WHY = (
+    "not article text (a photo credit, a «read also» link, tags, a newsletter box or the"
+    " opinion page's disclaimer)"
+)
 
 _AUTHOR = re.compile(
     r"^(?:بقلم|كتب|كتبت|كتبه|تحرير|إعداد|اعداد|بواسطة|by)\s*[:：]?\s*(?P<name>.+)$",
@@ -107,6 +120,7 @@ class Provenance:
     published: str = ""  # ISO date, when the copy states one
     image: str = ""
     tags: tuple[str, ...] = ()
+    structure: str = ""  # MARKED, or "" for copy as editors write it
     dateline: str = ""
     notes: list[ParseNote] = field(default_factory=list)
 
@@ -182,6 +196,8 @@ def _read_front_matter(lines: list[CopyLine], first: int, provenance: Provenance
             provenance.tags = tuple(str(item).strip() for item in items if str(item).strip())
         elif key == "published":
             provenance.published = _iso_date(value)
+        elif key == "structure" and value != MARKED:
+            provenance.notes.append(ParseNote(first, f"structure «{value}» ignored"))
         else:
             setattr(provenance, key, str(value).strip())
 

@@ -9,6 +9,8 @@ the text first: the encoding, a YAML front-matter block, lines that are not arti
 * the lead: the paragraphs before the first heading (its dateline, «القاهرة - », is noted);
 * sections: a heading (a short line with no closing sentence punctuation, or a ``##`` line; it
   may end in ``?`` or ``؟``; a one-line quote is never one) and the paragraphs under it;
+* in copy that marks its structure (front matter ``structure: marked``, as pages are read),
+  ``##`` lines are the only headings, a closing ``##`` over ``-`` lines the only summary;
 * the closing summary: a heading as editors write them («أبرز النقاط», «باختصار», «في سطور»,
   with or without a colon), or the last short line ending with a colon that is not someone
   about to be quoted, then the bullets (``-`` ``•`` ``*`` ``–`` ``1.`` ``١-``) or sentences.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.copy import (
+    MARKED,
     CopyError,
     CopyLine,
     ParseNote,
@@ -61,7 +64,8 @@ _SUMMARY_HEADS = frozenset(
         "أبرز النقاط", "ابرز النقاط", "باختصار", "في سطور", "خلاصة", "الخلاصة", "ملخص",
         "الملخص", "أهم النقاط", "اهم النقاط", "أهم ما جاء", "أبرز ما جاء", "نقاط رئيسية",
         "النقاط الرئيسية", "في نقاط", "in brief", "key points", "summary", "highlights",
-        "at a glance", "tl;dr",
+        "at a glance", "tl;dr", "ما نعرفه حتى الآن", "ما نعرفه حتى الان", "ما نعرفه",
+        "النقاط الأساسية", "أبرز المعلومات", "أهم المعلومات",
     }
 )  # fmt: skip
 # Someone about to be quoted («وقال الوزير في مقابلة:»): never a summary heading.
@@ -181,6 +185,7 @@ class _Reader:
         self.lines = lines
         self.path = path
         self.provenance = provenance
+        self.marked = provenance.structure == MARKED
 
     def article(self) -> Article:
         title, body = self._title(self.lines)
@@ -234,9 +239,12 @@ class _Reader:
 
     def _summary_head(self, lines: list[CopyLine]) -> int | None:
         """The closing summary's heading: the last known heading, else the last short line
-        ending with a colon in which no one is about to be quoted."""
+        ending with a colon in which no one is about to be quoted. In marked copy, a last
+        ``##`` heading with only ``-`` lines under it."""
+        if self.marked:
+            return _marked_summary_head(lines)
         for index in range(len(lines) - 1, -1, -1):
-            if _known_summary_head(lines[index].text):
+            if is_summary_heading(lines[index].text):
                 return self._checked_head(lines, index)
         for index in range(len(lines) - 1, -1, -1):
             if self._is_summary_head(lines, index):
@@ -283,7 +291,7 @@ class _Reader:
         lead: list[str] = []
         sections: list[tuple[CopyLine, list[str]]] = []
         for line in lines:
-            if _is_heading(line.text):
+            if _MARKDOWN_HEADING.match(line.text) if self.marked else _is_heading(line.text):
                 self._check_not_empty(sections)
                 sections.append((line, []))
             elif sections:
@@ -306,7 +314,16 @@ class _Reader:
             )
 
 
-def _known_summary_head(text: str) -> bool:
+def _marked_summary_head(lines: list[CopyLine]) -> int | None:
+    headings = [i for i, line in enumerate(lines) if _MARKDOWN_HEADING.match(line.text)]
+    if not headings or headings[-1] in (0, len(lines) - 1):
+        return None
+    under = lines[headings[-1] + 1 :]
+    return headings[-1] if all(line.text.startswith("- ") for line in under) else None
+
+
+def is_summary_heading(text: str) -> bool:
+    """Whether ``text`` is a heading editors give a closing summary («أبرز النقاط:» …)."""
     return _strip_colon(_heading_text(text)).casefold() in _SUMMARY_HEADS
 
 

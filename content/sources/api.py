@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from content.sources.page import NotAnArticleError, canonical, file_name, page_text
+from content.sources.page import NO_WRAP, NotAnArticleError, canonical, file_name, page_text
 from content.sources.web import Copy
 
 _FIELDS = ("title", "url", "author", "published", "image")
@@ -52,15 +52,18 @@ def _from_json(data: dict[str, Any]) -> Copy:
             raise PostedArticleError(str(error).split(": ", 1)[-1]) from None
         front, body = extracted.removeprefix("---\n").split("\n---\n", 1)
         found = yaml.safe_load(front) or {}
-        if found.get("title") and body.startswith(str(found["title"])):
-            body = body.split("\n", 1)[1] if "\n" in body else ""  # it is the title line
-            fields.setdefault("title", str(found["title"]))
+        found.pop("url", None)  # the page's own is a placeholder: the CMS's link, or none
+        fields = {key: str(value) for key, value in found.items()} | fields  # the CMS wins
+        first, _, rest = body.partition("\n")
+        if first.startswith("# "):  # the page's headline: the CMS's title replaces it
+            body = rest
+            fields.setdefault("title", first.removeprefix("# "))
     elif isinstance(data.get("text"), str) and data["text"].strip():
         body = data["text"].strip() + "\n"
     else:
         raise PostedArticleError("an article needs html or text")
-    head = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False).strip()
-    title = [fields["title"]] if fields.get("title") else []
+    head = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=NO_WRAP).strip()
+    title = [f"# {fields['title']}"] if fields.get("title") else []
     text = "\n".join(["---", head, "---", *title, body])
     seed = url or fields.get("title", "") or text
     name = file_name(url) if url else f"api-{hashlib.sha256(seed.encode()).hexdigest()[:16]}.txt"

@@ -9,14 +9,18 @@ the file kept in the seeds folder is exactly what was read.
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import trafilatura
 import yaml
 
-from content.copy import CopyError, arabic_share, decode
+from content.copy import MARKED, CopyError, arabic_share, decode
+from content.sources import markup
 
 # Less than this is not an article: a section front, a video page, a list of links.
 MIN_PARAGRAPHS = 2
@@ -28,6 +32,14 @@ _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _CHARSET_WITHIN = 4096  # bytes: where HTML requires the declaration to be
 _NAME_MAX = 80
+NO_WRAP = 10**6  # YAML's line width: a long title stays on its line
+_HEADING_MAX_WORDS = 12
+_CLOSING = "»”\"')]"
+# A bold paragraph ending in one of these is a sentence or a question, not a heading.
+_NOT_A_HEADING_END = frozenset(".!…؛;،,؟?")
+_SENTENCE_END = frozenset(".!…؛;؟?")
+_UNQUOTED = str.maketrans("", "", "«»“”\"'‘’:")
+_LEADING_BULLET = re.compile(r"^\s*[•·▪●◦–-]\s*")
 
 
 class NotAnArticleError(ValueError):
@@ -59,14 +71,31 @@ def page_text(html: bytes, charset: str, url: str) -> str:
     The page is decoded with the charset its server gave, else the one it declares itself,
     else the one detection is sure of: a charset that does not decode the page is wrong."""
     text = _decoded(html, (charset, _declared_charset(html)), url)
+    parsed = markup.parse(text)
+    tree = None if parsed is None else markup.without_captions(parsed)
+    page: Any = text if tree is None else tree
+    precise = _extract(page, url, favor_precision=True)
+    # Nothing found with precision (a page laid out in tables): ask for more, and keep only
+    # what reads as sentences, not the boxes' titles that come with it.
+    extracted = precise or _extract(page, url, favor_precision=False)
+    if extracted is None:
+        raise NotAnArticleError(f"{url}: no article text found in the page")
+    return _as_copy(extracted, url, tree, sentences_only=precise is None)
+
+
+def _extract(page: Any, url: str, *, favor_precision: bool) -> ElementTree.Element | None:
+    """What trafilatura keeps of the page (a copy of the tree: it prunes what it reads)."""
     extracted = trafilatura.extract(
-        text, url=url, output_format="xml", with_metadata=True, favor_precision=True,
-        include_comments=False, include_tables=False,
+        copy.deepcopy(page), url=url, output_format="xml", with_metadata=True,
+        include_comments=False, include_tables=False, include_formatting=True,
+        favor_precision=favor_precision, favor_recall=not favor_precision,
     )  # fmt: skip
     if not extracted:
-        raise NotAnArticleError(f"{url}: no article text found in the page")
+        return None
     # trafilatura's own serialisation of what it kept: no DTD, no entity of the page's.
-    return _as_copy(ElementTree.fromstring(extracted), url)  # noqa: S314
+    doc = ElementTree.fromstring(extracted)  # noqa: S314
+    main = doc.find("main")
+    return doc if main is not None and len(main) > 0 else None
 
 
 def _declared_charset(html: bytes) -> str:
@@ -86,37 +115,138 @@ def _decoded(html: bytes, charsets: tuple[str, ...], url: str) -> str:
         raise NotAnArticleError(f"{url}: the page's text cannot be decoded ({error})") from None
 
 
-def _as_copy(doc: ElementTree.Element, url: str) -> str:
-    title = (doc.get("title") or "").strip()
-    lines: list[str] = []
-    main = doc.find("main")
-    blocks = list(main) if main is not None else []
-    for index, block in enumerate(blocks):
-        text = " ".join("".join(block.itertext()).split())
-        if block.tag == "head":
-            if text and text != title:
-                lines.append(f"## {text}")
-        elif block.tag == "p" and text:
-            lines.append(text)
-        elif block.tag == "list":
-            items = [" ".join("".join(item.itertext()).split()) for item in block.iter("item")]
-            closing = index == len(blocks) - 1 and lines and lines[-1].startswith("## ")
-            lines += [f"- {item}" if closing else item for item in items if item]
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: str  # "heading" or "paragraph"
+    text: str
+
+
+def _as_copy(doc: ElementTree.Element, url: str, tree: Any, *, sentences_only: bool) -> str:
+    """Our text format, its structure marked: the title, ``##`` headings, paragraphs, and
+    the page's key points as the closing summary."""
+    title = (markup.headline(tree) if tree is not None else "") or (doc.get("title") or "")
+    points = markup.key_points(tree) if tree is not None else None
+    blocks = _blocks(doc.find("main"), title)
+    if sentences_only:
+        blocks = [b for b in blocks if b.kind == "heading" or _ends_sentence(b.text)]
+    if tree is not None:
+        blocks = _with_dropped(blocks, markup.dropped_between(tree, [b.text for b in blocks]))
+    blocks = _without_summary(blocks, points)
+    lines = [f"## {b.text}" if b.kind == "heading" else b.text for b in _kept(blocks)]
     _check_article(lines, url)
+    if points is not None:
+        lines += [f"## {points.heading.rstrip(':').strip()}", *(f"- {i}" for i in points.items)]
     front = {
         key: value
         for key, value in (
-            ("title", title),
+            ("title", title.strip()),
             ("url", canonical(doc.get("url") or url)),
             ("author", doc.get("author") or ""),
             ("published", doc.get("date") or ""),
             ("image", doc.get("image") or ""),
+            ("structure", MARKED),
         )
         if value
     }
-    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip()
-    body = [title] if title else []
+    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=NO_WRAP).strip()
+    body = [f"# {title.strip()}"] if title.strip() else []
     return "\n".join(["---", head, "---", *body, *lines]) + "\n"
+
+
+def _blocks(main: ElementTree.Element | None, title: str) -> list[_Block]:
+    """The extracted blocks in order: headings (a page's own, or a short paragraph that is
+    bold throughout and ends no sentence), paragraphs, quotes and list items."""
+    blocks: list[_Block] = []
+    for element in [] if main is None else list(main):
+        text = _flat(element)
+        if not text or _same(text, title):
+            continue
+        if element.tag == "list":
+            blocks += [_Block("paragraph", _flat(item)) for item in element.iter("item")]
+        elif element.tag == "head" or _bold_heading(element, text):
+            blocks.append(_Block("heading", text))
+        elif element.tag in ("p", "quote"):
+            blocks.append(_Block("paragraph", text))
+    return [block for block in blocks if block.text]
+
+
+def _with_dropped(blocks: list[_Block], dropped: dict[int, list[markup.Block]]) -> list[_Block]:
+    """``blocks`` with what the extractor dropped between them put back in its place."""
+    texts = {_key(block.text) for block in blocks}
+    merged: list[_Block] = []
+    for index, block in enumerate(blocks):
+        merged.append(block)
+        merged += [
+            _Block(found.kind, found.text)
+            for found in dropped.get(index, [])
+            if _key(found.text) not in texts
+        ]
+    return merged
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSING)[-1:] in _SENTENCE_END
+
+
+def _bold_heading(element: ElementTree.Element, text: str) -> bool:
+    """A paragraph that is one bold run, short, and ends no sentence (an interview's bold
+    question is a paragraph)."""
+    runs = list(element)
+    return (
+        element.tag == "p"
+        and len(runs) == 1
+        and runs[0].tag == "hi"
+        and _flat(runs[0]) == text
+        and not (element.text or "").strip()
+        and not (runs[0].tail or "").strip()
+        and len(text.split()) <= _HEADING_MAX_WORDS
+        and text.rstrip(_CLOSING)[-1:] not in _NOT_A_HEADING_END
+    )
+
+
+def _without_summary(blocks: list[_Block], points: markup.KeyPoints | None) -> list[_Block]:
+    """``blocks`` without the key points (and their heading) wherever the page put them."""
+    if points is None:
+        return blocks
+    taken = {_key(item) for item in points.items} | {_key(points.heading)}
+    return [block for block in blocks if _key(_unbulleted(block.text)) not in taken]
+
+
+def _kept(blocks: list[_Block]) -> list[_Block]:
+    """Blocks worth keeping: no heading without a paragraph under it, no paragraph twice (a
+    pull quote repeats the text), no quote that only repeats a paragraph."""
+    kept: list[_Block] = []
+    paragraphs = [_key(b.text) for b in blocks if b.kind == "paragraph"]
+    seen: set[str] = set()
+    for index, block in enumerate(blocks):
+        key = _key(block.text)
+        if block.kind == "heading":
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is not None and following.kind == "paragraph":
+                kept.append(block)
+            continue
+        repeats = any(key != other and key in other for other in paragraphs)
+        if key not in seen and not repeats:
+            seen.add(key)
+            kept.append(block)
+    return kept
+
+
+def _flat(element: ElementTree.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _key(text: str) -> str:
+    """Text compared for sameness: no quotation marks, bullets, colons or spacing."""
+    return " ".join(text.translate(_UNQUOTED).split())
+
+
+def _unbulleted(text: str) -> str:
+    return _LEADING_BULLET.sub("", text)
+
+
+def _same(text: str, title: str) -> bool:
+    return bool(title) and _key(text) == _key(title)
 
 
 def _check_article(lines: list[str], url: str) -> None:
