@@ -147,10 +147,15 @@ class PostgresStore(StoreRules):
         await self._pool.close()
 
     async def ping(self) -> bool:
-        """Whether the database answers now."""
+        """Whether the database answers now. A connection the server terminated mid-query
+        can leave asyncpg's protocol in a state it reports as InternalClientError: that is
+        the database not answering too, never a reason for the caller to fail."""
         try:
             return bool(await self._pool.fetchval("SELECT 1", timeout=2) == 1)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        except (
+            OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+            TimeoutError,
+        ):  # fmt: skip
             return False
 
     async def database_bytes(self) -> int:
