@@ -68,8 +68,13 @@ def parse(page: str) -> lxml_html.HtmlElement | None:
 
 
 def without_captions(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
-    """A copy of ``tree`` without photo captions and credits or embedded posts."""
+    """A copy of ``tree`` without photo captions and credits or embedded posts, and with the
+    times inside paragraphs as plain text (a live story's «21:40 - …», which extractors drop
+    with the ``<time>`` element)."""
     cleaned: lxml_html.HtmlElement = copy.deepcopy(tree)
+    for time in list(cleaned.iter("time")):
+        if time.getparent() is not None and time.getparent().tag == "p":
+            time.drop_tag()
     doomed = [
         element
         for element in cleaned.iter()
@@ -89,12 +94,34 @@ class Block:
     text: str
 
 
-def dropped_between(tree: lxml_html.HtmlElement, kept: list[str]) -> dict[int, list[Block]]:
-    """What the page shows between the extractor's blocks ``kept`` (their texts, in order)
-    that the extractor dropped: headings, and lists that are not lists of links. Keyed by
-    the index of the kept block they follow."""
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What the page's markup says of the extractor's blocks: what it dropped between two of
+    them (keyed by the index of the block it follows), and which it kept as paragraphs that
+    the page marks as headings (a ``div class="subtitle"``)."""
+
+    between: dict[int, list[Block]]
+    headings: frozenset[int]
+
+
+def restore(tree: lxml_html.HtmlElement, kept: list[str]) -> Restored:
+    """What the page shows around the extractor's blocks ``kept`` (their texts, in order):
+    headings, and lists that are not lists of links, that the extractor dropped or flattened."""
     order = {element: index for index, element in enumerate(tree.iter())}
     anchors = _locate(tree, kept, order)
+    headings = frozenset(
+        index
+        for index, element in anchors
+        if _is_heading(element, kept[index]) and not _titles_links(element)
+    )
+    return Restored(_dropped_between(tree, anchors, order), headings)
+
+
+def _dropped_between(
+    tree: lxml_html.HtmlElement,
+    anchors: list[tuple[int, lxml_html.HtmlElement]],
+    order: dict[lxml_html.HtmlElement, int],
+) -> dict[int, list[Block]]:
     between: dict[int, list[Block]] = {}
     for (index, first), (_, second) in itertools.pairwise(anchors):
         start = max(order[element] for element in first.iter())
@@ -117,9 +144,19 @@ def _locate(
     for index, text in enumerate(kept):
         match = next((item for item in candidates if item[0] > position and item[1] == text), None)
         if match is not None:
-            anchors.append((index, match[2]))
+            anchors.append((index, _innermost(match[2])))
             position = max(order[element] for element in match[2].iter())
     return anchors
+
+
+def _innermost(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The deepest element that holds all of ``element``'s text (a cell's one ``div``)."""
+    text = _text(element)
+    while len(element) == 1 and not (element.text or "").strip() and _text(element[0]) == text:
+        if element[0].tag in ("a", "strong", "b", "span", "em", "i", "time"):
+            break  # inline: the block is the element that holds it
+        element = element[0]
+    return element
 
 
 def _dropped(element: lxml_html.HtmlElement) -> list[Block]:
@@ -128,9 +165,16 @@ def _dropped(element: lxml_html.HtmlElement) -> list[Block]:
         return []
     if element.tag in ("ul", "ol"):
         return [Block("paragraph", item) for item in _plain_items(element)]
-    if _is_heading(element, text):
+    if _is_heading(element, text) and not _titles_links(element):
         return [Block("heading", text)]
     return []
+
+
+def _titles_links(heading: lxml_html.HtmlElement) -> bool:
+    """Whether ``heading`` is the title of a box of links (other stories), by what its box
+    holds."""
+    box = heading.getparent()
+    return box is not None and _link_share(box) >= _LINKED_SHARE
 
 
 def _is_heading(element: lxml_html.HtmlElement, text: str) -> bool:
@@ -147,11 +191,15 @@ def _is_heading(element: lxml_html.HtmlElement, text: str) -> bool:
 
 def _plain_items(element: lxml_html.HtmlElement) -> list[str]:
     """A list's items, unless it is a list of links (other stories)."""
-    linked = sum(len(_text(link)) for link in element.iter("a"))
-    total = len(_text(element))
-    if not total or linked / total >= _LINKED_SHARE:
+    if _link_share(element) >= _LINKED_SHARE:
         return []
     return [text for text in map(_text, element.iter("li")) if len(text.split()) >= 2]
+
+
+def _link_share(element: lxml_html.HtmlElement) -> float:
+    """How much of ``element``'s text is the text of links (1.0 for no text at all)."""
+    total = len(_text(element))
+    return sum(len(_text(link)) for link in element.iter("a")) / total if total else 1.0
 
 
 def _around(element: lxml_html.HtmlElement) -> bool:
@@ -199,6 +247,8 @@ def _marked_as_heading(element: lxml_html.HtmlElement) -> bool:
     sentence of the text that introduces a list: «وجاء منطوق الحكم على النحو التالي:»)."""
     if element.tag in _GAP_HEADINGS or _SUBTITLE_CLASS.search(_names(element)):
         return True
+    if element.tag in ("div", "span") and not len(element):
+        return True  # a label of its own: a sentence of the text would be in a paragraph
     bold = element if element.tag in ("strong", "b") else None
     if bold is None:
         children = list(element)

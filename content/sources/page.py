@@ -130,7 +130,7 @@ def _as_copy(doc: ElementTree.Element, url: str, tree: Any, *, sentences_only: b
     if sentences_only:
         blocks = [b for b in blocks if b.kind == "heading" or _ends_sentence(b.text)]
     if tree is not None:
-        blocks = _with_dropped(blocks, markup.dropped_between(tree, [b.text for b in blocks]))
+        blocks = _restored(blocks, markup.restore(tree, [b.text for b in blocks]))
     blocks = _without_summary(blocks, points)
     lines = [f"## {b.text}" if b.kind == "heading" else b.text for b in _kept(blocks)]
     _check_article(lines, url)
@@ -157,7 +157,7 @@ def _blocks(main: ElementTree.Element | None, title: str) -> list[_Block]:
     """The extracted blocks in order: headings (a page's own, or a short paragraph that is
     bold throughout and ends no sentence), paragraphs, quotes and list items."""
     blocks: list[_Block] = []
-    for element in [] if main is None else list(main):
+    for element in _block_elements(main):
         text = _flat(element)
         if not text or _same(text, title):
             continue
@@ -170,15 +170,27 @@ def _blocks(main: ElementTree.Element | None, title: str) -> list[_Block]:
     return [block for block in blocks if block.text]
 
 
-def _with_dropped(blocks: list[_Block], dropped: dict[int, list[markup.Block]]) -> list[_Block]:
-    """``blocks`` with what the extractor dropped between them put back in its place."""
+def _block_elements(parent: ElementTree.Element | None) -> list[ElementTree.Element]:
+    """The blocks under ``parent``, the ones inside a ``div`` (a table's cell) included."""
+    if parent is None:
+        return []
+    found: list[ElementTree.Element] = []
+    for element in parent:
+        found += _block_elements(element) if element.tag == "div" else [element]
+    return found
+
+
+def _restored(blocks: list[_Block], restored: markup.Restored) -> list[_Block]:
+    """``blocks`` with what the extractor dropped between them put back in its place, and
+    the page's headings that it kept as paragraphs made headings again."""
     texts = {_key(block.text) for block in blocks}
     merged: list[_Block] = []
     for index, block in enumerate(blocks):
-        merged.append(block)
+        heading = index in restored.headings
+        merged.append(_Block("heading", block.text) if heading else block)
         merged += [
             _Block(found.kind, found.text)
-            for found in dropped.get(index, [])
+            for found in restored.between.get(index, [])
             if _key(found.text) not in texts
         ]
     return merged
