@@ -44,6 +44,9 @@ _NOT_TEXT = re.compile(
     r"|^(?:المصدر|مصدر\s+الخبر|source)\s*[:：]"
     r"|^(?:مواضيع|موضوعات|أخبار|اخبار)\s+(?:ذات\s+صلة|متعلقة)\s*[:：]"
     r"|^(?:قد\s+يهمك|قد\s+يعجبك|اقرأ\s+المزيد|إقرأ\s+المزيد)\s*(?:أيضا|أيضاً)?\s*[:：]"
+    # The same words as a line of their own: a box's title, colon or not.
+    r"|^(?:مواضيع\s+ذات\s+صلة|قد\s+يهمك(?:\s+أيضا|\s+أيضاً)?|اقرأ\s+المزيد|إقرأ\s+المزيد"
+    r"|اقرأ\s+أيضا|اقرأ\s+أيضاً|read\s+more)\s*[:：]?\s*$"
     r"|^(?:اشترك|اشتركوا|سجل|سجّل)\s+(?:في|ب)\s*(?:نشرتنا|النشرة|القائمة\s+البريدية)"
     r"|^(?:الآراء|الاراء)\s+(?:الواردة|المنشورة)\s+.{0,40}(?:تعبر|تعبّر)\s+عن\s+(?:رأي|آراء)",
     re.IGNORECASE,
@@ -215,7 +218,7 @@ def drop_not_text(lines: list[CopyLine], provenance: Provenance) -> list[CopyLin
     """``lines`` without photo credits, «read also» links, tags and share prompts."""
     kept = []
     for line in lines:
-        if _NOT_TEXT.search(line.text):
+        if _NOT_TEXT.search(line.text.lstrip("#").strip()):  # a heading's words too
             provenance.notes.append(ParseNote(line.number, f"dropped: {_NOT_TEXT_WHY}", True))
         else:
             kept.append(line)

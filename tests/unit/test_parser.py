@@ -270,3 +270,33 @@ def test_a_rejection_carries_its_problem_for_the_readers_language() -> None:
     )  # fmt: skip
     arabic = texts_for("ar").say("PARSE_summary_no_bullets", **caught.value.values)
     assert "«أبرز النقاط:» لا نقاط بعده" in arabic
+
+
+MARKED = """\
+---
+title: عنوان الخبر
+structure: marked
+---
+# عنوان الخبر
+سطر بلا نقطة في آخره
+## خلفية
+فقرة: تبدأ كعنوان قصير
+## اقرأ المزيد
+فقرة أخيرة.
+## أبرز ما جاء:
+- النقطة الأولى.
+- النقطة الثانية.
+"""
+
+
+def test_marked_copy_has_only_the_headings_and_summary_it_marks() -> None:
+    """A page read into our format marks its structure: a short line is a paragraph, a box's
+    title marked as a heading («اقرأ المزيد») is dropped, a closing ## over - lines is the
+    summary whatever its words."""
+    article = parse_article(MARKED.encode(), "page.txt")
+    assert article.lead == ("سطر بلا نقطة في آخره",)
+    assert [(s.heading, s.paragraphs) for s in article.sections] == [
+        ("خلفية", ("فقرة: تبدأ كعنوان قصير", "فقرة أخيرة.")),
+    ]
+    assert article.bullets == ("النقطة الأولى.", "النقطة الثانية.")
+    assert not article.automatic_summary

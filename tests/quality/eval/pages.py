@@ -6,7 +6,9 @@ beside each page, in NN-name.json, its title, paragraphs, in-article headings an
 or why it is no article. They saw the format and the kinds of news, never our extraction.
 
 - ``pages/``: the development set, read while the extraction was improved;
-- ``pages_held_out/``: written after the rules were frozen and measured once.
+- ``pages_held_out/``: written while the rules were being made, measured once when they were
+  frozen (d27602e), then read to fix what it found;
+- ``pages_held_out_2/``: written after that, by a third writer, measured once (4304d61).
 
 ``python -m tests.quality.eval.pages [FOLDER]`` prints precision and recall of paragraphs,
 headings and summary items, title accuracy and refusals, and every page that differs.
@@ -26,6 +28,7 @@ from content.sources.page import NotAnArticleError, page_text
 HERE = Path(__file__).parent
 DEVELOPMENT = HERE / "pages"
 HELD_OUT = HERE / "pages_held_out"
+HELD_OUT_2 = HERE / "pages_held_out_2"
 _URL = "https://news.example/article"
 
 
