@@ -8,7 +8,9 @@ on paid sends. Measured in this one run, and printed as ratios:
 * the fake server's own ceiling, first, with a bare HTTP client;
 * per setup (SQLite with 1 worker; PostgreSQL with each of ``--workers``): the achieved
   rate ÷ the allowed rate and ÷ the ceiling, 429s, duplicates, reply p95 during the
-  broadcast ÷ idle, and each worker's peak memory (VmHWM);
+  broadcast ÷ idle, the workers' CPU time per message sent, and each worker's peak memory
+  (VmHWM); with ``--library``, one worker on each backend again with pushes sent through
+  python-telegram-bot (``LEAN_PUSHES=false``), the path before the lean one;
 * a worker SIGKILLed mid-broadcast (PostgreSQL, 2 workers): whether every delivery still
   arrives, and the duplicates, against the bound of the killed worker's in-flight sends.
 
@@ -60,6 +62,7 @@ class Workers:
     processes: list[asyncio.subprocess.Process]
     ports: list[int]
     peak_rss_mb: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # all of them, during the broadcast
 
 
 async def prepare(store: ArticleStore, subscribers: int) -> int:
@@ -84,7 +87,9 @@ def free_port() -> int:
         return int(probe_socket.getsockname()[1])
 
 
-async def start_workers(api: FakeBotApi, folder: Path, url: str, count: int, rate: int) -> Workers:
+async def start_workers(
+    api: FakeBotApi, folder: Path, url: str, count: int, rate: int, lean: bool
+) -> Workers:
     """``count`` workers, each in a folder of its own with the seed, all behind ``api``."""
     processes, ports = [], []
     for number in range(count):
@@ -103,6 +108,7 @@ async def start_workers(api: FakeBotApi, folder: Path, url: str, count: int, rat
                 WEBHOOK_LISTEN=f"127.0.0.1:{port}",
                 WEBHOOK_SECRET=SECRET,
                 PAID_BROADCAST="true",
+                LEAN_PUSHES=str(lean).lower(),
                 RATE_PER_SECOND=str(FREE_RATE),
                 RATE_PAID_PER_SECOND=str(rate),
                 OUTBOX_CONCURRENCY=str(CONCURRENCY),
@@ -140,6 +146,15 @@ async def workers_seen(client: aiohttp.ClientSession, port: int) -> float:
     return float(match[1]) if match else 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, user and system (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory, from /proc (0 when it is gone)."""
     try:
@@ -175,6 +190,7 @@ class Setup:
     backend: str  # sqlite or postgres
     workers: int
     kill_one: bool = False
+    lean: bool = True
 
 
 async def run_setup(setup: Setup, server: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -185,7 +201,7 @@ async def run_setup(setup: Setup, server: Any, args: argparse.Namespace) -> dict
         folder = Path(tmp)
         url = ""
         if setup.backend == "postgres":
-            name = f"bench_{setup.workers}_{int(setup.kill_one)}"
+            name = f"bench_{setup.workers}_{int(setup.kill_one)}_{int(setup.lean)}"
             server.psql(f"CREATE DATABASE {name};")
             url = server.get_uri(name)
         store = await open_store(folder, url)
@@ -193,7 +209,7 @@ async def run_setup(setup: Setup, server: Any, args: argparse.Namespace) -> dict
             article = await prepare(store, args.subscribers)
         finally:
             await store.close()
-        workers = await start_workers(api, folder, url, setup.workers, args.rate)
+        workers = await start_workers(api, folder, url, setup.workers, args.rate, setup.lean)
         try:
             return await measure(Run(api, folder, url, article, workers, args), setup)
         finally:
@@ -218,7 +234,10 @@ async def measure(run: Run, setup: Setup) -> dict[str, Any]:
     done = asyncio.Event()
     prober = asyncio.create_task(probe(api, done, busy))
     targets = set(range(FIRST_SUBSCRIBER, FIRST_SUBSCRIBER + args.subscribers))
+    cpu_before = sum(cpu_seconds(process.pid) for process in run.workers.processes)
     killed = await watch(api, run.workers, targets, setup.kill_one, args)
+    cpu_after = sum(cpu_seconds(process.pid) for process in run.workers.processes)
+    run.workers.cpu_seconds = cpu_after - cpu_before
     done.set()
     await prober
     return result_of(run, targets, (idle, busy), killed)
@@ -268,6 +287,7 @@ def result_of(
         "busy_p95_ms": p95(busy) * 1000,
         "idle_p95_ms": p95(idle) * 1000,
         "peak_mb": run.workers.peak_rss_mb,
+        "cpu_ms": run.workers.cpu_seconds / max(1, len(bulk)) * 1000,
     }
 
 
@@ -278,9 +298,12 @@ async def run_all(args: argparse.Namespace) -> None:
     setups = [Setup("sqlite", 1)] + [Setup("postgres", n) for n in args.workers]
     if not args.no_kill:
         setups.append(Setup("postgres", 2, kill_one=True))
+    if args.library:
+        setups += [Setup("sqlite", 1, lean=False), Setup("postgres", 1, lean=False)]
     print(
         f"{'setup':<22} {'msg/s':>7} {'÷ rate':>7} {'÷ ceiling':>9} {'429s':>5} {'missing':>7}"
-        f" {'dups':>9} {'p95 busy÷idle':>13} {'busy ms':>8} {'peak MB per worker':>20}"
+        f" {'dups':>9} {'p95 busy÷idle':>13} {'busy ms':>8} {'CPU ms/msg':>10}"
+        f" {'peak MB per worker':>20}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         server = start_postgres(Path(tmp))
@@ -294,13 +317,14 @@ async def run_all(args: argparse.Namespace) -> None:
 
 def print_row(setup: Setup, row: dict[str, Any], ceiling: float) -> None:
     name = f"{setup.backend} ×{setup.workers}" + (", one killed" if setup.kill_one else "")
+    name += "" if setup.lean else ", library"
     dups = f"{row['duplicates']}" + (f" (≤{row['duplicate_bound']})" if setup.kill_one else "")
     memory = " ".join(f"{mb:.0f}" for mb in row["peak_mb"])
     of_ceiling = row["achieved"] / ceiling
     print(
         f"{name:<22} {row['achieved']:>7.0f} {row['ratio']:>7.3f} {of_ceiling:>9.3f}"
         f" {row['limit_429s']:>5} {row['missing']:>7} {dups:>9} {row['latency_ratio']:>13.2f}"
-        f" {row['busy_p95_ms']:>8.0f} {memory:>20}",
+        f" {row['busy_p95_ms']:>8.0f} {row['cpu_ms']:>10.2f} {memory:>20}",
         flush=True,
     )
 
@@ -312,6 +336,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     parser.add_argument("--no-kill", action="store_true", help="leave out the SIGKILL run")
+    parser.add_argument(
+        "--library", action="store_true", help="also send through python-telegram-bot"
+    )
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="runtime-"))

@@ -8,8 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -35,6 +34,7 @@ from bot.stores import open_store
 from bot.sync.feeds import FeedPoller
 from bot.sync.lexicon import LexiconWatcher, read_lexicon, reread_alerts, retag_stale
 from bot.sync.seeds import SeedsWatcher
+from bot.transport.bulk import LINK_PREVIEW, PARSE_MODE, BulkSender
 from bot.transport.ratelimit import FloodLimiter
 from bot.transport.request import AiohttpRequest
 from content.library import ingest_directory
@@ -62,9 +62,7 @@ DIGEST_SYNC_SECONDS = 20.0
 # How often the feed job looks for feeds due: a feed added is polled within this long.
 FEEDS_JOB_SECONDS = 30.0
 # Every send alike: HTML, and no link previews (a briefing is its own text).
-SEND_DEFAULTS = Defaults(
-    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-)
+SEND_DEFAULTS = Defaults(parse_mode=PARSE_MODE, link_preview_options=LINK_PREVIEW)
 
 
 class Lifecycle:
@@ -90,6 +88,7 @@ class Lifecycle:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._retag_task: asyncio.Task[None] | None = None
         self._fetcher: Fetcher | None = None
+        self._sender: BulkSender | None = None
 
     async def start(self, app: MojazApp) -> None:
         """post_init: open the store, ingest the seeds, start the outbox, schedule the jobs."""
@@ -109,6 +108,12 @@ class Lifecycle:
         data.max_article_bytes = settings.max_article_bytes
         data.seeds_folder = settings.seeds_dir
         data.max_alerts = settings.max_alerts
+        outbox = settings.outbox()
+        if settings.lean_pushes:  # on connections of their own, beside the replies'
+            self._sender = BulkSender(
+                app.bot.base_url, self._limiter, outbox.concurrency, outbox.request_timeout
+            )
+            await self._sender.initialize()
         worker = OutboxWorker(
             store,
             app.bot,
@@ -117,7 +122,8 @@ class Lifecycle:
                 lambda delivery: render_delivery(store, data.lexicon, delivery),
                 thread_paused_note,
             ),
-            settings.outbox(),
+            outbox,
+            sender=self._sender,
         )
         data.wake_outbox = worker.wake
         self._stop_outbox.clear()
@@ -209,6 +215,9 @@ class Lifecycle:
             except TimeoutError:
                 logger.warning("The outbox did not stop in time; its in-flight sends are requeued")
             self._outbox_task = None
+        if self._sender is not None:
+            await self._sender.shutdown()
+            self._sender = None
         await self._leave()
 
     async def _leave(self) -> None:

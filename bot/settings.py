@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # Word alerts (/subscribe "word") one chat may have: each is matched against every article.
     max_alerts: int = Field(default=20, ge=0, le=1000)
     paid_broadcast: bool = False
+    # Pushes by the lean path (bot.transport.bulk); false sends them through
+    # python-telegram-bot like replies (for comparing the two, or a Bot API server that
+    # does not take JSON bodies).
+    lean_pushes: bool = True
     rate_paid_per_second: float = Field(default=1000.0, gt=0)
     webhook_url: str | None = None  # https://…/path: Telegram posts updates there
     webhook_listen: str = "127.0.0.1:8080"

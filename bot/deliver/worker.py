@@ -28,6 +28,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
+from bot.transport.bulk import BulkSender, Prepared, prepare
 from bot.transport.ratelimit import FloodLimiter, bulk
 from content.models import MAIN_THREAD, Delivery, DeliveryState, SentChunk
 from content.ports import ArticleStore, OutboxStore
@@ -75,14 +76,16 @@ class OutboxSettings:
 class OutboxWorker:
     """Sends what the outbox holds until told to stop."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - its collaborators, and a clock for tests
         self,
         store: ArticleStore,
         bot: ExtBot[dict[str, Any]],
         limiter: FloodLimiter,
         views: DeliveryViews,
         settings: OutboxSettings,
+        *,
         clock: Callable[[], float] = time.time,
+        sender: BulkSender | None = None,
     ) -> None:
         self._store = store
         self._views = views
@@ -96,8 +99,11 @@ class OutboxWorker:
         self._claim_at_least = max(1, settings.concurrency // 2)
         self._outage = Outage()
         self._sent = SentLog(store.outbox, self._outage, size=max(1, settings.concurrency // 2))
-        # A broadcast renders the same messages for thousands of chats: render them once.
+        # A broadcast renders the same messages for thousands of chats: render them once, and
+        # encode each message once for the lean path (None: python-telegram-bot's).
         self._rendered: dict[tuple[object, ...], Rendered | None] = {}
+        self._prepared: dict[tuple[object, ...], Prepared] = {}
+        self._sender = sender
 
     def wake(self) -> None:
         """Look at the queue now rather than at the next poll (something was queued)."""
@@ -275,39 +281,48 @@ class OutboxWorker:
 
     async def _render_once(self, delivery: Delivery) -> Rendered | None:
         """The delivery's messages, rendered once for every delivery that says the same."""
-        key = (
-            delivery.kind,
-            delivery.article_ids,
-            delivery.topics,
-            delivery.words,
-            delivery.chat_type,
-            delivery.language,
-        )
+        key = _render_key(delivery)
         if key not in self._rendered:
             if len(self._rendered) >= _RENDER_CACHE_SIZE:
                 self._rendered.clear()
+                self._prepared.clear()
             self._rendered[key] = await self._views.render(delivery)
         return self._rendered[key]
 
     async def _send(self, delivery: Delivery, rendered: Rendered) -> None:
-        timeout = self._settings.request_timeout
         paid = self._settings.paid
-        chunks = rendered.chunks
-        for index in range(delivery.chunks_sent, len(chunks)):
-            last = index == len(chunks) - 1
-            message = await self._bot.send_message(
-                delivery.chat_id,
-                chunks[index],
-                message_thread_id=delivery.thread_id or None,
-                reply_markup=rendered.keyboard if last else None,
-                read_timeout=timeout,
-                write_timeout=timeout,
-                connect_timeout=timeout,
-                rate_limit_args=bulk(delivery.chat_type, paid=paid),
-                allow_paid_broadcast=paid or None,
-            )
-            sent = SentChunk(delivery.id, message.message_id, self._clock(), last, paid)
+        for index in range(delivery.chunks_sent, len(rendered.chunks)):
+            last = index == len(rendered.chunks) - 1
+            message_id = await self._send_chunk(delivery, rendered, index)
+            sent = SentChunk(delivery.id, message_id, self._clock(), last, paid)
             await self._sent.record(sent)
+
+    async def _send_chunk(self, delivery: Delivery, rendered: Rendered, index: int) -> int:
+        """Send one message of ``rendered``, the keyboard under the last; its message id."""
+        paid = self._settings.paid
+        keyboard = rendered.keyboard if index == len(rendered.chunks) - 1 else None
+        thread = delivery.thread_id or None
+        if self._sender is not None:
+            key = (*_render_key(delivery), index)
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                prepared = self._prepared[key] = prepare(rendered.chunks[index], keyboard, paid)
+            return await self._sender.send(
+                delivery.chat_id, thread, prepared, delivery.chat_type, paid
+            )
+        timeout = self._settings.request_timeout
+        message = await self._bot.send_message(
+            delivery.chat_id,
+            rendered.chunks[index],
+            message_thread_id=thread,
+            reply_markup=keyboard,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            rate_limit_args=bulk(delivery.chat_type, paid=paid),
+            allow_paid_broadcast=paid or None,
+        )
+        return message.message_id
 
     async def _hold(self, delivery: Delivery, seconds: float, error: str) -> None:
         """429: this chat waits as long as it was told, in every worker; the others carry on."""
@@ -473,6 +488,18 @@ class SentLog:
         self._outage.over()
         logger.info("Recorded %d message(s) sent while the store was down", len(batch))
         return True
+
+
+def _render_key(delivery: Delivery) -> tuple[object, ...]:
+    """What a delivery's messages depend on: deliveries alike are rendered once."""
+    return (
+        delivery.kind,
+        delivery.article_ids,
+        delivery.topics,
+        delivery.words,
+        delivery.chat_type,
+        delivery.language,
+    )
 
 
 def _seconds(retry_after: int | timedelta) -> float:
