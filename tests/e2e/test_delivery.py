@@ -253,7 +253,7 @@ async def test_an_outage_mid_broadcast_sends_nothing_twice_and_is_said_once(
             stats = await settled_stats(app.bot_data.store, seconds=30)
     assert dict(stats.deliveries_by_state) == {"sent": len(readers)}
     sent = Counter(call.chat_id for call in api.calls_to("sendMessage"))
-    assert sorted(sent) == readers
+    assert set(sent) == set(readers)
     assert set(sent.values()) == {1}  # each reader once, outage or not
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1  # the outage, said once
