@@ -382,9 +382,10 @@ class SentLog:
     """Messages sent, written to the store a batch at a time rather than one by one.
 
     Each send waits until its record is written, so a slot is free, and a delivery done,
-    only once the store knows. A batch goes when it holds ``size`` records or its first is
-    ``delay`` seconds old, whichever comes first: at broadcast rates one transaction records
-    the messages of many sends in flight together.
+    only once the store knows. Records are committed as a group: with no write under way a
+    record is written at once; those that arrive while one is under way wait for it and go
+    together as the next, up to ``size`` in one. So a quiet outbox waits for no timer, and
+    at broadcast rates one transaction records many sends, the batch growing with the rate.
 
     A message that reached Telegram was sent, whatever the store says: when the store cannot
     take a batch (an outage), its records are kept in memory, in order, and written as soon
@@ -396,17 +397,14 @@ class SentLog:
         outbox: OutboxStore,
         outage: Outage,
         size: int,
-        delay: float = 0.005,
         retry: float = 0.5,
     ) -> None:
         self._outbox = outbox
         self._outage = outage
         self._size = size
-        self._delay = delay
         self._retry = retry
         self._pending: list[SentChunk] = []
         self._written: asyncio.Future[None] | None = None  # when the pending batch is
-        self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Task[None]] = set()
         self._unrecorded: list[SentChunk] = []  # sent, not yet in the store: an outage
         self._catching_up: asyncio.Task[None] | None = None
@@ -417,19 +415,18 @@ class SentLog:
             self._keep([chunk])
             return
         if self._written is None:
-            loop = asyncio.get_running_loop()
-            self._written = loop.create_future()
-            self._timer = loop.call_later(self._delay, self._write_now)
+            self._written = asyncio.get_running_loop().create_future()
         written = self._written
         self._pending.append(chunk)
-        if len(self._pending) >= self._size:
+        if not self._writing or len(self._pending) >= self._size:
             self._write_now()
         await asyncio.shield(written)
 
     async def close(self) -> None:
         """At stop: one last try at what waits for the store; what is left is said."""
-        for task in list(self._writing):
-            await task
+        while self._writing:  # a write that ends starts the next group's
+            await asyncio.gather(*self._writing)
+            await asyncio.sleep(0)  # their done callbacks run, and may start one more
         if self._catching_up is not None:
             self._catching_up.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -441,16 +438,19 @@ class SentLog:
             )
 
     def _write_now(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         batch, written = self._pending, self._written
         self._pending, self._written = [], None
         if written is None:
             return
         task = asyncio.create_task(self._write(batch, written))
         self._writing.add(task)
-        task.add_done_callback(self._writing.discard)
+        task.add_done_callback(self._written_one)
+
+    def _written_one(self, task: asyncio.Task[None]) -> None:
+        """A write is over: what arrived during it goes now, as the next group."""
+        self._writing.discard(task)
+        if self._pending and not self._writing:
+            self._write_now()
 
     async def _write(self, batch: list[SentChunk], written: asyncio.Future[None]) -> None:
         try:

@@ -64,3 +64,30 @@ async def test_a_record_arriving_while_the_backlog_is_written_is_not_left_behind
     await log.record(chunk(2))  # joins the backlog behind it
     await until(lambda: outbox.recorded == [1, 2])
     await log.close()
+
+
+class GatedOutbox:
+    """An outbox whose writes wait for the test to let each one through."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.gate = asyncio.Event()
+
+    async def chunks_sent(self, sent: Sequence[SentChunk]) -> None:
+        await self.gate.wait()
+        self.batches.append([chunk.delivery_id for chunk in sent])
+
+
+async def test_records_are_committed_as_a_group_while_a_write_is_under_way() -> None:
+    """The first record is written at once; those that arrive during its write go together
+    next, at most ``size`` in one; a quiet log waits for no timer."""
+    outbox = GatedOutbox()
+    log = SentLog(outbox, Outage(), size=3)  # type: ignore[arg-type]
+    first = asyncio.create_task(log.record(chunk(1)))
+    await asyncio.sleep(0)
+    others = [asyncio.create_task(log.record(chunk(n))) for n in range(2, 7)]
+    await asyncio.sleep(0)
+    outbox.gate.set()
+    await asyncio.wait_for(asyncio.gather(first, *others), 5)
+    await log.close()
+    assert sorted(outbox.batches) == [[1], [2, 3, 4], [5, 6]]
