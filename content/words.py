@@ -24,8 +24,6 @@ from importlib.metadata import version
 from math import log10
 from pathlib import Path
 
-from wordfreq import get_frequency_list
-
 from content import arabic as normalise_module
 from content.arabic import normalise
 from content.files import UnreadableFileError, read_regular_file
@@ -86,6 +84,10 @@ def arabic_vocabulary() -> Vocabulary:
     path = _cache_folder() / f"words-{_cache_key(source)}.json"
     table = _read_cache(path)
     if table is None:
+        # Imported here: wordfreq and what it brings hold 15 MB in every worker otherwise,
+        # and it is needed only on a machine's first start (or a new wordfreq).
+        from wordfreq import get_frequency_list  # noqa: PLC0415
+
         table = zipf_table(get_frequency_list(_LANGUAGE, _LIST), normalise)
         get_frequency_list.cache_clear()  # its whole list is 70 MB: keep only our table
         _write_cache(path, table)

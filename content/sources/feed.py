@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import feedparser
-
 # An item's content this long is the article itself, not a teaser.
 FULL_TEXT_WORDS = 80
 # A document type's internal subset, where XML declares entities: a feed needs none, and an
@@ -43,6 +41,8 @@ def read_feed(body: bytes) -> list[FeedItem]:
     subset = _INTERNAL_SUBSET.search(body[:_PROLOG_BYTES])
     if subset and b"<!entity" in subset[1].lower():
         raise NotAFeedError("the feed declares XML entities, which feeds do not need: refused")
+    import feedparser  # noqa: PLC0415 - 10 MB, for the one worker that polls, when it does
+
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         raise NotAFeedError("not an RSS or Atom feed")

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
-import trafilatura
 import yaml
 
 from content.copy import MARKED, CopyError, arabic_share, decode
@@ -85,6 +84,10 @@ def page_text(html: bytes, charset: str, url: str) -> str:
 
 def _extract(page: Any, url: str, *, favor_precision: bool) -> ElementTree.Element | None:
     """What trafilatura keeps of the page (a copy of the tree: it prunes what it reads)."""
+    # Imported at the first page: trafilatura and its date and language tools hold about
+    # 25 MB, which a worker that reads no page (most of them: one polls) need not carry.
+    import trafilatura  # noqa: PLC0415
+
     extracted = trafilatura.extract(
         copy.deepcopy(page), url=url, output_format="xml", with_metadata=True,
         include_comments=False, include_tables=False, include_formatting=True,

@@ -23,7 +23,7 @@ def small_list(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list
         reads.append(1)
         return BINS
 
-    monkeypatch.setattr(words, "get_frequency_list", frequency_list)
+    monkeypatch.setattr("wordfreq.get_frequency_list", frequency_list)  # imported when built
     monkeypatch.setenv("MOJAZ_CACHE_DIR", str(tmp_path / "cache"))
     words.arabic_vocabulary.cache_clear()
     yield reads
