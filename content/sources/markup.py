@@ -11,7 +11,6 @@ ending with a colon, followed by the list.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import re
 from dataclasses import dataclass
@@ -57,21 +56,20 @@ class KeyPoints:
 
 
 def parse(page: str) -> lxml_html.HtmlElement | None:
-    """The page as a tree; None for text no HTML parser can read."""
+    """The page as a tree, without scripts, styles, photo captions and credits or embedded
+    posts, and with the times inside paragraphs as plain text (a live story's «21:40 - …»,
+    which extractors drop with the ``<time>`` element); None for text no HTML parser reads."""
     try:
         tree: lxml_html.HtmlElement = lxml_html.document_fromstring(page)
     except (ValueError, TypeError):
         return None
     for element in tree.iter(*_SKIPPED):
         element.drop_tree()
+    _drop_captions(tree)
     return tree
 
 
-def without_captions(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
-    """A copy of ``tree`` without photo captions and credits or embedded posts, and with the
-    times inside paragraphs as plain text (a live story's «21:40 - …», which extractors drop
-    with the ``<time>`` element)."""
-    cleaned: lxml_html.HtmlElement = copy.deepcopy(tree)
+def _drop_captions(cleaned: lxml_html.HtmlElement) -> None:
     for time in list(cleaned.iter("time")):
         if time.getparent() is not None and time.getparent().tag == "p":
             time.drop_tag()
@@ -83,7 +81,6 @@ def without_captions(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
-    return cleaned
 
 
 @dataclass(frozen=True, slots=True)

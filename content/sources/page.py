@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
@@ -20,6 +19,7 @@ import yaml
 
 from content.copy import MARKED, CopyError, arabic_share, decode
 from content.sources import markup
+from content.sources.markup import Block
 
 # Less than this is not an article: a section front, a video page, a list of links.
 MIN_PARAGRAPHS = 2
@@ -70,8 +70,7 @@ def page_text(html: bytes, charset: str, url: str) -> str:
     The page is decoded with the charset its server gave, else the one it declares itself,
     else the one detection is sure of: a charset that does not decode the page is wrong."""
     text = _decoded(html, (charset, _declared_charset(html)), url)
-    parsed = markup.parse(text)
-    tree = None if parsed is None else markup.without_captions(parsed)
+    tree = markup.parse(text)
     page: Any = text if tree is None else tree
     precise = _extract(page, url, favor_precision=True)
     # Nothing found with precision (a page laid out in tables): ask for more, and keep only
@@ -118,12 +117,6 @@ def _decoded(html: bytes, charsets: tuple[str, ...], url: str) -> str:
         raise NotAnArticleError(f"{url}: the page's text cannot be decoded ({error})") from None
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
-    kind: str  # "heading" or "paragraph"
-    text: str
-
-
 def _as_copy(doc: ElementTree.Element, url: str, tree: Any, *, sentences_only: bool) -> str:
     """Our text format, its structure marked: the title, ``##`` headings, paragraphs, and
     the page's key points as the closing summary."""
@@ -156,20 +149,20 @@ def _as_copy(doc: ElementTree.Element, url: str, tree: Any, *, sentences_only: b
     return "\n".join(["---", head, "---", *body, *lines]) + "\n"
 
 
-def _blocks(main: ElementTree.Element | None, title: str) -> list[_Block]:
+def _blocks(main: ElementTree.Element | None, title: str) -> list[Block]:
     """The extracted blocks in order: headings (a page's own, or a short paragraph that is
     bold throughout and ends no sentence), paragraphs, quotes and list items."""
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     for element in _block_elements(main):
         text = _flat(element)
         if not text or _same(text, title):
             continue
         if element.tag == "list":
-            blocks += [_Block("paragraph", _flat(item)) for item in element.iter("item")]
+            blocks += [Block("paragraph", _flat(item)) for item in element.iter("item")]
         elif element.tag == "head" or _bold_heading(element, text):
-            blocks.append(_Block("heading", text))
+            blocks.append(Block("heading", text))
         elif element.tag in ("p", "quote"):
-            blocks.append(_Block("paragraph", text))
+            blocks.append(Block("paragraph", text))
     return [block for block in blocks if block.text]
 
 
@@ -183,18 +176,16 @@ def _block_elements(parent: ElementTree.Element | None) -> list[ElementTree.Elem
     return found
 
 
-def _restored(blocks: list[_Block], restored: markup.Restored) -> list[_Block]:
+def _restored(blocks: list[Block], restored: markup.Restored) -> list[Block]:
     """``blocks`` with what the extractor dropped between them put back in its place, and
     the page's headings that it kept as paragraphs made headings again."""
     texts = {_key(block.text) for block in blocks}
-    merged: list[_Block] = []
+    merged: list[Block] = []
     for index, block in enumerate(blocks):
         heading = index in restored.headings
-        merged.append(_Block("heading", block.text) if heading else block)
+        merged.append(Block("heading", block.text) if heading else block)
         merged += [
-            _Block(found.kind, found.text)
-            for found in restored.between.get(index, [])
-            if _key(found.text) not in texts
+            found for found in restored.between.get(index, []) if _key(found.text) not in texts
         ]
     return merged
 
@@ -219,7 +210,7 @@ def _bold_heading(element: ElementTree.Element, text: str) -> bool:
     )
 
 
-def _without_summary(blocks: list[_Block], points: markup.KeyPoints | None) -> list[_Block]:
+def _without_summary(blocks: list[Block], points: markup.KeyPoints | None) -> list[Block]:
     """``blocks`` without the key points (and their heading) wherever the page put them."""
     if points is None:
         return blocks
@@ -227,10 +218,10 @@ def _without_summary(blocks: list[_Block], points: markup.KeyPoints | None) -> l
     return [block for block in blocks if _key(_unbulleted(block.text)) not in taken]
 
 
-def _kept(blocks: list[_Block]) -> list[_Block]:
+def _kept(blocks: list[Block]) -> list[Block]:
     """Blocks worth keeping: no heading without a paragraph under it, no paragraph twice (a
     pull quote repeats the text), no quote that only repeats a paragraph."""
-    kept: list[_Block] = []
+    kept: list[Block] = []
     paragraphs = [_key(b.text) for b in blocks if b.kind == "paragraph"]
     seen: set[str] = set()
     for index, block in enumerate(blocks):
