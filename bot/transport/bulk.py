@@ -46,6 +46,14 @@ from bot.transport.ratelimit import FloodLimiter, bulk
 PARSE_MODE = ParseMode.HTML
 LINK_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _JSON = {"Content-Type": "application/json"}
+# python-telegram-bot's error for each status; any other is a NetworkError.
+_REFUSALS: dict[int, type[TelegramError]] = {
+    HTTPStatus.FORBIDDEN: Forbidden,
+    HTTPStatus.NOT_FOUND: InvalidToken,
+    HTTPStatus.UNAUTHORIZED: InvalidToken,
+    HTTPStatus.BAD_REQUEST: BadRequest,
+    HTTPStatus.CONFLICT: Conflict,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +168,7 @@ def refusal(status: int, answer: dict[str, Any]) -> TelegramError:
             return ChatMigrated(int(parameters["migrate_to_chat_id"]))
         if parameters.get("retry_after"):
             return RetryAfter(int(parameters["retry_after"]))
-    kinds: dict[int, type[TelegramError]] = {
-        HTTPStatus.FORBIDDEN: Forbidden,
-        HTTPStatus.NOT_FOUND: InvalidToken,
-        HTTPStatus.UNAUTHORIZED: InvalidToken,
-        HTTPStatus.BAD_REQUEST: BadRequest,
-        HTTPStatus.CONFLICT: Conflict,
-    }
-    return kinds.get(status, NetworkError)(message)
+    return _REFUSALS.get(status, NetworkError)(message)
 
 
 def _phrase(status: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
@@ -119,13 +120,20 @@ def _dropped_between(
     anchors: list[tuple[int, lxml_html.HtmlElement]],
     order: dict[lxml_html.HtmlElement, int],
 ) -> dict[int, list[Block]]:
+    # Every element that could have been dropped, read once, in document order.
+    candidates = [
+        (order[element], element)
+        for element in tree.iter(*_GAP_HEADINGS, "ul", "ol", "div", "p")
+        if not _around(element)
+    ]
+    positions = [position for position, _ in candidates]
     between: dict[int, list[Block]] = {}
     for (index, first), (_, second) in itertools.pairwise(anchors):
         start = max(order[element] for element in first.iter())
         found: list[Block] = []
-        for element in tree.iter(*_GAP_HEADINGS, "ul", "ol", "div", "p"):
-            if start < order[element] < order[second] and not _around(element):
-                found += [block for block in _dropped(element) if block not in found]
+        low, high = bisect_right(positions, start), bisect_left(positions, order[second])
+        for _, element in candidates[low:high]:
+            found += [block for block in _dropped(element) if block not in found]
         if found:
             between[index] = found
     return between
@@ -137,12 +145,18 @@ def _locate(
     """Each kept block's element in the page, in document order (blocks not found skipped)."""
     candidates = [(order[el], _text(el), el) for el in tree.iter(*_BLOCK_TAGS)]
     anchors: list[tuple[int, lxml_html.HtmlElement]] = []
-    position = -1
+    position, first = -1, 0  # the candidates before ``first`` all lie before ``position``
     for index, text in enumerate(kept):
-        match = next((item for item in candidates if item[0] > position and item[1] == text), None)
-        if match is not None:
-            anchors.append((index, _innermost(match[2])))
-            position = max(order[element] for element in match[2].iter())
+        found = next(
+            (at for at in range(first, len(candidates)) if candidates[at][0] > position
+             and candidates[at][1] == text),
+            None,
+        )  # fmt: skip
+        if found is not None:
+            element = candidates[found][2]
+            anchors.append((index, _innermost(element)))
+            position = max(order[inside] for inside in element.iter())
+            first = found + 1
     return anchors
 
 
