@@ -61,7 +61,7 @@ def alert_terms(analyzer: Analyzer, phrase: str) -> AlertTerms:
 
 def text_terms(analyzer: Analyzer, texts: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     """Each text's terms in order, as alerts are matched against them."""
-    return tuple(tuple(analyzer.term(token) for token in tokens(text)) for text in texts)
+    return tuple(tuple(analyzer.terms(tokens(text))) for text in texts)
 
 
 class ArticleWords:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks: they change how a word
 # is read, not which word it is.
@@ -79,4 +80,11 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised whole-word tokens of ``text``, in order."""
-    return _WORD.findall(normalise(text))
+    return list(_tokens_of(text))
+
+
+# An article's paragraphs are read for topics, search terms and alert terms in turn: each
+# is normalised once. Small, so a long article's texts stay while it is being stored.
+@lru_cache(maxsize=256)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalise(text)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -56,7 +57,7 @@ class Analyzer:
         A word of the text that looks like a topic term is left out: only the lexicon makes
         topic terms, so no paragraph or question can forge or type one.
         """
-        found = [self.term(token) for token in tokens(text) if not token.startswith(TOPIC_PREFIX)]
+        found = self.terms(token for token in tokens(text) if not token.startswith(TOPIC_PREFIX))
         if self.topic_terms:
             named = self.lexicon.topics_in(text) if topics is None else topics
             found += [TOPIC_PREFIX + topic for topic in sorted(named)]
@@ -77,6 +78,12 @@ class Analyzer:
     def term(self, token: str) -> str:
         """One token's term, as the lexicon's analyzer reads it (content.analyzer)."""
         return self.lexicon.morphology.term(token, suffixes=self.stemming is Stemming.LIGHT)
+
+    def terms(self, words: Iterable[str]) -> list[str]:
+        """``term`` of each of ``words``, in order."""
+        if self.stemming is Stemming.LIGHT:
+            return self.lexicon.morphology.terms(words)
+        return [self.term(word) for word in words]
 
     def match_spans(self, text: str, wanted: frozenset[str]) -> tuple[tuple[int, int], ...]:
         """(start, end) of each written word in ``text`` that one of ``wanted`` terms found.

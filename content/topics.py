@@ -312,7 +312,8 @@ class Lexicon:
         ``confirmed`` are the topics its article names by unguarded names; a confirm-guarded
         name counts only for those. None (a reader's question, say) lets every such name count.
         """
-        return frozenset(self._scan(tokens(text), confirmed).found)
+        words = tokens(text)
+        return frozenset(self._scan(words, self._options(words), confirmed).found)
 
     def word_topics(self, word: str) -> frozenset[str]:
         """The topics one written word names on its own, remembered: search highlights every
@@ -327,41 +328,58 @@ class Lexicon:
     def tag_blocks(self, blocks: Sequence[str]) -> list[frozenset[str]]:
         """The topics of each block of one article, confirm-guarded names decided by it all."""
         words = [tokens(block) for block in blocks]
-        scans = [self._scan(block, frozenset()) for block in words]
+        options = [self._options(block) for block in words]
+        scans = [
+            self._scan(block, read, frozenset())
+            for block, read in zip(words, options, strict=True)
+        ]
         named = frozenset().union(*(scan.found for scan in scans))
         # Only a block holding a confirm-guarded name of a topic named elsewhere can change.
         found = [
-            frozenset(self._scan(block, named).found if scan.unconfirmed & named else scan.found)
-            for block, scan in zip(words, scans, strict=True)
+            frozenset(
+                self._scan(block, read, named).found if scan.unconfirmed & named else scan.found
+            )
+            for block, read, scan in zip(words, options, scans, strict=True)
         ]
-        return self._with_back_references(words, found) if self.rules.back_references else found
+        if not self.rules.back_references:
+            return found
+        return self._with_back_references(words, options, found)
+
+    def _options(self, words: list[str]) -> list[tuple[Reading, ...]]:
+        """Each word's readings, worked out once per block for every pass over it."""
+        return [self.morphology.readings(word) for word in words]
 
     def _with_back_references(
-        self, words: list[list[str]], found: list[frozenset[str]]
+        self,
+        words: list[list[str]],
+        options: list[list[tuple[Reading, ...]]],
+        found: list[frozenset[str]],
     ) -> list[frozenset[str]]:
         """Each short form (الحلف) names the topic it refers back to: the one with that short
         form named most recently before it, in this block or an earlier one of the article."""
         named_at: dict[str, int] = {}  # topic → the last block that named it
         result = []
-        for index, (block, topics) in enumerate(zip(words, found, strict=True)):
+        short_forms = self._short_forms.keys()
+        for index, (block, read, topics) in enumerate(zip(words, options, found, strict=True)):
             for topic in topics:
                 named_at[topic] = index
             referred = set()
             for start in range(len(block)):
-                entries = self._short_form_entries(block, start)
+                if short_forms.isdisjoint(read[start]):  # most words: no short form begins here
+                    continue
+                entries = self._short_form_entries(block, read, start)
                 candidates = [t for entry in entries for t in entry.topics if t in named_at]
                 if candidates:  # المنظمة after WHO, then UNESCO: UNESCO
                     referred.add(max(candidates, key=lambda topic: named_at[topic]))
             result.append(topics | referred)
         return result
 
-    def _short_form_entries(self, block: list[str], start: int) -> list[_Entry]:
+    def _short_form_entries(
+        self, block: list[str], read: list[tuple[Reading, ...]], start: int
+    ) -> list[_Entry]:
         """Short forms at ``start``; one followed by a definite word is another body's name
         (البنك المركزي is no World Bank, المحكمة العليا no ICJ)."""
-        first = self.morphology.readings(block[start])
-        if not any(reading in self._short_forms for reading in first):
-            return []
-        options = [self.morphology.readings(word) for word in block[start : start + 4]]
+        options = read[start : start + 4]
         found = []
         for reading in options[0]:
             for entry in self._short_forms.get(reading, ()):
@@ -372,11 +390,19 @@ class Lexicon:
                     found.append(entry)
         return found
 
-    def _scan(self, words: list[str], confirmed: frozenset[str] | None) -> _Scan:
-        options = [self.morphology.readings(word) for word in words]
+    def _scan(
+        self,
+        words: list[str],
+        options: list[tuple[Reading, ...]],
+        confirmed: frozenset[str] | None,
+    ) -> _Scan:
         scan = _Scan()
+        first_words = self._by_first.keys()
         start = 0
         while start < len(words):
+            if first_words.isdisjoint(options[start]):  # most words begin no name
+                start += 1
+                continue
             match = self._longest_at(words, options, start, confirmed, scan)
             if match.shadowed:
                 start += match.length  # a "not" phrase: nothing inside it names a topic
