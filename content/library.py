@@ -13,10 +13,14 @@ import asyncio
 import logging
 import os
 import tempfile
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from content.models import Article, ArticleInfo, IngestResult
+from content.models import Article, ArticleInfo, Incoming, IngestResult
 from content.parser import (
     DEFAULT_MAX_BYTES,
     ArticleFormatError,
@@ -28,6 +32,7 @@ from content.ports import ArticleStore, IdTakenError
 logger = logging.getLogger(__name__)
 
 ARTICLE_SUFFIX = ".txt"
+T = TypeVar("T")
 _MAX_NAME_BYTES = 255  # what common file systems allow
 
 
@@ -129,40 +134,145 @@ async def _store_owned(
     store: ArticleStore, article: Article, path: Path, shown_as: str | Path, announce: bool = True
 ) -> IngestResult:
     """Store ``article`` as the file at ``path``, unless another file there owns its id."""
-    folder = path.parent
-
-    def owner_present(owner: str) -> bool:
-        return (folder / owner).is_file()
-
     try:
         return await store.ingest(
-            article, source=path.name, owner_present=owner_present, announce=announce
+            article,
+            source=path.name,
+            owner_present=_owner_check(path.parent),
+            announce=announce,
         )
     except IdTakenError as error:
-        raise ArticleFormatError(shown_as, None, f"{error}; rename one of them") from None
+        raise _taken(shown_as, error) from None
 
 
 async def ingest_directory(
     store: ArticleStore, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestReport:
-    """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped."""
+    """Ingest every ``*.txt`` file in ``directory``; a bad file is reported and skipped.
+
+    Files are read and stored in batches of BATCH_FILES, each batch in one transaction: a
+    newsroom's backfill of thousands of files pays one commit per batch, not per file.
+    """
     paths = await asyncio.to_thread(article_files, directory)
     if paths is None:
         error = ArticleFormatError(directory, None, "the seeds folder does not exist")
         logger.warning("Skipped the seeds: %s", error)
         return IngestReport((), (error,))
+    return await ingest_paths(store, paths, max_bytes)
+
+
+async def ingest_paths(
+    store: ArticleStore, paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestReport:
+    """Ingest these files of the seeds folder in batches, as ``ingest_directory`` does; a bad
+    file is reported and skipped. A failing store (a full disk) raises, and the batches
+    before the one that failed stay stored."""
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
+    batches = [paths[first : first + BATCH_FILES] for first in range(0, len(paths), BATCH_FILES)]
+    async with store.backfilling(), aclosing(_read_ahead(batches, max_bytes)) as reading:
+        storing = (_store_batch(store, read) async for read in reading)
+        async with aclosing(two_at_once(storing)) as stored:
+            async for read, outcomes in stored:
+                errors += [found for _, found in read if isinstance(found, ArticleFormatError)]
+                _collect(read, outcomes, results, errors)
+    for error in errors:
+        logger.warning("Skipped an article: %s", error)
+    return IngestReport(tuple(results), tuple(errors))
+
+
+async def _store_batch(
+    store: ArticleStore, read: Read
+) -> tuple[Read, list[IngestResult | IdTakenError]]:
+    """Store one batch's articles in one transaction: the batch, and what each article did."""
+    incoming = [Incoming(article, path.name, _owner_check(path.parent))
+                for path, article in read if isinstance(article, Article)]  # fmt: skip
+    return read, await store.ingest_many(incoming)
+
+
+def _collect(
+    read: Read,
+    outcomes: list[IngestResult | IdTakenError],
+    results: list[IngestResult],
+    errors: list[ArticleFormatError],
+) -> None:
+    """What storing each article of a batch did, into the lists in the files' order."""
+    articles = [path for path, article in read if isinstance(article, Article)]
+    for path, outcome in zip(articles, outcomes, strict=True):
+        if isinstance(outcome, IdTakenError):
+            errors.append(_taken(path, outcome))
+        else:
+            logger.info("Article %s: %s", outcome.slug, outcome.outcome)
+            results.append(outcome)
+
+
+async def two_at_once(jobs: AsyncIterable[Awaitable[T]]) -> AsyncGenerator[T, None]:
+    """Each job's result, in order, with the next job under way while the one before it is
+    awaited: with batches, one is tagged (in another process, while backfilling) while the
+    one before it is written."""
+    running: deque[asyncio.Future[T]] = deque()
+    try:
+        async for job in jobs:
+            running.append(asyncio.ensure_future(job))
+            if len(running) == 2:
+                yield await running.popleft()
+        while running:
+            yield await running.popleft()
+    finally:
+        for job_left in running:  # the caller stopped early, or a job failed
+            job_left.cancel()
+
+
+# Big enough that a commit is a small share of a batch, small enough that the write lock is
+# held for a fraction of a second.
+BATCH_FILES = 32
+
+
+Read = list[tuple[Path, Article | ArticleFormatError]]
+
+
+def _parse_all(paths: list[Path], max_bytes: int) -> Read:
+    """Each file read as an article, or the error that rejects it."""
+    found: Read = []
     for path in paths:
         try:
-            result = await ingest_file(store, path, max_bytes)
+            found.append((path, parse_file(path, max_bytes)))
         except ArticleFormatError as error:
-            logger.warning("Skipped an article: %s", error)
-            errors.append(error)
-        else:
-            logger.info("Article %s: %s", result.slug, result.outcome)
-            results.append(result)
-    return IngestReport(tuple(results), tuple(errors))
+            found.append((path, error))
+    return found
+
+
+async def _read_ahead(batches: list[list[Path]], max_bytes: int) -> AsyncGenerator[Read, None]:
+    """Each batch's files read, in a thread; the next batch is read while the caller stores
+    this one."""
+
+    def start(batch: list[Path]) -> asyncio.Future[Read]:
+        return asyncio.ensure_future(asyncio.to_thread(_parse_all, batch, max_bytes))
+
+    if not batches:
+        return
+    pending = start(batches[0])
+    try:
+        for following in batches[1:]:
+            current = await pending
+            pending = start(following)
+            yield current
+        yield await pending
+    finally:
+        pending.cancel()  # the caller stopped early: nothing is waiting for it
+
+
+def _owner_check(folder: Path) -> Callable[[str], bool]:
+    """Whether the file that owns an id is still in ``folder``."""
+
+    def owner_present(owner: str) -> bool:
+        return (folder / owner).is_file()
+
+    return owner_present
+
+
+def _taken(shown_as: str | Path, error: IdTakenError) -> ArticleFormatError:
+    return ArticleFormatError(shown_as, None, f"{error}; rename one of them")
 
 
 def article_files(directory: Path) -> list[Path] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -178,6 +179,21 @@ class IngestResult:
     article_id: int
     slug: str
     outcome: str
+
+
+def no_owner_present(_owner: str) -> bool:
+    """By default no other file is known to be there."""
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """An article on its way into the store: its file's name, and how to tell whether the
+    file that owns its id now is still there (see ``ArticleStore.ingest``)."""
+
+    article: Article
+    source: str
+    owner_present: Callable[[str], bool] = no_owner_present
 
 
 @dataclass(frozen=True, slots=True)

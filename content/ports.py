@@ -25,6 +25,7 @@ from content.models import (
     DeliveryState,
     FeedInfo,
     FeedPoll,
+    Incoming,
     IngestResult,
     SearchHit,
     SectionView,
@@ -105,6 +106,11 @@ class WriteSession(Protocol):
         """Write an article's rows in bulk, and record the tagging they were made with."""
         ...
 
+    async def rewrite_tags(self, article_id: int, rows: ArticleRows, tagged_with: str) -> None:
+        """Replace the topics and search terms of an article whose text is as stored (a
+        re-tag), and record the tagging; ``rows`` are of the article rebuilt from the store."""
+        ...
+
     async def enqueue_article(
         self, article_id: int, now: float, words: Sequence[Sequence[str]]
     ) -> None:
@@ -127,8 +133,9 @@ class ArticleRecords(Protocol):
         """The stored fingerprint of an article; None if there is no such article."""
         ...
 
-    async def stored_article(self, article_id: int) -> Article | None:
-        """A stored article rebuilt from its rows, as it was parsed; None if gone."""
+    async def stored_articles(self, article_ids: Sequence[int]) -> dict[int, tuple[str, Article]]:
+        """Stored articles rebuilt from their rows, as they were parsed, with their
+        fingerprints, by id; those gone are left out."""
         ...
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
@@ -480,6 +487,21 @@ class ArticleStore(Protocol):
         """
         ...
 
+    async def ingest_many(
+        self, incoming: Sequence[Incoming], now: float | None = None, announce: bool = True
+    ) -> list[IngestResult | IdTakenError]:
+        """``ingest`` for each, in order, written in one transaction: what a backfill uses.
+
+        An article whose id another file owns gets its IdTakenError in its place, and the
+        rest are stored; any other failure stores none of them.
+        """
+        ...
+
+    def backfilling(self) -> AbstractAsyncContextManager[None]:
+        """While it is held, big batches are tagged in a process of their own (on another
+        core) rather than a thread: for storing or re-tagging many articles at once."""
+        ...
+
     def use_lexicon(self, lexicon: Lexicon) -> None:
         """Tag and index with ``lexicon`` from now on; ``retag`` brings old articles up to it."""
         ...
@@ -505,6 +527,10 @@ class ArticleStore(Protocol):
         none to go back to. Nothing is queued: subscribers had it when it was new. The work is
         done before the write lock is taken; an article replaced meanwhile is left as it is.
         """
+        ...
+
+    async def retag_many(self, article_ids: Sequence[int]) -> list[bool]:
+        """``retag`` for each, in order, written in one transaction."""
         ...
 
     async def current_article(self) -> ArticleInfo | None:

@@ -2,19 +2,21 @@
 
 The file is read at start-up and again whenever it changes while the bot runs. A malformed
 file is logged with its file, line and reason, and the lexicon in force stays as it was.
-Stored articles are re-tagged with a new lexicon in the background, one transaction each,
-so readers keep being answered meanwhile.
+Stored articles are re-tagged with a new lexicon in the background, a batch of them per
+transaction, so readers keep being answered meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from pathlib import Path
 
 from content.alerts import MAX_ALERT_WORDS, AlertPhraseError, AlertTerms, alert_terms
 from content.arabic import tokens
+from content.library import BATCH_FILES, two_at_once
 from content.ports import ArticleStore, ChatStore
 from content.search import Analyzer
 from content.topics import Lexicon, LexiconError, load_lexicon
@@ -76,12 +78,21 @@ class LexiconWatcher:
 async def retag_stale(store: ArticleStore) -> int:
     """Re-tag every article tagged with another lexicon; how many were re-tagged."""
     count = 0
-    for article_id in await store.stale_articles():
-        count += await store.retag(article_id)
-        await asyncio.sleep(0)  # one article at a time: replies go between them
+    stale = await store.stale_articles()
+    batches = [stale[first : first + BATCH_FILES] for first in range(0, len(stale), BATCH_FILES)]
+    async with store.backfilling(), aclosing(two_at_once(_retagging(store, batches))) as done:
+        async for retagged in done:  # a batch's transaction at a time: replies go between
+            count += sum(retagged)
     if count:
         logger.info("Re-tagged %d article(s) with the topics in force", count)
     return count
+
+
+async def _retagging(
+    store: ArticleStore, batches: list[list[int]]
+) -> AsyncIterator[Awaitable[list[bool]]]:
+    for batch in batches:
+        yield store.retag_many(batch)
 
 
 async def reread_alerts(chats: ChatStore, analyzer: Analyzer) -> int:

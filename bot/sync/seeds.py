@@ -7,8 +7,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from content.library import article_files, ingest_file
-from content.parser import ArticleFormatError
+from content.library import article_files, ingest_paths
 from content.ports import ArticleStore
 from handlers.plumbing.context import Context
 
@@ -34,24 +33,24 @@ class SeedsWatcher:
             context.bot_data.wake_outbox()
 
     async def ingest_changes(self) -> int:
-        """Ingest new or changed files; how many articles were added or replaced."""
+        """Ingest new or changed files; how many articles were added or replaced.
+
+        They go in batches, as at start-up: a newsroom that drops a thousand files into the
+        folder has them in seconds. A file that is wrong waits until it changes; should the
+        store fail (a full disk, a locked database), the next scan tries them all again, and
+        those stored already are found unchanged.
+        """
         changed = await asyncio.to_thread(self._changed_files)
-        stored = 0
-        for path, signature in changed:
-            try:
-                result = await ingest_file(self._store, path, self._max_bytes)
-            except ArticleFormatError as error:
-                self._seen[path] = signature  # the file is wrong: wait for it to change
-                logger.warning("Skipped an article: %s", error)
-                continue
-            except (sqlite3.Error, OSError) as error:
-                # Disk full, database locked: not the file's fault, so the next scan retries.
-                logger.warning("Could not store %s, will retry: %s", path.name, error)
-                continue
-            self._seen[path] = signature
-            logger.info("Article %s from %s: %s", result.slug, path.name, result.outcome)
-            stored += result.outcome != "unchanged"
-        return stored
+        if not changed:
+            return 0
+        paths = [path for path, _ in changed]
+        try:
+            report = await ingest_paths(self._store, paths, self._max_bytes)
+        except (sqlite3.Error, OSError) as error:
+            logger.warning("Could not store %d file(s), will retry: %s", len(changed), error)
+            return 0
+        self._seen.update(changed)
+        return sum(result.outcome != "unchanged" for result in report.results)
 
     def _changed_files(self) -> list[tuple[Path, tuple[float, int]]]:
         changed = []

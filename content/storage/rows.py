@@ -110,6 +110,27 @@ def provenance(article: Article) -> tuple[str, str, str, str, bool]:
             article.automatic_summary)  # fmt: skip
 
 
+def articles_from_rows(
+    heads: Iterable[Sequence[Any]],
+    paragraphs: Iterable[Sequence[Any]],
+    sections: Iterable[Sequence[Any]],
+    bullets: Iterable[Sequence[Any]],
+) -> dict[int, tuple[str, Article]]:
+    """Stored articles rebuilt from the rows of several, as any backend reads them: each
+    head as (id, fingerprint, then as ``article_from_rows``), each other row led by its
+    article's id, in reading order. Each article's fingerprint and the article, by id."""
+    by_article: dict[int, tuple[list[Any], list[Any], list[Any]]] = {}
+    for rows, at in ((paragraphs, 0), (sections, 1), (bullets, 2)):
+        for row in rows:
+            by_article.setdefault(int(row[0]), ([], [], []))[at].append(tuple(row)[1:])
+    found = {}
+    for head in heads:
+        article_id, fingerprint, *rest = tuple(head)
+        own = by_article.get(int(article_id), ([], [], []))
+        found[int(article_id)] = (str(fingerprint), article_from_rows(rest, *own))
+    return found
+
+
 def article_from_rows(
     head: Sequence[Any],
     paragraphs: Iterable[Sequence[Any]],

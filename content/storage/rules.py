@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 
-from content.models import Article, IngestResult, StoredSlug
-from content.ports import ArticleRecords, IdTakenError
+from content.models import (
+    Article,
+    ArticleRows,
+    Incoming,
+    IngestResult,
+    StoredSlug,
+    no_owner_present,
+)
+from content.ports import ArticleRecords, IdTakenError, WriteSession
 from content.search import Analyzer
-from content.storage.rows import article_fingerprint, article_rows, tagging_key
+from content.storage.rows import article_fingerprint, tagging_key
+from content.storage.tagger import Tagger
 from content.topics import Lexicon
-
-
-def no_owner_present(_owner: str) -> bool:
-    """The default for ``ingest``: no other file is known to be there."""
-    return False
 
 
 def ingest_outcome(
@@ -50,6 +54,20 @@ class StoreRules:
         self._records = records
         self._analyzer = analyzer
         self._tagged_with = tagging_key(analyzer)
+        self._tagger = Tagger()
+        self._backfills = 0  # how many backfills are under way
+
+    @asynccontextmanager
+    async def backfilling(self) -> AsyncIterator[None]:
+        self._backfills += 1
+        if self._backfills == 1:
+            self._tagger.start(self._analyzer)
+        try:
+            yield
+        finally:
+            self._backfills -= 1
+            if not self._backfills:
+                await self._tagger.stop()
 
     async def ingest(
         self,
@@ -59,36 +77,52 @@ class StoreRules:
         owner_present: Callable[[str], bool] = no_owner_present,
         announce: bool = True,
     ) -> IngestResult:
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
+        item = Incoming(article, source, owner_present)
+        [result] = await self.ingest_many([item], now, announce)
+        if isinstance(result, IdTakenError):
+            raise result
+        return result
+
+    async def ingest_many(
+        self, incoming: Sequence[Incoming], now: float | None = None, announce: bool = True
+    ) -> list[IngestResult | IdTakenError]:
+        key = self._tagged_with
+        fingerprints = await asyncio.to_thread(
+            lambda: [article_fingerprint(item.article, key) for item in incoming]
+        )
         # The common case at start-up, answered without tagging or taking the write lock.
-        unchanged = await self._records.unchanged(article.slug, fingerprint, source)
-        if unchanged is not None:
-            return IngestResult(unchanged, article.slug, "unchanged")
-        # Tagging is CPU work: done in a thread, before the lock, so it holds neither.
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
-        now = time.time() if now is None else now
-        # The session takes the write lock before reading, so another process ingesting the
-        # same file at the same moment cannot slip in between the check and the write.
-        async with self._records.writing() as session:
-            stored = await session.slug_holder(article.slug)
-            outcome = ingest_outcome(stored, fingerprint, source, owner_present)
-            if stored is not None and outcome == "renamed":
-                await session.move(stored.article_id, source)
-                return IngestResult(stored.article_id, article.slug, "unchanged")
-            if stored is not None:
-                article_id = stored.article_id
-                await session.update_article(article_id, article, source, fingerprint, now)
-                await session.delete_content(article_id)
-            else:
-                article_id = await session.add_article(article, source, fingerprint, now)
-            await session.write_content(article_id, rows, self._tagged_with)
-            if stored is None and announce:
-                await session.enqueue_article(article_id, now, rows.words)
-        return IngestResult(article_id, article.slug, outcome)
+        unchanged = await asyncio.gather(
+            *(
+                self._records.unchanged(item.article.slug, fingerprint, item.source)
+                for item, fingerprint in zip(incoming, fingerprints, strict=True)
+            )
+        )
+        results: list[IngestResult | IdTakenError | None] = [
+            None if same is None else IngestResult(same, item.article.slug, "unchanged")
+            for item, same in zip(incoming, unchanged, strict=True)
+        ]
+        changed = [index for index, same in enumerate(unchanged) if same is None]
+        if changed:
+            # Tagging is CPU work: done in a thread, before the lock, so it holds neither.
+            articles = [incoming[index].article for index in changed]
+            rows = await self._tagger.rows(articles, self._analyzer)
+            now = time.time() if now is None else now
+            # The session takes the write lock before reading, so another process ingesting
+            # the same file at the same moment cannot slip in between the check and the write.
+            async with self._records.writing() as session:
+                for index, article_rows_ in zip(changed, rows, strict=True):
+                    written = _Written(fingerprints[index], article_rows_, key, now, announce)
+                    try:
+                        results[index] = await _store_one(session, incoming[index], written)
+                    except IdTakenError as error:  # raised before it wrote: the rest go on
+                        results[index] = error
+        return [result for result in results if result is not None]
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
         self._analyzer = replace(self._analyzer, lexicon=lexicon)
         self._tagged_with = tagging_key(self._analyzer)
+        if self._backfills:
+            self._tagger.start(self._analyzer)
 
     async def article_source(self, slug: str) -> str | None:
         async with self._records.writing() as session:  # rare, and read as the writer sees it
@@ -107,17 +141,59 @@ class StoreRules:
         return await self._records.tagged_otherwise(self._tagged_with)
 
     async def retag(self, article_id: int) -> bool:
-        before = await self._records.fingerprint(article_id)
-        article = await self._records.stored_article(article_id)
-        if before is None or article is None:
-            return False
-        fingerprint = await asyncio.to_thread(article_fingerprint, article, self._tagged_with)
-        rows = await asyncio.to_thread(article_rows, article, self._analyzer)
+        [done] = await self.retag_many([article_id])
+        return done
+
+    async def retag_many(self, article_ids: Sequence[int]) -> list[bool]:
+        stored = await self._records.stored_articles(article_ids)
+        found = [(article_id, *stored[article_id]) for article_id in stored]
+        done = dict.fromkeys(article_ids, False)
+        if not found:
+            return list(done.values())
+        key = self._tagged_with
+        articles = [article for _, _, article in found]
+        fingerprints = await asyncio.to_thread(
+            lambda: [article_fingerprint(article, key) for article in articles]
+        )
+        tagged = zip(fingerprints, await self._tagger.rows(articles, self._analyzer), strict=True)
         async with self._records.writing() as session:
-            now = await session.fingerprint(article_id)
-            if now != before:  # replaced meanwhile, or gone
-                return now is not None
-            await session.delete_content(article_id)
-            await session.write_content(article_id, rows, self._tagged_with)
-            await session.set_fingerprint(article_id, fingerprint)
-        return True
+            for (article_id, before, _), (fingerprint, rows) in zip(found, tagged, strict=True):
+                now = await session.fingerprint(article_id)
+                done[article_id] = now is not None
+                if now != before:  # replaced meanwhile, or gone
+                    continue
+                await session.rewrite_tags(article_id, rows, key)
+                await session.set_fingerprint(article_id, fingerprint)
+        return [done[article_id] for article_id in article_ids]
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What an article is written with: its fingerprint and rows, worked out before the
+    transaction, and the transaction's own settings."""
+
+    fingerprint: str
+    rows: ArticleRows
+    tagged_with: str
+    now: float
+    announce: bool
+
+
+async def _store_one(session: WriteSession, item: Incoming, written: _Written) -> IngestResult:
+    """Write one article in the open session: added, renamed in place, or replaced."""
+    article, source = item.article, item.source
+    stored = await session.slug_holder(article.slug)
+    outcome = ingest_outcome(stored, written.fingerprint, source, item.owner_present)
+    if stored is not None and outcome == "renamed":
+        await session.move(stored.article_id, source)
+        return IngestResult(stored.article_id, article.slug, "unchanged")
+    if stored is not None:
+        article_id = stored.article_id
+        await session.update_article(article_id, article, source, written.fingerprint, written.now)
+        await session.delete_content(article_id)
+    else:
+        article_id = await session.add_article(article, source, written.fingerprint, written.now)
+    await session.write_content(article_id, written.rows, written.tagged_with)
+    if stored is None and written.announce:
+        await session.enqueue_article(article_id, written.now, written.rows.words)
+    return IngestResult(article_id, article.slug, outcome)

@@ -60,6 +60,6 @@ async def _stored(article: Article) -> Article:
     with tempfile.TemporaryDirectory() as folder:
         async with await Store.open(Path(folder) / "p.sqlite3", LEXICON) as store:
             result = await store.ingest(article, "generated.txt")
-            stored = await store._records.stored_article(result.article_id)
-    assert stored is not None
-    return stored
+            stored = await store._records.stored_articles([result.article_id])
+    _fingerprint, article = stored[result.article_id]
+    return article

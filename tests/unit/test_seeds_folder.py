@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.sync.seeds import SeedsWatcher
-from content.library import ingest_directory
+from content.library import BATCH_FILES, ingest_directory
 from content.parser import ArticleFormatError, parse_file
 from content.storage.sqlite.store import Store
 from tests.support.harness import SEED
@@ -67,7 +67,7 @@ async def test_a_file_that_failed_to_store_is_retried_on_the_next_scan(
     watcher = SeedsWatcher(store, folder, 1_000_000)
     await watcher.prime()
     shutil.copy(SEED, folder / SEED.name)
-    real_ingest = store.ingest
+    real_ingest = store.ingest_many
     failures = [sqlite3.OperationalError("database or disk is full")]
 
     async def ingest_once_failing(*args: Any, **kwargs: Any) -> Any:
@@ -75,9 +75,28 @@ async def test_a_file_that_failed_to_store_is_retried_on_the_next_scan(
             raise failures.pop()
         return await real_ingest(*args, **kwargs)
 
-    monkeypatch.setattr(store, "ingest", ingest_once_failing)
+    monkeypatch.setattr(store, "ingest_many", ingest_once_failing)
     assert await watcher.ingest_changes() == 0  # the disk was full
     assert await store.article_count() == 0
     assert await watcher.ingest_changes() == 1  # the next scan stores it
     assert await store.article_count() == 1
     assert await watcher.ingest_changes() == 0  # and only once
+
+
+async def test_many_files_dropped_at_once_go_in_batches_and_a_bad_one_waits(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    watcher = SeedsWatcher(store, folder, 1_000_000)
+    await watcher.prime()
+    count = BATCH_FILES + 8  # more than one batch, the second tagged while the first is written
+    for number in range(count):
+        shutil.copy(SEED, folder / f"copy-{number:02d}.txt")
+    (folder / "broken.txt").write_text("no summary here", encoding="utf-8")
+
+    assert await watcher.ingest_changes() == count
+    assert await store.article_count() == count
+    assert await watcher.ingest_changes() == 0  # the broken file waits until it changes
+    shutil.copy(SEED, folder / "broken.txt")
+    assert await watcher.ingest_changes() == 1

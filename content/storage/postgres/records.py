@@ -11,7 +11,7 @@ import asyncpg
 
 from content.models import Article, ArticleRows, StoredSlug
 from content.storage.postgres.outbox import enqueue_article
-from content.storage.rows import ARTICLE_HEAD, article_from_rows, provenance
+from content.storage.rows import ARTICLE_HEAD, articles_from_rows, provenance
 
 # Ingests take turns: each one's check-then-write, and the search counts it keeps.
 _INGEST_LOCK = 0x4D6F6A62
@@ -46,27 +46,30 @@ class PostgresRecords:
         )
         return str(found) if found is not None else None
 
-    async def stored_article(self, article_id: int) -> Article | None:
+    async def stored_articles(self, article_ids: Sequence[int]) -> dict[int, tuple[str, Article]]:
+        ids = list(article_ids)
         async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                f"SELECT {_STORED_HEAD} FROM articles WHERE id = $1",  # noqa: S608
-                article_id,
+            heads = await connection.fetch(
+                f"SELECT id, fingerprint, {_STORED_HEAD} FROM articles"  # noqa: S608
+                " WHERE id = ANY($1::bigint[])",
+                ids,
             )
-            if row is None:
-                return None
             paragraphs = await connection.fetch(
-                "SELECT section, text FROM paragraphs WHERE article_id = $1"
-                " ORDER BY section, position",
-                article_id,
+                "SELECT article_id, section, text FROM paragraphs"
+                " WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, section, position",
+                ids,
             )
             sections = await connection.fetch(
-                "SELECT number, heading FROM sections WHERE article_id = $1 ORDER BY number",
-                article_id,
+                "SELECT article_id, number, heading FROM sections"
+                " WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, number",
+                ids,
             )
             bullets = await connection.fetch(
-                "SELECT text FROM bullets WHERE article_id = $1 ORDER BY number", article_id
+                "SELECT article_id, text FROM bullets"
+                " WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, number",
+                ids,
             )
-        return article_from_rows(row, paragraphs, sections, bullets)
+        return articles_from_rows(heads, paragraphs, sections, bullets)
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._pool.fetch(
@@ -174,6 +177,11 @@ class PostgresWriteSession:
         await connection.execute(
             "UPDATE articles SET tagged_with = $1 WHERE id = $2", tagged_with, article_id
         )
+
+    async def rewrite_tags(self, article_id: int, rows: ArticleRows, tagged_with: str) -> None:
+        # Topics and terms live in the paragraph and bullet rows here: they are written anew.
+        await self.delete_content(article_id)
+        await self.write_content(article_id, rows, tagged_with)
 
     async def enqueue_article(
         self, article_id: int, now: float, words: Sequence[Sequence[str]]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from content.models import Article, ArticleRows, StoredSlug
-from content.storage.rows import ARTICLE_HEAD, article_from_rows, provenance
+from content.models import Article, ArticleRows, ParagraphRow, StoredSlug
+from content.storage.rows import ARTICLE_HEAD, articles_from_rows, provenance
 from content.storage.sqlite.db import Connections, Repository, inserted_id
 from content.storage.sqlite.outbox import Outbox
 
@@ -27,6 +29,7 @@ class SqliteRecords(Repository):
     async def writing(self) -> AsyncIterator[SqliteWriteSession]:
         # IMMEDIATE takes the write lock before the session's first read.
         async with self._transaction():
+            self._session.begin()
             yield self._session
 
     async def unchanged(self, slug: str, fingerprint: str, source: str) -> int | None:
@@ -40,25 +43,33 @@ class SqliteRecords(Repository):
         # The session's read, made on the reading connection outside a transaction.
         return await self._session.fingerprint(article_id)
 
-    async def stored_article(self, article_id: int) -> Article | None:
-        row = await self._fetchone(
-            f"SELECT {_STORED_HEAD} FROM articles WHERE id = ?",  # noqa: S608
-            (article_id,),
+    async def stored_articles(self, article_ids: Sequence[int]) -> dict[int, tuple[str, Article]]:
+        # One statement per table for the whole batch; ids are bound, never written in.
+        ids = json.dumps(list(article_ids))
+        wanted = "article_id IN (SELECT value FROM json_each(?))"
+        heads, paragraphs, sections, bullets = await asyncio.gather(
+            self._fetchall(
+                f"SELECT id, fingerprint, {_STORED_HEAD} FROM articles"  # noqa: S608
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            ),
+            self._fetchall(
+                f"SELECT article_id, section, text FROM paragraphs WHERE {wanted}"  # noqa: S608
+                " ORDER BY article_id, section, position",
+                (ids,),
+            ),
+            self._fetchall(
+                f"SELECT article_id, number, heading FROM sections WHERE {wanted}"  # noqa: S608
+                " ORDER BY article_id, number",
+                (ids,),
+            ),
+            self._fetchall(
+                f"SELECT article_id, text FROM bullets WHERE {wanted}"  # noqa: S608
+                " ORDER BY article_id, number",
+                (ids,),
+            ),
         )
-        if row is None:
-            return None
-        paragraphs = await self._fetchall(
-            "SELECT section, text FROM paragraphs WHERE article_id = ? ORDER BY section, position",
-            (article_id,),
-        )
-        sections = await self._fetchall(
-            "SELECT number, heading FROM sections WHERE article_id = ? ORDER BY number",
-            (article_id,),
-        )
-        bullets = await self._fetchall(
-            "SELECT text FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
-        )
-        return article_from_rows(row, paragraphs, sections, bullets)
+        return articles_from_rows(heads, paragraphs, sections, bullets)
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._fetchall(
@@ -74,6 +85,13 @@ class SqliteWriteSession(Repository):
     def __init__(self, connections: Connections, outbox: Outbox) -> None:
         super().__init__(connections)
         self._outbox = outbox
+        # The next free paragraph and bullet ids, once asked in this transaction: a batch
+        # asks once, not once per article.
+        self._free_ids: tuple[int, int] | None = None
+
+    def begin(self) -> None:
+        """A new transaction: what the last one knew of free ids is asked again."""
+        self._free_ids = None
 
     async def slug_holder(self, slug: str) -> StoredSlug | None:
         row = await self._fetchone(
@@ -137,61 +155,122 @@ class SqliteWriteSession(Repository):
         await self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
     async def delete_content(self, article_id: int) -> None:
-        await self._db.execute(
-            "DELETE FROM paragraph_terms WHERE rowid IN"
-            " (SELECT id FROM paragraphs WHERE article_id = ?)",
-            (article_id,),
+        await self._all_at_once(
+            (
+                "DELETE FROM paragraph_terms WHERE rowid IN"
+                " (SELECT id FROM paragraphs WHERE article_id = ?)",
+                [(article_id,)],
+            ),
+            *(
+                (f"DELETE FROM {table} WHERE article_id = ?", [(article_id,)])  # noqa: S608
+                for table in ("sections", "paragraphs", "bullets", "article_topics")
+            ),
         )
-        for table in ("sections", "paragraphs", "bullets", "article_topics"):
-            await self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608
 
     async def write_content(self, article_id: int, rows: ArticleRows, tagged_with: str) -> None:
         # Paragraph and bullet ids are given, not asked for row by row, so that the
         # transaction is a few statements however long the article is.
-        db = self._db
-        await db.executemany(
-            "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
-            [(article_id, number, heading) for number, heading in rows.sections],
+        first_paragraph, first_bullet = self._free_ids or await self._next_ids()
+        paragraphs = list(enumerate(rows.paragraphs, first_paragraph))
+        bullets = list(enumerate(rows.bullets, first_bullet))
+        self._free_ids = (first_paragraph + len(paragraphs), first_bullet + len(bullets))
+        await self._all_at_once(
+            (
+                "INSERT INTO sections (article_id, number, heading) VALUES (?, ?, ?)",
+                [(article_id, number, heading) for number, heading in rows.sections],
+            ),
+            (
+                "INSERT INTO paragraphs (id, article_id, section, position, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(id_, article_id, p.section, p.position, p.text) for id_, p in paragraphs],
+            ),
+            (
+                "INSERT INTO bullets (id, article_id, number, text) VALUES (?, ?, ?, ?)",
+                [(id_, article_id, n, text) for n, (id_, (text, _)) in enumerate(bullets, 1)],
+            ),
+            *self._tag_statements(article_id, paragraphs, bullets, rows, tagged_with),
         )
-        paragraphs = list(enumerate(rows.paragraphs, await self._next_id("paragraphs")))
-        await db.executemany(
-            "INSERT INTO paragraphs (id, article_id, section, position, text)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(id_, article_id, p.section, p.position, p.text) for id_, p in paragraphs],
+
+    @staticmethod
+    def _tag_statements(
+        article_id: int,
+        paragraphs: list[tuple[int, ParagraphRow]],
+        bullets: list[tuple[int, tuple[str, tuple[str, ...]]]],
+        rows: ArticleRows,
+        tagged_with: str,
+    ) -> list[tuple[str, Sequence[tuple[object, ...]]]]:
+        """What tagging and indexing made of an article, as statements to write it."""
+        return [
+            (
+                "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
+                [(id_, p.terms) for id_, p in paragraphs],
+            ),
+            (
+                "INSERT INTO paragraph_topics (paragraph_id, topic) VALUES (?, ?)",
+                [(id_, topic) for id_, p in paragraphs for topic in p.topics],
+            ),
+            (
+                "INSERT INTO bullet_topics (bullet_id, topic) VALUES (?, ?)",
+                [(id_, topic) for id_, (_, topics) in bullets for topic in topics],
+            ),
+            (
+                "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
+                [(article_id, topic, rank) for rank, topic in enumerate(rows.topics)],
+            ),
+            ("UPDATE articles SET tagged_with = ? WHERE id = ?", [(tagged_with, article_id)]),
+        ]
+
+    async def rewrite_tags(self, article_id: int, rows: ArticleRows, tagged_with: str) -> None:
+        # The text is as stored: its paragraphs, sections and bullets stay, with their ids,
+        # and only what tagging and indexing made is written again.
+        paragraph_ids, bullet_ids = await asyncio.gather(
+            self._fetchall(
+                "SELECT id FROM paragraphs WHERE article_id = ? ORDER BY section, position",
+                (article_id,),
+            ),
+            self._fetchall(
+                "SELECT id FROM bullets WHERE article_id = ? ORDER BY number", (article_id,)
+            ),
         )
-        await db.executemany(
-            "INSERT INTO paragraph_terms (rowid, terms) VALUES (?, ?)",
-            [(id_, p.terms) for id_, p in paragraphs],
+        paragraphs = list(zip((row[0] for row in paragraph_ids), rows.paragraphs, strict=True))
+        bullets = list(zip((row[0] for row in bullet_ids), rows.bullets, strict=True))
+        of_paragraphs = "(SELECT id FROM paragraphs WHERE article_id = ?)"
+        await self._all_at_once(
+            (f"DELETE FROM paragraph_terms WHERE rowid IN {of_paragraphs}", [(article_id,)]),  # noqa: S608
+            (
+                f"DELETE FROM paragraph_topics WHERE paragraph_id IN {of_paragraphs}",  # noqa: S608
+                [(article_id,)],
+            ),
+            (
+                "DELETE FROM bullet_topics WHERE bullet_id IN"
+                " (SELECT id FROM bullets WHERE article_id = ?)",
+                [(article_id,)],
+            ),
+            ("DELETE FROM article_topics WHERE article_id = ?", [(article_id,)]),
+            *self._tag_statements(article_id, paragraphs, bullets, rows, tagged_with),
         )
-        await db.executemany(
-            "INSERT INTO paragraph_topics (paragraph_id, topic) VALUES (?, ?)",
-            [(id_, topic) for id_, p in paragraphs for topic in p.topics],
-        )
-        bullets = list(enumerate(rows.bullets, await self._next_id("bullets")))
-        await db.executemany(
-            "INSERT INTO bullets (id, article_id, number, text) VALUES (?, ?, ?, ?)",
-            [(id_, article_id, n, text) for n, (id_, (text, _)) in enumerate(bullets, 1)],
-        )
-        await db.executemany(
-            "INSERT INTO bullet_topics (bullet_id, topic) VALUES (?, ?)",
-            [(id_, topic) for id_, (_, topics) in bullets for topic in topics],
-        )
-        await db.executemany(
-            "INSERT INTO article_topics (article_id, topic, rank) VALUES (?, ?, ?)",
-            [(article_id, topic, rank) for rank, topic in enumerate(rows.topics)],
-        )
-        await db.execute(
-            "UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article_id)
-        )
+
+    async def _all_at_once(self, *statements: tuple[str, Sequence[tuple[object, ...]]]) -> None:
+        """Run ``statements`` in order, queued on the writer's thread together: each is not
+        handed back to the event loop before the next is sent, which on a long backfill is
+        most of the cost of a small statement. The session's lock keeps other tasks' out."""
+        # Tasks start in the order they are made, and each queues its statement on its first
+        # step, so the connection's thread runs them in this order.
+        await asyncio.gather(*(self._db.executemany(sql, rows) for sql, rows in statements))
 
     async def enqueue_article(
         self, article_id: int, now: float, words: Sequence[Sequence[str]]
     ) -> None:
         await self._outbox.enqueue_article(article_id, now, words)
 
-    async def _next_id(self, table: str) -> int:
-        """The next free id of ``table``, asked inside the transaction that holds the lock."""
-        return await self._scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
+    async def _next_ids(self) -> tuple[int, int]:
+        """The next free paragraph and bullet ids, asked inside the transaction that holds
+        the lock."""
+        [(paragraph, bullet)] = await self._fetchall(
+            "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM paragraphs),"
+            " (SELECT COALESCE(MAX(id), 0) + 1 FROM bullets)"
+        )
+        return int(paragraph), int(bullet)
 
 
 def _iso(timestamp: float) -> str:
