@@ -170,7 +170,8 @@ async def ingest_paths(
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
     batches = [paths[first : first + BATCH_FILES] for first in range(0, len(paths), BATCH_FILES)]
-    async with store.backfilling(), aclosing(_read_ahead(batches, max_bytes)) as reading:
+    reading_ahead = aclosing(_read_ahead(batches, max_bytes))
+    async with store.backfilling(len(paths)), reading_ahead as reading:
         storing = (_store_batch(store, read) async for read in reading)
         async with aclosing(two_at_once(storing)) as stored:
             async for read, outcomes in stored:

@@ -497,9 +497,10 @@ class ArticleStore(Protocol):
         """
         ...
 
-    def backfilling(self) -> AbstractAsyncContextManager[None]:
-        """While it is held, big batches are tagged in a process of their own (on another
-        core) rather than a thread: for storing or re-tagging many articles at once."""
+    def backfilling(self, articles: int) -> AbstractAsyncContextManager[None]:
+        """Held while storing or re-tagging ``articles`` articles at once: when they are
+        enough to pay back a process's start, batches are tagged in a process of their own
+        (on another core) rather than a thread."""
         ...
 
     def use_lexicon(self, lexicon: Lexicon) -> None:

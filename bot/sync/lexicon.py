@@ -80,7 +80,8 @@ async def retag_stale(store: ArticleStore) -> int:
     count = 0
     stale = await store.stale_articles()
     batches = [stale[first : first + BATCH_FILES] for first in range(0, len(stale), BATCH_FILES)]
-    async with store.backfilling(), aclosing(two_at_once(_retagging(store, batches))) as done:
+    retagging = aclosing(two_at_once(_retagging(store, batches)))
+    async with store.backfilling(len(stale)), retagging as done:
         async for retagged in done:  # a batch's transaction at a time: replies go between
             count += sum(retagged)
     if count:

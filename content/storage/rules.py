@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
@@ -25,7 +25,7 @@ from content.models import (
 from content.ports import ArticleRecords, IdTakenError, WriteSession
 from content.search import Analyzer
 from content.storage.rows import article_fingerprint, tagging_key
-from content.storage.tagger import Tagger
+from content.storage.tagger import PROCESS_BACKFILL, Tagger
 from content.topics import Lexicon
 
 
@@ -55,12 +55,13 @@ class StoreRules:
         self._analyzer = analyzer
         self._tagged_with = tagging_key(analyzer)
         self._tagger = Tagger()
+        self._last_ingest: asyncio.Future[None] | None = None  # see _in_call_order
         self._backfills = 0  # how many backfills are under way
 
     @asynccontextmanager
-    async def backfilling(self) -> AsyncIterator[None]:
+    async def backfilling(self, articles: int) -> AsyncIterator[None]:
         self._backfills += 1
-        if self._backfills == 1:
+        if articles >= PROCESS_BACKFILL:
             self._tagger.start(self._analyzer)
         try:
             yield
@@ -86,42 +87,68 @@ class StoreRules:
     async def ingest_many(
         self, incoming: Sequence[Incoming], now: float | None = None, announce: bool = True
     ) -> list[IngestResult | IdTakenError]:
-        key = self._tagged_with
-        fingerprints = await asyncio.to_thread(
-            lambda: [article_fingerprint(item.article, key) for item in incoming]
-        )
-        # The common case at start-up, answered without tagging or taking the write lock.
+        async with self._in_call_order() as my_turn:
+            key = self._tagged_with
+            fingerprints = await asyncio.to_thread(
+                lambda: [article_fingerprint(item.article, key) for item in incoming]
+            )
+            results = await self._unchanged(incoming, fingerprints)
+            changed = [index for index, result in enumerate(results) if result is None]
+            if changed:
+                # Tagging is CPU work: done before the lock, so that it does not hold it.
+                articles = [incoming[index].article for index in changed]
+                rows = await self._tagger.rows(articles, self._analyzer)
+                await my_turn()
+                now = time.time() if now is None else now
+                # The session takes the write lock before reading, so another process
+                # ingesting the same file cannot slip in between the check and the write.
+                async with self._records.writing() as session:
+                    for index, article_rows_ in zip(changed, rows, strict=True):
+                        written = _Written(fingerprints[index], article_rows_, key, now, announce)
+                        try:
+                            results[index] = await _store_one(session, incoming[index], written)
+                        except IdTakenError as error:  # raised before it wrote: the rest go on
+                            results[index] = error
+        return [result for result in results if result is not None]
+
+    async def _unchanged(
+        self, incoming: Sequence[Incoming], fingerprints: list[str]
+    ) -> list[IngestResult | IdTakenError | None]:
+        """Each article stored already as it is now, or None: the common case at start-up,
+        answered without tagging or taking the write lock."""
         unchanged = await asyncio.gather(
             *(
                 self._records.unchanged(item.article.slug, fingerprint, item.source)
                 for item, fingerprint in zip(incoming, fingerprints, strict=True)
             )
         )
-        results: list[IngestResult | IdTakenError | None] = [
+        return [
             None if same is None else IngestResult(same, item.article.slug, "unchanged")
             for item, same in zip(incoming, unchanged, strict=True)
         ]
-        changed = [index for index, same in enumerate(unchanged) if same is None]
-        if changed:
-            # Tagging is CPU work: done in a thread, before the lock, so it holds neither.
-            articles = [incoming[index].article for index in changed]
-            rows = await self._tagger.rows(articles, self._analyzer)
-            now = time.time() if now is None else now
-            # The session takes the write lock before reading, so another process ingesting
-            # the same file at the same moment cannot slip in between the check and the write.
-            async with self._records.writing() as session:
-                for index, article_rows_ in zip(changed, rows, strict=True):
-                    written = _Written(fingerprints[index], article_rows_, key, now, announce)
-                    try:
-                        results[index] = await _store_one(session, incoming[index], written)
-                    except IdTakenError as error:  # raised before it wrote: the rest go on
-                        results[index] = error
-        return [result for result in results if result is not None]
+
+    @asynccontextmanager
+    async def _in_call_order(self) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+        """Articles are written in the order their calls came, though a later batch may be
+        tagged sooner (two in flight while backfilling): a folder's articles are stored in
+        its files' order, and the last file is the newest article. Yields what to await
+        before writing: the calls before this one have written, or given up."""
+        earlier = self._last_ingest
+        mine = self._last_ingest = asyncio.get_running_loop().create_future()
+
+        async def my_turn() -> None:
+            if earlier is not None:
+                await asyncio.shield(earlier)
+
+        try:
+            yield my_turn
+        finally:
+            mine.set_result(None)
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
         self._analyzer = replace(self._analyzer, lexicon=lexicon)
         self._tagged_with = tagging_key(self._analyzer)
-        if self._backfills:
+        if self._tagger.started:
             self._tagger.start(self._analyzer)
 
     async def article_source(self, slug: str) -> str | None:

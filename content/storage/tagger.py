@@ -26,6 +26,9 @@ from content.storage.rows import article_rows
 
 logger = logging.getLogger(__name__)
 
+# A backfill of fewer articles is tagged in threads: the process's start (about a second)
+# would cost more than the other core gives back.
+PROCESS_BACKFILL = 256
 # Fewer articles than this are tagged in a thread even while backfilling.
 PROCESS_BATCH = 8
 
@@ -51,6 +54,11 @@ class Tagger:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_analyzer: Analyzer | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether big batches go to a child process now."""
+        return self._pool is not None
 
     def start(self, analyzer: Analyzer) -> None:
         """Tag big batches with ``analyzer`` in a child process from now on. The process

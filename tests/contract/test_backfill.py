@@ -117,6 +117,9 @@ async def test_a_folder_bigger_than_a_batch_is_stored_whole(
         f"n{number:03d}" for number in range(count) if number not in (10, 50)
     ]
     assert len(await store.articles(limit=500)) == count - 2
+    newest = await store.current_article()  # written in the files' order, the last one last
+    assert newest is not None
+    assert newest.slug == f"n{count - 1:03d}"
     again = await ingest_directory(store, tmp_path)
     assert {result.outcome for result in again.results} == {"unchanged"}
 

@@ -7,14 +7,22 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from content.library import BATCH_FILES, ingest_directory
 from content.models import Article
 from content.parser import parse_file
 from content.search import Analyzer
+from content.storage import rules
 from content.storage.rows import article_rows
+from content.storage.sqlite.store import Store
 from content.storage.tagger import PROCESS_BATCH, Tagger
 from content.topics import Lexicon
 from tests.quality.eval.tagging import FOLDER as WORLD
@@ -72,3 +80,45 @@ async def test_a_child_that_dies_leaves_the_work_to_a_thread(
         await tagger.stop()
     assert rows == [article_rows(article, analyzer) for article in articles]
     assert "tagging in a thread instead" in caplog.text
+
+
+async def test_a_big_backfill_stores_what_threads_would(
+    lexicon: Lexicon, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    sources = sorted(WORLD.glob("*.txt"))
+    count = BATCH_FILES + PROCESS_BATCH  # two batches, each big enough for the child
+    for number in range(count):
+        shutil.copy(sources[number % len(sources)], seeds / f"w{number:02d}.txt")
+    sent_to_child: list[int] = []
+    submit = ProcessPoolExecutor.submit
+
+    def counted(pool: ProcessPoolExecutor, job: Any, articles: list[Article]) -> Any:
+        sent_to_child.append(len(articles))
+        return submit(pool, job, articles)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    stored = []
+    for threshold in (count + 1, count):  # threads only, then the child for every batch
+        monkeypatch.setattr(rules, "PROCESS_BACKFILL", threshold)
+        database = tmp_path / f"{threshold}.sqlite3"
+        async with await Store.open(database, lexicon) as store:
+            assert (await ingest_directory(store, seeds)).errors == ()
+        stored.append(tagged_rows(database))
+    assert sent_to_child == [BATCH_FILES, PROCESS_BATCH]
+    assert stored[0] == stored[1]
+    assert stored[0]["article_topics"]  # there was something to compare
+
+
+def tagged_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What tagging and indexing wrote, table by table, read from outside the store."""
+    with sqlite3.connect(database) as db:
+        found = {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
+            for table in ("paragraph_topics", "bullet_topics", "article_topics")
+        }
+        found["terms"] = db.execute(
+            "SELECT rowid, terms FROM paragraph_terms ORDER BY 1"
+        ).fetchall()
+    return found
