@@ -6,7 +6,7 @@ p95 ÷ SQLite's at each N. Each N runs in a fresh process, so peak memory is tha
 (the bot's process; PostgreSQL's server is apart). PostgreSQL is a pgserver of its own.
 
     python bench/search.py                              # SQLite, N = 100, 1 000, 10 000
-    python bench/search.py --backend both --sizes 10000 # PostgreSQL against SQLite
+    python bench/search.py --backend both --sizes 10000 # PostgreSQL against SQLite (goal <= 1.5)
     python bench/search.py --sizes 100                  # the smoke run CI does
 """
 
@@ -30,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from content.library import BATCH_FILES  # noqa: E402
+from content.models import Incoming  # noqa: E402
 from content.parser import parse_article, parse_file  # noqa: E402
 from content.ports import ArticleStore  # noqa: E402
 from content.storage.postgres.store import PostgresStore  # noqa: E402
@@ -99,9 +101,13 @@ async def ingest_and_query(store: ArticleStore, size: int) -> tuple[float, list[
     rng = random.Random(size)
     words = vocabulary()
     started = time.perf_counter()
-    for number in range(size):
-        article = parse_article(generate(number, rng, words), f"generated-{number}.txt")
-        await store.ingest(article, f"generated-{number}.txt")
+    async with store.backfilling(size):  # as a folder is stored: in batches
+        for first in range(0, size, BATCH_FILES):
+            batch = []
+            for number in range(first, min(first + BATCH_FILES, size)):
+                name = f"generated-{number}.txt"
+                batch.append(Incoming(parse_article(generate(number, rng, words), name), name))
+            await store.ingest_many(batch)
     ingest_seconds = time.perf_counter() - started
     latencies = []
     for _ in range(ROUNDS):
@@ -152,7 +158,8 @@ def main() -> None:
     if len(results) == 2:
         for sqlite_row, postgres_row in zip(*results.values(), strict=True):
             ratio = postgres_row["p95_ms"] / sqlite_row["p95_ms"]
-            print(f"PostgreSQL p95 / SQLite p95 at N = {sqlite_row['n']:,}: {ratio:.2f}")
+            print(f"PostgreSQL p95 / SQLite p95 at N = {sqlite_row['n']:,}: {ratio:.2f}"
+                  "   (target <= 1.50)")  # fmt: skip
 
 
 def run_backend(backend: str, sizes: list[int]) -> list[dict[str, float]]:

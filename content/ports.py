@@ -138,6 +138,11 @@ class ArticleRecords(Protocol):
         fingerprints, by id; those gone are left out."""
         ...
 
+    async def settle(self) -> None:
+        """After a backfill of many articles: let the database catch up with what was
+        written, where it needs to for reads to be as fast as before."""
+        ...
+
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         """Ids of the articles tagged otherwise than ``tagged_with``, oldest first."""
         ...

@@ -69,6 +69,8 @@ class StoreRules:
             self._backfills -= 1
             if not self._backfills:
                 await self._tagger.stop()
+        if articles >= PROCESS_BACKFILL:
+            await self._records.settle()
 
     async def ingest(
         self,

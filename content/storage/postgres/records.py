@@ -71,6 +71,12 @@ class PostgresRecords:
             )
         return articles_from_rows(heads, paragraphs, sections, bullets)
 
+    async def settle(self) -> None:
+        # Until a vacuum marks their pages all-visible, a search reads each new posting's
+        # row as well as the index: after a backfill, several times slower until autovacuum
+        # comes. The planner's statistics are brought up to date with it.
+        await self._pool.execute("VACUUM (ANALYZE) search_postings, paragraphs")
+
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._pool.fetch(
             "SELECT id FROM articles WHERE tagged_with != $1 ORDER BY id", tagged_with
@@ -140,6 +146,7 @@ class PostgresWriteSession:
             "SELECT terms FROM paragraphs WHERE article_id = $1", article_id
         )
         await _count_terms(connection, [list(row["terms"]) for row in old], sign=-1)
+        await connection.execute(_DELETE_POSTINGS, article_id)
         for table in ("sections", "paragraphs", "bullets", "article_topics"):
             await connection.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)  # noqa: S608
 
@@ -174,6 +181,7 @@ class PostgresWriteSession:
             columns=["article_id", "topic", "rank"],
         )
         await _count_terms(connection, [terms for *_, terms, _ in paragraphs], sign=1)
+        await connection.execute(_ADD_POSTINGS, article_id)
         await connection.execute(
             "UPDATE articles SET tagged_with = $1 WHERE id = $2", tagged_with, article_id
         )
@@ -187,6 +195,12 @@ class PostgresWriteSession:
         self, article_id: int, now: float, words: Sequence[Sequence[str]]
     ) -> None:
         await enqueue_article(self._connection, article_id, now, words)
+
+
+# An article's paragraphs in search_postings, under each term they hold (see schema #12).
+_HELD = "SELECT DISTINCT term, id FROM paragraphs, unnest(terms) AS term WHERE article_id = $1"
+_ADD_POSTINGS = f"INSERT INTO search_postings (term, paragraph_id) {_HELD}"
+_DELETE_POSTINGS = f"DELETE FROM search_postings WHERE (term, paragraph_id) IN ({_HELD})"  # noqa: S608
 
 
 async def _count_terms(connection: Any, paragraphs: list[list[str]], *, sign: int) -> None:

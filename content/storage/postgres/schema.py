@@ -209,6 +209,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (feed_url, guid)
     );
     """,
+    # 12: which paragraphs hold each search term, newest last in the index, so that the
+    # newest holding a question's words are read from the index alone; the terms' GIN index
+    # needed a visit to each holding paragraph, and a search 3.6 times SQLite's.
+    """
+    CREATE TABLE search_postings (
+        term TEXT NOT NULL,
+        paragraph_id BIGINT NOT NULL,
+        PRIMARY KEY (term, paragraph_id)
+    );
+    INSERT INTO search_postings (term, paragraph_id)
+        SELECT DISTINCT term, id FROM paragraphs, unnest(terms) AS term;
+    DROP INDEX paragraphs_by_term;
+    """,
 )
 
 

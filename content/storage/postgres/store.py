@@ -52,8 +52,25 @@ _CANDIDATES = """
         ARRAY(SELECT coalesce(cardinality(array_positions(terms, word)), 0)
               FROM unnest($1::text[]) AS word) AS found
     FROM paragraphs
-    WHERE terms && $1::text[] {also} {order} LIMIT $2
+    WHERE id IN ({held})
 """
+# The newest paragraphs that hold any of the words: each word's newest from the index
+# alone, then the newest of those (a paragraph among the newest that holds a word is among
+# that word's newest, so none is missed).
+_NEWEST = _CANDIDATES.format(
+    held="""
+        SELECT DISTINCT held.paragraph_id FROM unnest($1::text[]) AS word
+        CROSS JOIN LATERAL (
+            SELECT paragraph_id FROM search_postings
+            WHERE term = word ORDER BY paragraph_id DESC LIMIT $2
+        ) AS held
+        ORDER BY held.paragraph_id DESC LIMIT $2
+    """
+)
+# Paragraphs that hold a rare word, however old.
+_HOLDING_RARE = _CANDIDATES.format(
+    held="SELECT paragraph_id FROM search_postings WHERE term = ANY($3::text[]) LIMIT $2"
+)
 _HITS = f"""
     SELECT {_ARTICLE}, {_PARAGRAPH}
     FROM paragraphs p JOIN articles a ON a.id = p.article_id
@@ -264,16 +281,14 @@ class PostgresStore(StoreRules):
             connection.transaction(isolation="repeatable_read", readonly=True),
         ):
             corpus = await _corpus(connection, wanted)
-            newest = await connection.fetch(
-                _CANDIDATES.format(also="", order="ORDER BY id DESC"), wanted, SEARCH_CANDIDATES
-            )
+            newest = await connection.fetch(_NEWEST, wanted, SEARCH_CANDIDATES)
             scored = {row["id"]: (_rank(corpus, wanted, wanted, row), row) for row in newest}
             rare = [term for term in wanted if 0 < corpus.spread.get(term, 0) <= SEARCH_CANDIDATES]
             if rare:
                 # The rare words counted twice, as the SQLite store does: a paragraph found
                 # both ways keeps this, its better, rank.
                 again = await connection.fetch(
-                    _CANDIDATES.format(also="AND terms && $3::text[]", order=""),
+                    _HOLDING_RARE,
                     wanted, SEARCH_CANDIDATES, rare,
                 )  # fmt: skip
                 for row in again:

@@ -71,6 +71,9 @@ class SqliteRecords(Repository):
         )
         return articles_from_rows(heads, paragraphs, sections, bullets)
 
+    async def settle(self) -> None:
+        """Nothing: FTS5 merges its index as it goes, and SQLite reads no statistics."""
+
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._fetchall(
             "SELECT id FROM articles WHERE tagged_with != ? ORDER BY id", (tagged_with,)
