@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-import json
+import io
 import logging
 import os
 import tempfile
@@ -43,7 +43,9 @@ class Vocabulary:
     """Word (normalised) → Zipf frequency; a word it lacks has 0."""
 
     def __init__(self, zipf: Mapping[str, float], source: str) -> None:
-        self._zipf = dict(zipf)
+        # Kept as given when it is a dict already: a second copy of 100 000 words is 4 MB
+        # more at every worker's start.
+        self._zipf = zipf if isinstance(zipf, dict) else dict(zipf)
         self.source = source
 
     def zipf(self, word: str) -> float:
@@ -81,7 +83,7 @@ def arabic_vocabulary() -> Vocabulary:
     read or written is rebuilt from wordfreq and the bot goes on.
     """
     source = f"wordfreq {version('wordfreq')} {_LANGUAGE}/{_LIST} ≥{FLOOR}"
-    path = _cache_folder() / f"words-{_cache_key(source)}.json"
+    path = _cache_folder() / f"words-{_cache_key(source)}.tsv"
     table = _read_cache(path)
     if table is None:
         # Imported here: wordfreq and what it brings hold 15 MB in every worker otherwise,
@@ -109,15 +111,22 @@ def _cache_key(source: str) -> str:
 
 
 def _read_cache(path: Path) -> dict[str, float] | None:
+    """The table a worker wrote before: a word and its Zipf value a line, read a line at a
+    time, so that a start holds the table and the file's bytes, no copy of either."""
     try:
-        data = json.loads(read_regular_file(path, _MAX_CACHE_BYTES))
-    except (UnreadableFileError, ValueError):
+        data = read_regular_file(path, _MAX_CACHE_BYTES)
+    except UnreadableFileError:
         return None
-    if not isinstance(data, dict) or not all(
-        isinstance(word, str) and isinstance(zipf, int | float) for word, zipf in data.items()
-    ):
-        return None  # not ours: rebuilt, and written over
-    return {word: float(zipf) for word, zipf in data.items()}
+    values: dict[float, float] = {}  # the words share a few hundred values: one object each
+    table: dict[str, float] = {}
+    try:
+        for line in io.BytesIO(data):
+            word, _, zipf = line.decode().rstrip("\n").partition("\t")
+            value = float(zipf)
+            table[word] = values.setdefault(value, value)
+    except ValueError:  # a line that is not ours (UnicodeDecodeError is one): rebuilt
+        return None
+    return table or None  # an empty file is no table
 
 
 def _write_cache(path: Path, table: dict[str, float]) -> None:
@@ -130,7 +139,7 @@ def _write_cache(path: Path, table: dict[str, float]) -> None:
         return
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(table, file, ensure_ascii=False, separators=(",", ":"))
+            file.writelines(f"{word}\t{zipf}\n" for word, zipf in table.items())
         os.replace(temporary, path)
     except OSError as error:
         logger.info("The word list is not cached (%s): it is folded again next start", error)

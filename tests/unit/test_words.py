@@ -44,15 +44,15 @@ def test_spellings_of_one_word_are_summed_and_the_table_is_cached(
     read_back = fresh()
     assert len(small_list) == 1  # the second start read the cache, not wordfreq
     assert read_back.zipf("الاردن") == built.zipf("الاردن")
-    assert len(list((tmp_path / "cache").glob("words-*.json"))) == 1
+    assert len(list((tmp_path / "cache").glob("words-*.tsv"))) == 1
 
 
-@pytest.mark.parametrize("content", [b"{not json", b'["a list"]', b'{"word": "high"}', b"\xff"])
+@pytest.mark.parametrize("content", [b"{not ours", b"word\thigh\n", b"\xff\t1.5\n", b""])
 def test_a_cache_that_is_not_ours_is_rebuilt_and_written_over(
     small_list: list[int], tmp_path: Path, content: bytes
 ) -> None:
     fresh()
-    (cached,) = (tmp_path / "cache").glob("words-*.json")
+    (cached,) = (tmp_path / "cache").glob("words-*.tsv")
     cached.write_bytes(content)
     assert fresh().zipf("في") > 0
     assert len(small_list) == 2
