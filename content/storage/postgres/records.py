@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -16,6 +17,8 @@ from content.storage.rows import ARTICLE_HEAD, articles_from_rows, provenance
 # Ingests take turns: each one's check-then-write, and the search counts it keeps.
 _INGEST_LOCK = 0x4D6F6A62
 
+
+logger = logging.getLogger(__name__)
 
 # The head of a stored article as article_from_rows reads it: all but its id.
 _STORED_HEAD = ", ".join(ARTICLE_HEAD[1:])
@@ -75,7 +78,11 @@ class PostgresRecords:
         # Until a vacuum marks their pages all-visible, a search reads each new posting's
         # row as well as the index: after a backfill, several times slower until autovacuum
         # comes. The planner's statistics are brought up to date with it.
-        await self._pool.execute("VACUUM (ANALYZE) search_postings, paragraphs")
+        try:
+            await self._pool.execute("VACUUM (ANALYZE) search_postings, paragraphs")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            # The articles are stored: only the speed of the next searches is at stake.
+            logger.warning("Could not vacuum after the backfill (autovacuum will): %s", error)
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._pool.fetch(
