@@ -258,8 +258,14 @@ class SqliteWriteSession(Repository):
         handed back to the event loop before the next is sent, which on a long backfill is
         most of the cost of a small statement. The session's lock keeps other tasks' out."""
         # Tasks start in the order they are made, and each queues its statement on its first
-        # step, so the connection's thread runs them in this order.
-        await asyncio.gather(*(self._db.executemany(sql, rows) for sql, rows in statements))
+        # step, so the connection's thread runs them in this order. All are waited for: the
+        # transaction's rollback must come after the last, and no failure goes unread.
+        done = await asyncio.gather(
+            *(self._db.executemany(sql, rows) for sql, rows in statements),
+            return_exceptions=True,
+        )
+        if failed := next((result for result in done if isinstance(result, BaseException)), None):
+            raise failed
 
     async def enqueue_article(
         self, article_id: int, now: float, words: Sequence[Sequence[str]]
