@@ -90,7 +90,7 @@ class StoreRules:
         self, incoming: Sequence[Incoming], now: float | None = None, announce: bool = True
     ) -> list[IngestResult | IdTakenError]:
         async with self._in_call_order() as my_turn:
-            key = self._tagged_with
+            key, analyzer = self._tagged_with, self._analyzer  # as one, should a lexicon come
             fingerprints = await asyncio.to_thread(
                 lambda: [article_fingerprint(item.article, key) for item in incoming]
             )
@@ -99,7 +99,7 @@ class StoreRules:
             if changed:
                 # Tagging is CPU work: done before the lock, so that it does not hold it.
                 articles = [incoming[index].article for index in changed]
-                rows = await self._tagger.rows(articles, self._analyzer)
+                rows = await self._tagger.rows(articles, analyzer)
                 await my_turn()
                 now = time.time() if now is None else now
                 # The session takes the write lock before reading, so another process
@@ -179,12 +179,12 @@ class StoreRules:
         done = dict.fromkeys(article_ids, False)
         if not found:
             return list(done.values())
-        key = self._tagged_with
+        key, analyzer = self._tagged_with, self._analyzer
         articles = [article for _, _, article in found]
         fingerprints = await asyncio.to_thread(
             lambda: [article_fingerprint(article, key) for article in articles]
         )
-        tagged = zip(fingerprints, await self._tagger.rows(articles, self._analyzer), strict=True)
+        tagged = zip(fingerprints, await self._tagger.rows(articles, analyzer), strict=True)
         async with self._records.writing() as session:
             for (article_id, before, _), (fingerprint, rows) in zip(found, tagged, strict=True):
                 now = await session.fingerprint(article_id)

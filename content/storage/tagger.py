@@ -65,7 +65,9 @@ class Tagger:
         itself starts with the first batch it is given."""
         if self._pool is not None and self._pool_analyzer is analyzer:
             return
-        self._let_go()  # one tagging with the old analyzer may finish; none starts
+        # What the old child was given it still tags, and hands back: batches tagged with
+        # the analyzer they were taken with are stored with its key, and re-tagged later.
+        self._let_go(cancel=False)
         self._pool = ProcessPoolExecutor(
             max_workers=1,
             # Not forked: the parent's threads (the database's, the event loop's helpers)
@@ -79,15 +81,16 @@ class Tagger:
     async def stop(self) -> None:
         """Stop the child process, if any, and wait for it to end; tagging goes back to
         threads."""
-        pool = self._let_go()
+        pool = self._let_go(cancel=True)
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
-    def _let_go(self) -> ProcessPoolExecutor | None:
-        """Give no more work to the child process; it is shut down without waiting."""
+    def _let_go(self, cancel: bool) -> ProcessPoolExecutor | None:
+        """Give no more work to the child process; it is shut down without waiting, with
+        the work it was given but has not begun dropped (``cancel``) or done."""
         pool, self._pool, self._pool_analyzer = self._pool, None, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=cancel)
         return pool
 
     async def rows(self, articles: Sequence[Article], analyzer: Analyzer) -> list[ArticleRows]:

@@ -122,3 +122,18 @@ def tagged_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
             "SELECT rowid, terms FROM paragraph_terms ORDER BY 1"
         ).fetchall()
     return found
+
+
+async def test_a_new_lexicon_midway_lets_the_batches_given_come_back(lexicon: Lexicon) -> None:
+    old, new = Analyzer(lexicon=lexicon), Analyzer(lexicon=lexicon, topic_terms=False)
+    articles = world_articles()
+    tagger = Tagger()
+    tagger.start(old)
+    try:
+        given = [asyncio.create_task(tagger.rows(articles, old)) for _ in range(4)]
+        await asyncio.sleep(0)  # each batch is handed to the child
+        tagger.start(new)  # as a TOPICS_FILE changing during a backfill does
+        tagged = await asyncio.gather(*given)
+    finally:
+        await tagger.stop()
+    assert tagged == [[article_rows(article, old) for article in articles]] * 4
