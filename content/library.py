@@ -169,8 +169,7 @@ async def ingest_paths(
     before the one that failed stay stored."""
     results: list[IngestResult] = []
     errors: list[ArticleFormatError] = []
-    batches = [paths[first : first + BATCH_FILES] for first in range(0, len(paths), BATCH_FILES)]
-    reading_ahead = aclosing(_read_ahead(batches, max_bytes))
+    reading_ahead = aclosing(_read_ahead(in_batches(paths), max_bytes))
     async with store.backfilling(len(paths)), reading_ahead as reading:
         storing = (_store_batch(store, read) async for read in reading)
         async with aclosing(two_at_once(storing)) as stored:
@@ -227,6 +226,11 @@ async def two_at_once(jobs: AsyncIterable[Awaitable[T]]) -> AsyncGenerator[T, No
 # Big enough that a commit is a small share of a batch, small enough that the write lock is
 # held for a fraction of a second.
 BATCH_FILES = 32
+
+
+def in_batches(items: list[T]) -> list[list[T]]:
+    """``items`` cut into batches of BATCH_FILES, in order."""
+    return [items[first : first + BATCH_FILES] for first in range(0, len(items), BATCH_FILES)]
 
 
 Read = list[tuple[Path, Article | ArticleFormatError]]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from content.alerts import MAX_ALERT_WORDS, AlertPhraseError, AlertTerms, alert_terms
 from content.arabic import tokens
-from content.library import BATCH_FILES, two_at_once
+from content.library import in_batches, two_at_once
 from content.ports import ArticleStore, ChatStore
 from content.search import Analyzer
 from content.topics import Lexicon, LexiconError, load_lexicon
@@ -79,8 +79,7 @@ async def retag_stale(store: ArticleStore) -> int:
     """Re-tag every article tagged with another lexicon; how many were re-tagged."""
     count = 0
     stale = await store.stale_articles()
-    batches = [stale[first : first + BATCH_FILES] for first in range(0, len(stale), BATCH_FILES)]
-    retagging = aclosing(two_at_once(_retagging(store, batches)))
+    retagging = aclosing(two_at_once(_retagging(store, in_batches(stale))))
     async with store.backfilling(len(stale)), retagging as done:
         async for retagged in done:  # a batch's transaction at a time: replies go between
             count += sum(retagged)

@@ -21,6 +21,16 @@ BOUND = 5.0  # seconds: a FIFO opened for reading would block far longer
 
 
 @pytest.fixture
+async def watched(store: Store, tmp_path: Path) -> tuple[Path, SeedsWatcher]:
+    """An empty folder, and a watcher of it that has seen it as it is."""
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    watcher = SeedsWatcher(store, folder, 1_000_000)
+    await watcher.prime()
+    return folder, watcher
+
+
+@pytest.fixture
 def odd_seeds(tmp_path: Path) -> Path:
     """The seed, a folder named like an article, and a FIFO named like one."""
     folder = tmp_path / "seeds"
@@ -47,12 +57,9 @@ async def test_a_fifo_is_refused_without_blocking(odd_seeds: Path) -> None:
 
 
 async def test_the_watcher_is_not_stalled_by_a_fifo_that_appears(
-    store: Store, tmp_path: Path
+    watched: tuple[Path, SeedsWatcher],
 ) -> None:
-    folder = tmp_path / "watched"
-    folder.mkdir()
-    watcher = SeedsWatcher(store, folder, 1_000_000)
-    await watcher.prime()
+    folder, watcher = watched
     os.mkfifo(folder / "late.txt")
     shutil.copy(SEED, folder / SEED.name)
     async with asyncio.timeout(BOUND):
@@ -60,12 +67,9 @@ async def test_the_watcher_is_not_stalled_by_a_fifo_that_appears(
 
 
 async def test_a_file_that_failed_to_store_is_retried_on_the_next_scan(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, watched: tuple[Path, SeedsWatcher], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "watched"
-    folder.mkdir()
-    watcher = SeedsWatcher(store, folder, 1_000_000)
-    await watcher.prime()
+    folder, watcher = watched
     shutil.copy(SEED, folder / SEED.name)
     real_ingest = store.ingest_many
     failures = [sqlite3.OperationalError("database or disk is full")]
@@ -84,12 +88,9 @@ async def test_a_file_that_failed_to_store_is_retried_on_the_next_scan(
 
 
 async def test_many_files_dropped_at_once_go_in_batches_and_a_bad_one_waits(
-    store: Store, tmp_path: Path
+    store: Store, watched: tuple[Path, SeedsWatcher]
 ) -> None:
-    folder = tmp_path / "watched"
-    folder.mkdir()
-    watcher = SeedsWatcher(store, folder, 1_000_000)
-    await watcher.prime()
+    folder, watcher = watched
     count = BATCH_FILES + 8  # more than one batch, the second tagged while the first is written
     for number in range(count):
         shutil.copy(SEED, folder / f"copy-{number:02d}.txt")

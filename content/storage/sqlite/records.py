@@ -72,7 +72,8 @@ class SqliteRecords(Repository):
         return articles_from_rows(heads, paragraphs, sections, bullets)
 
     async def settle(self) -> None:
-        """Nothing: FTS5 merges its index as it goes, and SQLite reads no statistics."""
+        """Nothing: FTS5 merges its index as it goes, and this store keeps no planner
+        statistics to bring up to date."""
 
     async def tagged_otherwise(self, tagged_with: str) -> list[int]:
         rows = await self._fetchall(
